@@ -1,0 +1,57 @@
+// Package authentication holds DRF's authentication classes: simplejwt's JWTAuthentication
+// as JWT.
+package authentication
+
+import "ginrest/rest"
+
+// MsgBadHeader is simplejwt's message for a header of a known type with the wrong number
+// of parts.
+const MsgBadHeader = "Authorization header must contain two space-delimited values"
+
+// RawToken is JWTAuthentication.get_raw_token: the token of an Authorization header whose
+// first word is one of types. ok is false when the header is not ours to judge (empty, or
+// another scheme, compared case-sensitively as simplejwt does); err is set when it is ours
+// and malformed. Words are split on ASCII whitespace, as Python's bytes.split() does, and
+// nothing is allocated.
+func RawToken(header string, types []string) (token string, ok bool, err error) {
+	first, rest := nextWord(header)
+	if first == "" {
+		return "", false, nil
+	}
+	known := false
+	for _, t := range types {
+		if first == t {
+			known = true
+			break
+		}
+	}
+	if !known {
+		return "", false, nil
+	}
+	token, rest = nextWord(rest)
+	if extra, _ := nextWord(rest); token == "" || extra != "" {
+		return "", true, badHeader()
+	}
+	return token, true, nil
+}
+
+func badHeader() *rest.Error {
+	return &rest.Error{Status: 401, Detail: MsgBadHeader, Code: "bad_authorization_header"}
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+// nextWord returns the first whitespace-delimited word of s and what follows it.
+func nextWord(s string) (word, rest string) {
+	i := 0
+	for i < len(s) && isSpace(s[i]) {
+		i++
+	}
+	j := i
+	for j < len(s) && !isSpace(s[j]) {
+		j++
+	}
+	return s[i:j], s[j:]
+}

@@ -1,0 +1,115 @@
+package authentication
+
+import (
+	"errors"
+	"net/http"
+
+	"ginrest/models"
+	"ginrest/rest"
+	"ginrest/settings"
+	"ginrest/tokens"
+)
+
+// JWT is simplejwt's JWTAuthentication: a pipeline of small steps, header → raw token →
+// validated token → user, each a method a project can wrap.
+type JWT struct {
+	Tokens *tokens.Backend
+	Users  *models.Users
+	// HeaderName is the HTTP header read (AUTH_HEADER_NAME, as a header name).
+	HeaderName string
+	// HeaderTypes are the accepted first words (AUTH_HEADER_TYPES); the first one is the
+	// WWW-Authenticate challenge.
+	HeaderTypes []string
+	// TokenTypes are the token types accepted (AUTH_TOKEN_CLASSES).
+	TokenTypes []tokens.Type
+	// UserIDField is the auth_user column the user claim names (USER_ID_FIELD).
+	UserIDField string
+	// Realm is the realm of the challenge, "api" as simplejwt's.
+	Realm string
+
+	challenge string
+}
+
+var _ rest.Authenticator = (*JWT)(nil)
+
+// NewJWT builds the authenticator from settings.
+func NewJWT(s *settings.Settings, backend *tokens.Backend, users *models.Users) *JWT {
+	a := &JWT{
+		Tokens: backend, Users: users, HeaderName: s.JWT.HeaderName(), HeaderTypes: s.JWT.AuthHeaderTypes,
+		TokenTypes: []tokens.Type{tokens.Access}, UserIDField: s.JWT.UserIDField, Realm: "api",
+	}
+	a.challenge = a.HeaderTypes[0] + ` realm="` + a.Realm + `"`
+	return a
+}
+
+// AuthenticateHeader is the challenge sent with a 401.
+func (a *JWT) AuthenticateHeader(*rest.Request) string { return a.challenge }
+
+// Authenticate claims requests whose Authorization header carries one of its types.
+func (a *JWT) Authenticate(r *rest.Request) (rest.User, any, error) {
+	values := r.HTTP.Header[http.CanonicalHeaderKey(a.HeaderName)]
+	if len(values) == 0 {
+		return nil, nil, nil
+	}
+	raw, ok, err := RawToken(values[0], a.HeaderTypes)
+	if err != nil || !ok {
+		return nil, nil, err
+	}
+	token, err := a.ValidatedToken(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	user, err := a.User(r, token)
+	if err != nil {
+		return nil, nil, err
+	}
+	return user, token, nil
+}
+
+// tokenMessage is one entry of simplejwt's "messages".
+type tokenMessage struct {
+	TokenClass string `json:"token_class"`
+	TokenType  string `json:"token_type"`
+	Message    string `json:"message"`
+}
+
+// ValidatedToken tries each accepted token type and reports why each refused.
+func (a *JWT) ValidatedToken(raw string) (*tokens.Token, error) {
+	messages := make([]tokenMessage, 0, len(a.TokenTypes))
+	for _, t := range a.TokenTypes {
+		token, err := a.Tokens.Parse(raw, t)
+		if err == nil {
+			return token, nil
+		}
+		te, ok := tokens.AsError(err)
+		if !ok {
+			return nil, err
+		}
+		messages = append(messages, tokenMessage{TokenClass: t.Class, TokenType: t.Name, Message: te.Message})
+	}
+	return nil, &rest.Error{Status: http.StatusUnauthorized, Detail: "Given token not valid for any token type", Code: "token_not_valid", Messages: messages}
+}
+
+// User loads the token's user: it must exist and be active.
+func (a *JWT) User(r *rest.Request, token *tokens.Token) (*models.User, error) {
+	claim, ok := a.Tokens.UserID(token)
+	if !ok {
+		return nil, InvalidToken("Token contained no recognizable user identification")
+	}
+	user, err := a.Users.ByClaim(r.Context(), a.UserIDField, claim)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, &rest.Error{Status: http.StatusUnauthorized, Detail: "User not found", Code: "user_not_found"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !user.IsActive {
+		return nil, &rest.Error{Status: http.StatusUnauthorized, Detail: "User is inactive", Code: "user_inactive"}
+	}
+	return user, nil
+}
+
+// InvalidToken is simplejwt's InvalidToken with a plain message: 401, code token_not_valid.
+func InvalidToken(detail string) *rest.Error {
+	return &rest.Error{Status: http.StatusUnauthorized, Detail: detail, Code: "token_not_valid"}
+}

@@ -1,0 +1,34 @@
+package commands
+
+import (
+	"fmt"
+
+	"ginrest/models"
+	"ginrest/tokens"
+)
+
+func flushexpiredtokens(env *Env, args []string) error {
+	if err := parseFlags(newFlags("flushexpiredtokens", env), args); err != nil {
+		return err
+	}
+	s, db, err := setup(env)
+	if err != nil {
+		return err
+	}
+	defer closeDB(db)
+	ctx := background(env)
+	if _, err := models.Migrate(ctx, db); err != nil {
+		return err
+	}
+	app, err := newApp(env, s, db)
+	if err != nil {
+		return err
+	}
+	bl := &tokens.Blacklist{DB: db, Backend: app.Tokens}
+	n, err := bl.FlushExpired(ctx, app.Tokens.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Deleted %d expired tokens.\n", n)
+	return nil
+}

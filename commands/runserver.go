@@ -1,0 +1,125 @@
+package commands
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"ginrest/models"
+)
+
+// DefaultAddr is where `go run .` serves.
+const DefaultAddr = "127.0.0.1:8000"
+
+// shutdownGrace is how long requests already received may take to finish after SIGTERM.
+const shutdownGrace = 25 * time.Second
+
+func runserver(env *Env, args []string) error {
+	fs := newFlags("runserver", env)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	addr := DefaultAddr
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		addr = fs.Arg(0)
+		if !strings.Contains(addr, ":") { // Django's `runserver 8080`
+			addr = "127.0.0.1:" + addr
+		}
+	default:
+		return usageError{errors.New("runserver takes at most one address")}
+	}
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return usageError{fmt.Errorf("%q is not a host:port address", addr)}
+	}
+
+	s, db, err := setup(env)
+	if err != nil {
+		return err
+	}
+	defer closeDB(db)
+	ctx := env.Context
+	if ctx == nil {
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+		defer stop()
+	}
+	ran, err := models.Migrate(ctx, db)
+	if err != nil {
+		return err
+	}
+	for _, name := range ran {
+		fmt.Fprintf(env.Stdout, "Applied migration %s\n", name)
+	}
+	app, err := newApp(env, s, db)
+	if err != nil {
+		return err
+	}
+	if s.Debug {
+		if err := seedDemoUser(ctx, env, app.Users); err != nil {
+			return err
+		}
+	}
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           app.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	mode := "production"
+	if s.Debug {
+		mode = "DEBUG (development only: set DEBUG=false and SECRET_KEY in production)"
+	}
+	fmt.Fprintf(env.Stdout, "Starting server at http://%s/ in %s mode\nQuit with CONTROL-C.\n", ln.Addr(), mode)
+	if env.Ready != nil {
+		env.Ready(ln.Addr().String())
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	// Requests already received finish; new connections are refused.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	fmt.Fprintln(env.Stdout, "Server stopped.")
+	return nil
+}
+
+// DemoUsername is the user seeded into an empty database in DEBUG.
+const DemoUsername = "demo"
+
+// seedDemoUser creates a demo user with a random password, printed once, when DEBUG is on
+// and the database has no user: a known password would survive into production.
+func seedDemoUser(ctx context.Context, env *Env, users *models.Users) error {
+	n, err := users.Count(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	password := rand.Text()[:16]
+	if err := users.Create(ctx, &models.User{Username: DemoUsername, Email: "demo@example.com", IsActive: true}, password); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "DEBUG: created demo user %q with password %q\n", DemoUsername, password)
+	return nil
+}

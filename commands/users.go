@@ -1,0 +1,219 @@
+package commands
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+
+	"golang.org/x/term"
+
+	"ginrest/models"
+)
+
+// usernamePattern is Django's UnicodeUsernameValidator.
+var usernamePattern = regexp.MustCompile(`^[\pL\pN_.@+-]{1,150}$`)
+
+func validUsername(name string) error {
+	if !usernamePattern.MatchString(name) {
+		return errors.New("enter a valid username: at most 150 letters, digits and @/./+/-/_ characters")
+	}
+	return nil
+}
+
+// prompter reads answers from stdin, one line each, hiding passwords on a terminal.
+type prompter struct {
+	env    *Env
+	reader *bufio.Reader
+}
+
+func newPrompter(env *Env) *prompter { return &prompter{env: env, reader: bufio.NewReader(env.Stdin)} }
+
+func (p *prompter) line(prompt string) (string, error) {
+	fmt.Fprint(p.env.Stdout, prompt)
+	s, err := p.reader.ReadString('\n')
+	if err != nil && (err != io.EOF || s == "") {
+		return "", errors.New("no input: give the value as a flag, or on standard input")
+	}
+	return strings.TrimRight(s, "\r\n"), nil
+}
+
+func (p *prompter) secret(prompt string) (string, error) {
+	if f, ok := p.env.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(p.env.Stdout, prompt)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(p.env.Stdout)
+		return string(b), err
+	}
+	return p.line(prompt)
+}
+
+// newPassword asks twice, as Django does, and refuses a blank one. It is never trimmed.
+func (p *prompter) newPassword() (string, error) {
+	pw, err := p.secret("Password: ")
+	if err != nil {
+		return "", err
+	}
+	again, err := p.secret("Password (again): ")
+	if err != nil {
+		return "", err
+	}
+	if pw != again {
+		return "", errors.New("passwords do not match")
+	}
+	return checkPassword(pw)
+}
+
+// passwordFromStdin reads the whole of stdin, less one final line break.
+func passwordFromStdin(env *Env) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(env.Stdin, 4096))
+	if err != nil {
+		return "", err
+	}
+	s := strings.TrimSuffix(string(b), "\n")
+	s = strings.TrimSuffix(s, "\r")
+	return checkPassword(s)
+}
+
+func checkPassword(pw string) (string, error) {
+	if strings.TrimSpace(pw) == "" {
+		return "", errors.New("this password may not be blank")
+	}
+	return pw, nil
+}
+
+func createuser(env *Env, args []string) error {
+	fs := newFlags("createuser", env)
+	username := fs.String("username", "", "the new user's username (required)")
+	email := fs.String("email", "", "the new user's email")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	inactive := fs.Bool("inactive", false, "create the user inactive")
+	staff := fs.Bool("staff", false, "give the user is_staff")
+	superuser := fs.Bool("superuser", false, "give the user is_superuser and is_staff")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *username == "" {
+		return usageError{errors.New("--username is required")}
+	}
+	password := ""
+	if *fromStdin {
+		var err error
+		if password, err = passwordFromStdin(env); err != nil {
+			return err
+		}
+	}
+	user := &models.User{Username: *username, Email: *email, IsActive: !*inactive, IsStaff: *staff || *superuser, IsSuperuser: *superuser}
+	return create(env, user, password)
+}
+
+func createsuperuser(env *Env, args []string) error {
+	fs := newFlags("createsuperuser", env)
+	username := fs.String("username", "", "the superuser's username")
+	email := fs.String("email", "", "the superuser's email")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	p := newPrompter(env)
+	var err error
+	if *username == "" {
+		if *username, err = p.line("Username: "); err != nil {
+			return err
+		}
+	}
+	if err := validUsername(*username); err != nil {
+		return err
+	}
+	var password string
+	if *fromStdin {
+		password, err = passwordFromStdin(env)
+	} else {
+		password, err = p.newPassword()
+	}
+	if err != nil {
+		return err
+	}
+	return create(env, &models.User{Username: *username, Email: *email, IsActive: true, IsStaff: true, IsSuperuser: true}, password)
+}
+
+func create(env *Env, user *models.User, password string) error {
+	if err := validUsername(user.Username); err != nil {
+		return err
+	}
+	s, db, err := setup(env)
+	if err != nil {
+		return err
+	}
+	defer closeDB(db)
+	ctx := background(env)
+	if _, err := models.Migrate(ctx, db); err != nil {
+		return err
+	}
+	users := &models.Users{DB: db, Iterations: s.PasswordIterations}
+	if _, err := users.ByUsername(ctx, user.Username); err == nil {
+		return fmt.Errorf("that username is already taken: %q", user.Username)
+	} else if !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
+	if err := users.Create(ctx, user, password); err != nil {
+		return err
+	}
+	kind := "User"
+	if user.IsSuperuser {
+		kind = "Superuser"
+	}
+	fmt.Fprintf(env.Stdout, "%s %q created successfully.\n", kind, user.Username)
+	return nil
+}
+
+func changepassword(env *Env, args []string) error {
+	fs := newFlags("changepassword", env)
+	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	// Django's form: the username comes first, flags may follow.
+	var username string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		username, args = args[0], args[1:]
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if username == "" && fs.NArg() > 0 {
+		username = fs.Arg(0)
+	}
+	if username == "" {
+		return usageError{errors.New("give the username")}
+	}
+	s, db, err := setup(env)
+	if err != nil {
+		return err
+	}
+	defer closeDB(db)
+	ctx := background(env)
+	users := &models.Users{DB: db, Iterations: s.PasswordIterations}
+	user, err := users.ByUsername(ctx, username)
+	if errors.Is(err, models.ErrNotFound) {
+		return fmt.Errorf("user %q does not exist", username)
+	}
+	if err != nil {
+		return err
+	}
+	var password string
+	if *fromStdin {
+		password, err = passwordFromStdin(env)
+	} else {
+		fmt.Fprintf(env.Stdout, "Changing password for user %q\n", username)
+		password, err = newPrompter(env).newPassword()
+	}
+	if err != nil {
+		return err
+	}
+	if err := users.SetPassword(ctx, user, password); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Password changed successfully for user %q\n", username)
+	return nil
+}

@@ -1,0 +1,92 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// migration is one schema step in each dialect. The tables are Django's own DDL (Django 3.2
+// and simplejwt 5.2.2, after all their migrations), created only where missing, so a
+// database Django made is used as it is.
+type migration struct {
+	name             string
+	sqlite, postgres []string
+}
+
+var migrations = []migration{
+	{
+		name: "0001_auth_user",
+		sqlite: []string{`CREATE TABLE IF NOT EXISTS "auth_user" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "password" varchar(128) NOT NULL, "last_login" datetime NULL, "is_superuser" bool NOT NULL, "username" varchar(150) NOT NULL UNIQUE, "last_name" varchar(150) NOT NULL, "email" varchar(254) NOT NULL, "is_staff" bool NOT NULL, "is_active" bool NOT NULL, "date_joined" datetime NOT NULL, "first_name" varchar(150) NOT NULL)`},
+		postgres: []string{`CREATE TABLE IF NOT EXISTS "auth_user" ("id" serial NOT NULL PRIMARY KEY, "password" varchar(128) NOT NULL, "last_login" timestamp with time zone NULL, "is_superuser" boolean NOT NULL, "username" varchar(150) NOT NULL UNIQUE, "first_name" varchar(150) NOT NULL, "last_name" varchar(150) NOT NULL, "email" varchar(254) NOT NULL, "is_staff" boolean NOT NULL, "is_active" boolean NOT NULL, "date_joined" timestamp with time zone NOT NULL)`},
+	},
+	{
+		name: "0002_token_blacklist",
+		sqlite: []string{
+			`CREATE TABLE IF NOT EXISTS "token_blacklist_outstandingtoken" ("token" text NOT NULL, "created_at" datetime NULL, "expires_at" datetime NOT NULL, "user_id" integer NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED, "jti" varchar(255) NOT NULL UNIQUE, "id" integer NOT NULL PRIMARY KEY AUTOINCREMENT)`,
+			`CREATE INDEX IF NOT EXISTS "token_blacklist_outstandingtoken_user_id_83bc629a" ON "token_blacklist_outstandingtoken" ("user_id")`,
+			`CREATE TABLE IF NOT EXISTS "token_blacklist_blacklistedtoken" ("blacklisted_at" datetime NOT NULL, "token_id" bigint NOT NULL UNIQUE REFERENCES "token_blacklist_outstandingtoken" ("id") DEFERRABLE INITIALLY DEFERRED, "id" integer NOT NULL PRIMARY KEY AUTOINCREMENT)`,
+		},
+		postgres: []string{
+			`CREATE TABLE IF NOT EXISTS "token_blacklist_outstandingtoken" ("id" bigserial NOT NULL PRIMARY KEY, "token" text NOT NULL, "created_at" timestamp with time zone NULL, "expires_at" timestamp with time zone NOT NULL, "user_id" integer NULL REFERENCES "auth_user" ("id") ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED, "jti" varchar(255) NOT NULL UNIQUE)`,
+			`CREATE INDEX IF NOT EXISTS "token_blacklist_outstandingtoken_user_id_83bc629a" ON "token_blacklist_outstandingtoken" ("user_id")`,
+			`CREATE TABLE IF NOT EXISTS "token_blacklist_blacklistedtoken" ("id" bigserial NOT NULL PRIMARY KEY, "blacklisted_at" timestamp with time zone NOT NULL, "token_id" bigint NOT NULL UNIQUE REFERENCES "token_blacklist_outstandingtoken" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED)`,
+		},
+	},
+}
+
+// migrationsTable records which of ginrest's migrations have run; Django's own
+// django_migrations is left alone.
+const migrationsTable = "ginrest_migrations"
+
+// Migrate applies the migrations not yet applied, in one transaction (PostgreSQL's DDL is
+// transactional; SQLite's write lock is taken at BEGIN), and returns their names. Two
+// processes migrating at once queue on a lock instead of racing.
+func Migrate(ctx context.Context, db *gorm.DB) ([]string, error) {
+	var ran []string
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		postgres := IsPostgres(tx)
+		if postgres {
+			// Serialises concurrent migrators; released at commit.
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(7224061)").Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.Exec(`CREATE TABLE IF NOT EXISTS "` + migrationsTable + `" ("name" varchar(255) NOT NULL PRIMARY KEY, "applied_at" varchar(64) NOT NULL)`).Error; err != nil {
+			return err
+		}
+		var done []string
+		if err := tx.Table(migrationsTable).Pluck("name", &done).Error; err != nil {
+			return err
+		}
+		applied := map[string]bool{}
+		for _, name := range done {
+			applied[name] = true
+		}
+		for _, m := range migrations {
+			if applied[m.name] {
+				continue
+			}
+			stmts := m.sqlite
+			if postgres {
+				stmts = m.postgres
+			}
+			for _, stmt := range stmts {
+				if err := tx.Exec(stmt).Error; err != nil {
+					return fmt.Errorf("%s: %w", m.name, err)
+				}
+			}
+			if err := tx.Exec(`INSERT INTO "`+migrationsTable+`" ("name", "applied_at") VALUES (?, ?)`, m.name, time.Now().UTC().Format(time.RFC3339)).Error; err != nil {
+				return err
+			}
+			ran = append(ran, m.name)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return ran, nil
+}

@@ -1,0 +1,28 @@
+// Package models holds the database tables, named and laid out as Django names them, so
+// that ginrest can open a database Django created and run beside a Django service.
+package models
+
+import "time"
+
+// User is django.contrib.auth's User, table auth_user.
+type User struct {
+	ID          int64      `gorm:"column:id;primaryKey"`
+	Password    string     `gorm:"column:password"`
+	LastLogin   *time.Time `gorm:"column:last_login"`
+	IsSuperuser bool       `gorm:"column:is_superuser"`
+	Username    string     `gorm:"column:username"`
+	FirstName   string     `gorm:"column:first_name"`
+	LastName    string     `gorm:"column:last_name"`
+	Email       string     `gorm:"column:email"`
+	IsStaff     bool       `gorm:"column:is_staff"`
+	IsActive    bool       `gorm:"column:is_active"`
+	DateJoined  time.Time  `gorm:"column:date_joined"`
+}
+
+func (User) TableName() string { return "auth_user" }
+
+// IsAuthenticated is true for every stored user, as in Django; AnonymousUser is the other kind.
+func (*User) IsAuthenticated() bool { return true }
+
+// IsAdmin is is_staff, what DRF's IsAdminUser checks.
+func (u *User) IsAdmin() bool { return u.IsStaff }

@@ -1,0 +1,195 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"ginrest/hashers"
+)
+
+// ErrNotFound is returned for a user that does not exist.
+var ErrNotFound = errors.New("user not found")
+
+// Users is the user store: django.contrib.auth's ModelBackend and the password methods of
+// AbstractBaseUser, over one database.
+type Users struct {
+	DB *gorm.DB
+	// Iterations is PASSWORD_ITERATIONS: new hashes use it, older counts are re-hashed at
+	// the next successful login.
+	Iterations int
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+func (u *Users) now() time.Time {
+	if u.Now != nil {
+		return u.Now()
+	}
+	return time.Now()
+}
+
+// ByID loads a user by primary key.
+func (u *Users) ByID(ctx context.Context, id int64) (*User, error) {
+	return u.first(ctx, "id = ?", id)
+}
+
+// ByUsername loads a user by exact, case-sensitive username, as Django's get_by_natural_key.
+func (u *Users) ByUsername(ctx context.Context, username string) (*User, error) {
+	return u.first(ctx, "username = ?", username)
+}
+
+func (u *Users) first(ctx context.Context, where string, arg any) (*User, error) {
+	var user User
+	err := u.DB.WithContext(ctx).Where(where, arg).Take(&user).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &user, nil
+}
+
+// Authenticate is Django's authenticate() with ModelBackend: the active user whose password
+// matches, or nil. Whether the username exists does not change the time it takes: an
+// unknown user costs one hash, as a wrong password does.
+func (u *Users) Authenticate(ctx context.Context, username, password string) (*User, error) {
+	user, err := u.ByUsername(ctx, username)
+	if errors.Is(err, ErrNotFound) {
+		hashers.Dummy(password, u.Iterations)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, mustUpdate := hashers.Check(password, user.Password, u.Iterations)
+	if !ok {
+		hardenRuntime(password, user.Password, u.Iterations)
+		return nil, nil
+	}
+	if !user.IsActive { // ModelBackend.user_can_authenticate, after the hash, for the same time
+		return nil, nil
+	}
+	if mustUpdate {
+		if err := u.SetPassword(ctx, user, password); err != nil {
+			return nil, err
+		}
+	}
+	return user, nil
+}
+
+// hardenRuntime is Django's PBKDF2PasswordHasher.harden_runtime: a wrong password against
+// a hash with fewer iterations than configured costs the difference, so the age of a
+// user's hash does not show in the time a failed login takes.
+func hardenRuntime(password, encoded string, iterations int) {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 4 {
+		return
+	}
+	var stored int
+	for _, c := range parts[1] {
+		if c < '0' || c > '9' || stored > iterations {
+			return
+		}
+		stored = stored*10 + int(c-'0')
+	}
+	if extra := iterations - stored; extra > 0 {
+		hashers.Dummy(password, extra)
+	}
+}
+
+// SetPassword hashes and stores a new password.
+func (u *Users) SetPassword(ctx context.Context, user *User, password string) error {
+	encoded, err := hashers.Make(password, u.Iterations)
+	if err != nil {
+		return err
+	}
+	if err := u.DB.WithContext(ctx).Model(user).Update("password", encoded).Error; err != nil {
+		return err
+	}
+	user.Password = encoded
+	return nil
+}
+
+// Create stores a new user with a hashed password; an empty password gives an unusable
+// one, as Django's create_user(password=None) does.
+func (u *Users) Create(ctx context.Context, user *User, password string) error {
+	if password == "" {
+		user.Password = hashers.Unusable()
+	} else {
+		encoded, err := hashers.Make(password, u.Iterations)
+		if err != nil {
+			return err
+		}
+		user.Password = encoded
+	}
+	if user.DateJoined.IsZero() {
+		user.DateJoined = u.now().UTC()
+	}
+	return u.DB.WithContext(ctx).Create(user).Error
+}
+
+// UpdateLastLogin stamps last_login, as Django's user_logged_in signal does.
+func (u *Users) UpdateLastLogin(ctx context.Context, user *User) error {
+	now := u.now().UTC()
+	if err := u.DB.WithContext(ctx).Model(user).Update("last_login", now).Error; err != nil {
+		return err
+	}
+	user.LastLogin = &now
+	return nil
+}
+
+// Count is the number of users.
+func (u *Users) Count(ctx context.Context) (int64, error) {
+	var n int64
+	err := u.DB.WithContext(ctx).Model(&User{}).Count(&n).Error
+	return n, err
+}
+
+// ByClaim loads the user a token's user claim names, by the USER_ID_FIELD column (id or
+// username). A claim of the wrong kind names no user.
+func (u *Users) ByClaim(ctx context.Context, field string, claim any) (*User, error) {
+	if field == "username" {
+		switch v := claim.(type) {
+		case string:
+			return u.ByUsername(ctx, v)
+		case json.Number:
+			return u.ByUsername(ctx, string(v))
+		}
+		return nil, ErrNotFound
+	}
+	id, ok := ClaimID(claim)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return u.ByID(ctx, id)
+}
+
+// ClaimID reads a numeric user id from a claim: a JSON number or a numeric string, as
+// Django's id lookup accepts. Anything else names no user (simplejwt answers a 500 there).
+func ClaimID(claim any) (int64, bool) {
+	var text string
+	switch v := claim.(type) {
+	case int64:
+		return v, true
+	case json.Number:
+		text = string(v)
+	case string:
+		text = v
+	default:
+		return 0, false
+	}
+	if id, err := strconv.ParseInt(text, 10, 64); err == nil {
+		return id, true
+	}
+	if f, err := strconv.ParseFloat(text, 64); err == nil && f == float64(int64(f)) && f >= 1 && f < 1<<53 {
+		return int64(f), true
+	}
+	return 0, false
+}

@@ -1,0 +1,225 @@
+package rest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Defaults are the policies a view gets for the fields it leaves nil: DRF's
+// DEFAULT_AUTHENTICATION_CLASSES and DEFAULT_PERMISSION_CLASSES, built from settings.
+type Defaults struct {
+	Authenticators []Authenticator
+	Permissions    []Permission
+	// Parsers bound request bodies; the zero value means JSON, form and multipart with a
+	// 1 MiB limit.
+	Parsers *Parsers
+	// Logger receives the errors that clients only see as a generic 500.
+	Logger *slog.Logger
+}
+
+type handlerFunc func(r *Request) (*Response, error)
+
+// Handler is a view made servable: DRF's as_view(). It is an http.Handler.
+type Handler struct {
+	view           any
+	base           *APIView
+	authenticators []Authenticator
+	permissions    []Permission
+	parsers        *Parsers
+	logger         *slog.Logger
+	methods        map[string]handlerFunc
+	allow          string
+}
+
+// NewHandler resolves a view's policies against the defaults and finds its handler
+// methods, once, so that nothing is looked up per request.
+func NewHandler(view View, d Defaults) *Handler {
+	base := view.Base()
+	h := &Handler{view: view, base: base, authenticators: base.Authenticators, permissions: base.Permissions,
+		parsers: d.Parsers, logger: d.Logger, methods: map[string]handlerFunc{}}
+	if h.authenticators == nil {
+		h.authenticators = d.Authenticators
+	}
+	if h.permissions == nil {
+		h.permissions = d.Permissions
+	}
+	if h.parsers == nil {
+		h.parsers = &defaultParsers
+	}
+	if h.logger == nil {
+		h.logger = slog.Default()
+	}
+	if base.Name == "" {
+		base.Name = nameFromType(view)
+	}
+	// DRF's allowed_methods order: get, post, put, patch, delete, head, options.
+	var allow []string
+	if v, ok := view.(Getter); ok {
+		h.methods[http.MethodGet] = v.Get
+		h.methods[http.MethodHead] = v.Get // Django's View answers HEAD with get.
+		allow = append(allow, http.MethodGet)
+	}
+	if v, ok := view.(Poster); ok {
+		h.methods[http.MethodPost] = v.Post
+		allow = append(allow, http.MethodPost)
+	}
+	if v, ok := view.(Putter); ok {
+		h.methods[http.MethodPut] = v.Put
+		allow = append(allow, http.MethodPut)
+	}
+	if v, ok := view.(Patcher); ok {
+		h.methods[http.MethodPatch] = v.Patch
+		allow = append(allow, http.MethodPatch)
+	}
+	if v, ok := view.(Deleter); ok {
+		h.methods[http.MethodDelete] = v.Delete
+		allow = append(allow, http.MethodDelete)
+	}
+	if _, ok := h.methods[http.MethodHead]; ok {
+		allow = append(allow, http.MethodHead)
+	}
+	h.methods[http.MethodOptions] = h.options
+	allow = append(allow, http.MethodOptions)
+	h.allow = strings.Join(allow, ", ")
+	return h
+}
+
+// Allow is the value of the Allow header of every response of this view.
+func (h *Handler) Allow() string { return h.allow }
+
+// ServeHTTP is DRF's dispatch.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	h.Serve(w, req, nil)
+}
+
+// Serve is ServeHTTP with the path parameters the router matched.
+func (h *Handler) Serve(w http.ResponseWriter, req *http.Request, params []Param) {
+	r := &Request{HTTP: req, User: AnonymousUser{}, Params: params,
+		authenticators: h.authenticators, permissions: h.permissions, parsers: h.parsers}
+	resp, err := h.dispatch(r)
+	if err != nil {
+		resp = h.handleError(r, err)
+	}
+	h.write(w, r, resp)
+}
+
+// dispatch is DRF's initial() followed by the handler: negotiation, authentication,
+// permissions, and only then the method, so an anonymous POST to a GET-only protected view
+// is 401, not 405.
+func (h *Handler) dispatch(r *Request) (*Response, error) {
+	if !acceptable(r.HTTP.Header.Values("Accept")) {
+		return nil, NotAcceptable()
+	}
+	if err := h.authenticate(r); err != nil {
+		return nil, err
+	}
+	if err := h.checkPermissions(r); err != nil {
+		return nil, err
+	}
+	fn, ok := h.methods[r.HTTP.Method]
+	if !ok {
+		return nil, MethodNotAllowed(r.HTTP.Method)
+	}
+	return fn(r)
+}
+
+func (h *Handler) authenticate(r *Request) error {
+	for _, a := range h.authenticators {
+		user, auth, err := a.Authenticate(r)
+		if err != nil {
+			return err
+		}
+		if user != nil {
+			r.User, r.Auth, r.Authenticator = user, auth, a
+			return nil
+		}
+	}
+	return nil
+}
+
+func (h *Handler) checkPermissions(r *Request) error {
+	for _, p := range h.permissions {
+		if !p.HasPermission(r, h.view) {
+			return denied(r, p)
+		}
+	}
+	return nil
+}
+
+// handleError is DRF's handle_exception plus its default exception handler.
+func (h *Handler) handleError(r *Request, err error) *Response {
+	var e *Error
+	if !errors.As(err, &e) {
+		h.logger.ErrorContext(r.Context(), "request failed", "method", r.HTTP.Method, "path", r.HTTP.URL.Path, "error", err)
+		e = ServerError()
+	}
+	resp := &Response{Status: e.Status, Data: e}
+	if e.Header != nil {
+		resp.Header = e.Header.Clone()
+	}
+	if e.Status == http.StatusUnauthorized {
+		challenge := ""
+		if len(h.authenticators) > 0 {
+			challenge = h.authenticators[0].AuthenticateHeader(r)
+		}
+		if challenge == "" {
+			challenge = h.base.WWWAuthenticate
+		}
+		if challenge == "" {
+			resp.Status = http.StatusForbidden
+		} else {
+			if resp.Header == nil {
+				resp.Header = http.Header{}
+			}
+			resp.Header.Set("WWW-Authenticate", challenge)
+		}
+	}
+	return resp
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// write renders the whole body before sending anything, so an encoding failure is a clean
+// 500 and never a partial write.
+func (h *Handler) write(w http.ResponseWriter, r *Request, resp *Response) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if resp.Data != nil {
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false) // DRF's JSONRenderer does not escape <, > and &.
+		if err := enc.Encode(resp.Data); err != nil {
+			h.logger.ErrorContext(r.Context(), "rendering failed", "path", r.HTTP.URL.Path, "error", err)
+			buf.Reset()
+			_ = json.NewEncoder(buf).Encode(ServerError())
+			resp = &Response{Status: http.StatusInternalServerError}
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+	}
+	hdr := w.Header()
+	for k, v := range resp.Header {
+		hdr[k] = v
+	}
+	hdr.Set("Content-Type", "application/json")
+	hdr.Set("Vary", "Accept")
+	hdr.Set("Allow", h.allow)
+	status := resp.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if status == http.StatusNoContent {
+		w.WriteHeader(status)
+		return
+	}
+	hdr.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	if r.HTTP.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+}

@@ -1,0 +1,91 @@
+package rest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode"
+)
+
+// FieldInfo describes one serializer field for OPTIONS, as DRF's SimpleMetadata does.
+type FieldInfo struct {
+	Name      string `json:"-"`
+	Type      string `json:"type"`
+	Required  bool   `json:"required"`
+	ReadOnly  bool   `json:"read_only"`
+	Label     string `json:"label"`
+	MaxLength int    `json:"max_length,omitempty"`
+}
+
+// Fields is an ordered set of field descriptions; it renders as a JSON object in order.
+type Fields []FieldInfo
+
+func (fs Fields) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, f := range fs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		name, _ := json.Marshal(f.Name)
+		info, err := json.Marshal(f)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(name)
+		b.WriteByte(':')
+		b.Write(info)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+type metadata struct {
+	Name        string            `json:"name"`
+	Description string            `json:"description"`
+	Renders     []string          `json:"renders"`
+	Parses      []string          `json:"parses"`
+	Actions     map[string]Fields `json:"actions,omitempty"`
+}
+
+// options is the OPTIONS handler every view has: DRF's SimpleMetadata. Actions are listed
+// for PUT and POST only where the caller would be allowed to use them.
+func (h *Handler) options(r *Request) (*Response, error) {
+	md := metadata{Name: h.base.Name, Description: h.base.Description, Renders: Renders, Parses: MediaTypes}
+	if d, ok := h.view.(ActionDescriber); ok {
+		for _, method := range []string{http.MethodPut, http.MethodPost} {
+			if _, allowed := h.methods[method]; !allowed {
+				continue
+			}
+			if h.checkPermissions(r) != nil {
+				continue
+			}
+			if md.Actions == nil {
+				md.Actions = map[string]Fields{}
+			}
+			md.Actions[method] = d.Describe(method)
+		}
+	}
+	return OK(md), nil
+}
+
+// nameFromType is DRF's get_view_name: the type's name without a "View" suffix, split
+// into words at capitals.
+func nameFromType(view any) string {
+	name := fmt.Sprintf("%T", view)
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.TrimSuffix(name, "View")
+	var b strings.Builder
+	runes := []rune(name)
+	for i, c := range runes {
+		if i > 0 && unicode.IsUpper(c) && (unicode.IsLower(runes[i-1]) || (i+1 < len(runes) && unicode.IsLower(runes[i+1]))) {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

@@ -1,0 +1,124 @@
+package rest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+)
+
+// Parsers are DRF's JSONParser, FormParser and MultiPartParser, with a limit on how much
+// of a body is read.
+type Parsers struct {
+	// MaxBytes is the largest body accepted; larger ones are refused with 413 before they
+	// are parsed.
+	MaxBytes int64
+}
+
+// DefaultMaxBytes is the body limit when none is configured: 1 MiB.
+const DefaultMaxBytes = 1 << 20
+
+var defaultParsers = Parsers{MaxBytes: DefaultMaxBytes}
+
+// MediaTypes are the media types the parsers accept, in DRF's order (OPTIONS lists them).
+var MediaTypes = []string{"application/json", "application/x-www-form-urlencoded", "multipart/form-data"}
+
+func (p *Parsers) parse(req *http.Request) (any, error) {
+	ct := req.Header.Get("Content-Type")
+	if ct == "" || req.Body == nil || req.Body == http.NoBody {
+		// DRF parses nothing without both a body and a media type.
+		return map[string]any{}, nil
+	}
+	mediaType, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return nil, UnsupportedMediaType(ct)
+	}
+	limit := p.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBytes
+	}
+	switch mediaType {
+	case "application/json":
+		body, err := readLimited(req.Body, limit)
+		if err != nil {
+			return nil, err
+		}
+		return parseJSON(body)
+	case "application/x-www-form-urlencoded":
+		body, err := readLimited(req.Body, limit)
+		if err != nil {
+			return nil, err
+		}
+		values, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, ParseError("Form parse error - " + err.Error())
+		}
+		return lastValues(values), nil
+	case "multipart/form-data":
+		if params["boundary"] == "" {
+			return nil, ParseError("Multipart form parse error - Invalid boundary in multipart: None")
+		}
+		req.Body = http.MaxBytesReader(nil, req.Body, limit)
+		if err := req.ParseMultipartForm(limit); err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return nil, RequestTooLarge()
+			}
+			return nil, ParseError("Multipart form parse error - " + err.Error())
+		}
+		return lastValues(req.MultipartForm.Value), nil
+	}
+	return nil, UnsupportedMediaType(ct)
+}
+
+func readLimited(body io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(body, limit+1))
+	if err != nil {
+		return nil, ParseError("Could not read the request body.")
+	}
+	if int64(len(data)) > limit {
+		return nil, RequestTooLarge()
+	}
+	return data, nil
+}
+
+// ParseJSON decodes a JSON body as DRF's JSONParser does: an empty body is an empty object,
+// numbers keep their text (json.Number), and anything after the value is an error.
+func ParseJSON(body []byte) (any, error) { return parseJSON(body) }
+
+func parseJSON(body []byte) (any, error) {
+	if len(body) == 0 {
+		return map[string]any{}, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, ParseError("JSON parse error - Extra data after the JSON value")
+	}
+	return v, nil
+}
+
+func jsonError(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return ParseError("JSON parse error - unexpected end of JSON input")
+	}
+	return ParseError("JSON parse error - " + err.Error())
+}
+
+// lastValues flattens form values as QueryDict.get does: the last value of a repeated key.
+func lastValues(values map[string][]string) map[string]any {
+	data := make(map[string]any, len(values))
+	for k, v := range values {
+		if len(v) > 0 {
+			data[k] = v[len(v)-1]
+		}
+	}
+	return data
+}

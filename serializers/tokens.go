@@ -1,0 +1,247 @@
+package serializers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"ginrest/models"
+	"ginrest/rest"
+	"ginrest/tokens"
+)
+
+// JWT is what the token serializers share: the backend, the users, the blacklist (nil
+// when the token_blacklist app is off) and simplejwt's settings that change their work.
+type JWT struct {
+	Tokens                 *tokens.Backend
+	Users                  *models.Users
+	Blacklist              *tokens.Blacklist
+	UserIDField            string
+	RotateRefreshTokens    bool
+	BlacklistAfterRotation bool
+	UpdateLastLogin        bool
+	// GetToken makes the refresh token of a login: simplejwt's get_token(user), the one hook
+	// for custom claims. Claims set on it flow into every access token derived from it.
+	// Nil means a token with the user's id and nothing else.
+	GetToken func(user *models.User) *tokens.Token
+}
+
+// invalidToken is the view's `except TokenError as e: raise InvalidToken(e.args[0])`.
+func invalidToken(err error) error {
+	if te, ok := tokens.AsError(err); ok {
+		return &rest.Error{Status: http.StatusUnauthorized, Detail: te.Message, Code: "token_not_valid"}
+	}
+	return err
+}
+
+// Pair is the body of a successful login.
+type Pair struct {
+	Refresh string `json:"refresh"`
+	Access  string `json:"access"`
+}
+
+// TokenObtainPair is simplejwt's TokenObtainPairSerializer.
+type TokenObtainPair struct{ *JWT }
+
+var (
+	usernameField = CharField{Name: "username", Label: "Username", Trim: true}
+	passwordField = CharField{Name: "password", Label: "Password"}
+)
+
+// MsgNoActiveAccount is refused login's only message, whatever was wrong.
+const MsgNoActiveAccount = "No active account found with the given credentials"
+
+func (s TokenObtainPair) Describe() rest.Fields {
+	return rest.Fields{usernameField.Describe(), passwordField.Describe()}
+}
+
+// Validate logs the user in and issues a refresh and an access token.
+func (s TokenObtainPair) Validate(ctx context.Context, data any) (*Pair, error) {
+	obj, err := Object(data)
+	if err != nil {
+		return nil, err
+	}
+	errs := Errors{}
+	username, _ := usernameField.Read(obj, errs)
+	password, _ := passwordField.Read(obj, errs)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	user, err := s.Users.Authenticate(ctx, username, password)
+	if err != nil {
+		return nil, err
+	}
+	if user == nil {
+		return nil, rest.AuthenticationFailed(MsgNoActiveAccount)
+	}
+	refresh := s.tokenFor(user)
+	if _, err := s.Tokens.Encode(refresh); err != nil {
+		return nil, err
+	}
+	if s.Blacklist != nil {
+		if err := s.Blacklist.Record(ctx, refresh, &user.ID); err != nil {
+			return nil, err
+		}
+	}
+	access, err := s.Tokens.Encode(s.Tokens.AccessFrom(refresh))
+	if err != nil {
+		return nil, err
+	}
+	if s.UpdateLastLogin {
+		if err := s.Users.UpdateLastLogin(ctx, user); err != nil {
+			return nil, err
+		}
+	}
+	return &Pair{Refresh: refresh.Raw, Access: access}, nil
+}
+
+func (s TokenObtainPair) tokenFor(user *models.User) *tokens.Token {
+	if s.GetToken != nil {
+		return s.GetToken(user)
+	}
+	return DefaultToken(s.Tokens, s.UserIDField, user)
+}
+
+// DefaultToken is RefreshToken.for_user: a refresh token naming the user by USER_ID_FIELD.
+func DefaultToken(backend *tokens.Backend, userIDField string, user *models.User) *tokens.Token {
+	if userIDField == "username" {
+		return backend.ForUser(user.Username)
+	}
+	return backend.ForUser(user.ID)
+}
+
+// Refreshed is the body of a successful refresh; Refresh is set when tokens rotate.
+type Refreshed struct {
+	Access  string `json:"access"`
+	Refresh string `json:"refresh,omitempty"`
+}
+
+// TokenRefresh is simplejwt's TokenRefreshSerializer, which also refuses a token whose user
+// was deleted or deactivated (simplejwt 5.4, CVE-2024-22513).
+type TokenRefresh struct{ *JWT }
+
+var (
+	refreshField = CharField{Name: "refresh", Label: "Refresh", Trim: true}
+	accessField  = CharField{Name: "access", Label: "Access", ReadOnly: true}
+)
+
+// MsgNoActiveAccountForToken is the refusal of a refresh token whose user cannot log in.
+const MsgNoActiveAccountForToken = "No active account found for the given token."
+
+func (s TokenRefresh) Describe() rest.Fields {
+	return rest.Fields{refreshField.Describe(), accessField.Describe()}
+}
+
+// Validate issues a new access token, and with rotation a new refresh token while
+// blacklisting the old one.
+func (s TokenRefresh) Validate(ctx context.Context, data any) (*Refreshed, error) {
+	raw, err := readOne(data, refreshField)
+	if err != nil {
+		return nil, err
+	}
+	refresh, err := s.Tokens.Parse(raw, tokens.Refresh)
+	if err != nil {
+		return nil, invalidToken(err)
+	}
+	if s.Blacklist != nil {
+		if err := s.Blacklist.Check(ctx, refresh); err != nil {
+			return nil, invalidToken(err)
+		}
+	}
+	claim, _ := s.Tokens.UserID(refresh)
+	user, err := s.Users.ByClaim(ctx, s.UserIDField, claim)
+	if errors.Is(err, models.ErrNotFound) || (err == nil && !user.IsActive) {
+		return nil, rest.AuthenticationFailed(MsgNoActiveAccountForToken)
+	}
+	if err != nil {
+		return nil, err
+	}
+	access, err := s.Tokens.Encode(s.Tokens.AccessFrom(refresh))
+	if err != nil {
+		return nil, err
+	}
+	out := &Refreshed{Access: access}
+	if !s.RotateRefreshTokens {
+		return out, nil
+	}
+	next := &tokens.Token{Type: tokens.Refresh, Claims: make(map[string]any, len(refresh.Claims))}
+	for k, v := range refresh.Claims {
+		next.Claims[k] = v
+	}
+	s.Tokens.Renew(next)
+	if out.Refresh, err = s.Tokens.Encode(next); err != nil {
+		return nil, err
+	}
+	switch {
+	case s.Blacklist != nil && s.BlacklistAfterRotation:
+		err = s.Blacklist.Rotate(ctx, refresh, next, &user.ID)
+	case s.Blacklist != nil:
+		err = s.Blacklist.Record(ctx, next, &user.ID)
+	}
+	if err != nil {
+		return nil, invalidToken(err)
+	}
+	return out, nil
+}
+
+// TokenVerify is simplejwt's TokenVerifySerializer: any type of token, signature, times and
+// id, and not blacklisted.
+type TokenVerify struct{ *JWT }
+
+var tokenField = CharField{Name: "token", Label: "Token", Trim: true}
+
+func (s TokenVerify) Describe() rest.Fields { return rest.Fields{tokenField.Describe()} }
+
+// MsgBlacklisted is the verify endpoint's 400 for a blacklisted token.
+const MsgBlacklisted = tokens.MsgBlacklisted
+
+func (s TokenVerify) Validate(ctx context.Context, data any) (struct{}, error) {
+	raw, err := readOne(data, tokenField)
+	if err != nil {
+		return struct{}{}, err
+	}
+	token, err := s.Tokens.ParseUntyped(raw)
+	if err != nil {
+		return struct{}{}, invalidToken(err)
+	}
+	if s.Blacklist != nil {
+		if err := s.Blacklist.Check(ctx, token); err != nil {
+			if _, ok := tokens.AsError(err); ok {
+				return struct{}{}, rest.ValidationError(map[string]any{rest.NonFieldErrors: []string{MsgBlacklisted}})
+			}
+			return struct{}{}, err
+		}
+	}
+	return struct{}{}, nil
+}
+
+// TokenBlacklist is simplejwt's TokenBlacklistSerializer: logout.
+type TokenBlacklist struct{ *JWT }
+
+func (s TokenBlacklist) Describe() rest.Fields { return rest.Fields{refreshField.Describe()} }
+
+func (s TokenBlacklist) Validate(ctx context.Context, data any) (struct{}, error) {
+	raw, err := readOne(data, refreshField)
+	if err != nil {
+		return struct{}{}, err
+	}
+	refresh, err := s.Tokens.Parse(raw, tokens.Refresh)
+	if err != nil {
+		return struct{}{}, invalidToken(err)
+	}
+	// Add refuses a token already blacklisted, in the same statement that blacklists it.
+	if err := s.Blacklist.Add(ctx, refresh); err != nil {
+		return struct{}{}, invalidToken(err)
+	}
+	return struct{}{}, nil
+}
+
+func readOne(data any, f CharField) (string, error) {
+	obj, err := Object(data)
+	if err != nil {
+		return "", err
+	}
+	errs := Errors{}
+	v, _ := f.Read(obj, errs)
+	return v, errs.Err()
+}

@@ -1,0 +1,161 @@
+package settings
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// LookupFunc reads one environment variable; os.LookupEnv is one.
+type LookupFunc func(name string) (string, bool)
+
+// Load returns the defaults overridden by the environment, validated. Errors name the
+// variable at fault.
+func Load(lookup LookupFunc) (*Settings, error) {
+	s := Default()
+	if err := s.FromEnv(lookup); err != nil {
+		return nil, err
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// FromEnv overrides the settings that have an environment variable set.
+func (s *Settings) FromEnv(lookup LookupFunc) error {
+	e := envReader{lookup: lookup}
+	e.bool("DEBUG", &s.Debug)
+	e.string("SECRET_KEY", &s.SecretKey)
+	e.string("DATABASE_URL", &s.DatabaseURL)
+	e.int("PASSWORD_ITERATIONS", &s.PasswordIterations)
+	e.int64("DATA_UPLOAD_MAX_MEMORY_SIZE", &s.MaxBodyBytes)
+	e.rates("THROTTLE_RATES", &s.ThrottleRates)
+	e.list("DEFAULT_AUTHENTICATION_CLASSES", &s.REST.DefaultAuthenticationClasses)
+	e.list("DEFAULT_PERMISSION_CLASSES", &s.REST.DefaultPermissionClasses)
+	j := &s.JWT
+	e.duration("ACCESS_TOKEN_LIFETIME", &j.AccessTokenLifetime)
+	e.duration("REFRESH_TOKEN_LIFETIME", &j.RefreshTokenLifetime)
+	e.bool("ROTATE_REFRESH_TOKENS", &j.RotateRefreshTokens)
+	e.bool("BLACKLIST_AFTER_ROTATION", &j.BlacklistAfterRotation)
+	e.bool("UPDATE_LAST_LOGIN", &j.UpdateLastLogin)
+	e.string("ALGORITHM", &j.Algorithm)
+	e.string("SIGNING_KEY", &j.SigningKey)
+	e.string("VERIFYING_KEY", &j.VerifyingKey)
+	e.string("AUDIENCE", &j.Audience)
+	e.string("ISSUER", &j.Issuer)
+	e.duration("LEEWAY", &j.Leeway)
+	e.list("AUTH_HEADER_TYPES", &j.AuthHeaderTypes)
+	e.string("AUTH_HEADER_NAME", &j.AuthHeaderName)
+	e.string("USER_ID_FIELD", &j.UserIDField)
+	e.string("USER_ID_CLAIM", &j.UserIDClaim)
+	e.string("TOKEN_TYPE_CLAIM", &j.TokenTypeClaim)
+	e.string("JTI_CLAIM", &j.JTIClaim)
+	e.bool("TOKEN_BLACKLIST_ENABLED", &j.BlacklistEnabled)
+	return e.err
+}
+
+// envReader keeps the first error so that FromEnv reads as a table.
+type envReader struct {
+	lookup LookupFunc
+	err    error
+}
+
+func (e *envReader) get(name string) (string, bool) {
+	if e.err != nil || e.lookup == nil {
+		return "", false
+	}
+	return e.lookup(name)
+}
+
+func (e *envReader) fail(name, value, want string) {
+	e.err = fmt.Errorf("settings: %s=%q is not valid: want %s", name, value, want)
+}
+
+func (e *envReader) string(name string, dst *string) {
+	if v, ok := e.get(name); ok {
+		*dst = v
+	}
+}
+
+func (e *envReader) bool(name string, dst *bool) {
+	v, ok := e.get(name)
+	if !ok {
+		return
+	}
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "1":
+		*dst = true
+	case "false", "0":
+		*dst = false
+	default:
+		e.fail(name, v, "true or false")
+	}
+}
+
+func (e *envReader) int(name string, dst *int) {
+	if v, ok := e.get(name); ok {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			e.fail(name, v, "a whole number")
+			return
+		}
+		*dst = n
+	}
+}
+
+func (e *envReader) int64(name string, dst *int64) {
+	if v, ok := e.get(name); ok {
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil {
+			e.fail(name, v, "a whole number")
+			return
+		}
+		*dst = n
+	}
+}
+
+func (e *envReader) duration(name string, dst *time.Duration) {
+	if v, ok := e.get(name); ok {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil {
+			e.fail(name, v, "a Go duration such as 15m or 24h")
+			return
+		}
+		*dst = d
+	}
+}
+
+func (e *envReader) list(name string, dst *[]string) {
+	if v, ok := e.get(name); ok {
+		var items []string
+		for _, item := range strings.Split(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				items = append(items, item)
+			}
+		}
+		*dst = items
+	}
+}
+
+func (e *envReader) rates(name string, dst *map[string]string) {
+	v, ok := e.get(name)
+	if !ok {
+		return
+	}
+	rates := map[string]string{}
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		scope, rate, found := strings.Cut(item, "=")
+		if !found || strings.TrimSpace(scope) == "" {
+			e.fail(name, v, "scope=rate pairs such as login=10/min,anon=100/day")
+			return
+		}
+		rates[strings.TrimSpace(scope)] = strings.TrimSpace(rate)
+	}
+	*dst = rates
+}

@@ -1,0 +1,112 @@
+package settings
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MinSecretKeyBytes is the shortest SECRET_KEY accepted with DEBUG off.
+const MinSecretKeyBytes = 32
+
+// Validate refuses settings that cannot work or are unsafe: in production (DEBUG off) a
+// missing, short or development SECRET_KEY or signing key.
+func (s *Settings) Validate() error {
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("settings: %s %s", name, fmt.Sprintf(format, args...)))
+	}
+	if !s.Debug {
+		switch {
+		case s.SecretKey == "":
+			bad("SECRET_KEY", "must be set when DEBUG is false")
+		case s.SecretKey == DevelopmentSecretKey:
+			bad("SECRET_KEY", "is the public development key; set your own when DEBUG is false")
+		case len(s.SecretKey) < MinSecretKeyBytes:
+			bad("SECRET_KEY", "must be at least %d bytes when DEBUG is false", MinSecretKeyBytes)
+		}
+		if s.JWT.SigningKey == DevelopmentSecretKey {
+			bad("SIGNING_KEY", "is the public development key; set your own when DEBUG is false")
+		}
+	}
+	if s.DatabaseURL == "" {
+		bad("DATABASE_URL", "must be set")
+	}
+	if s.PasswordIterations < 1 {
+		bad("PASSWORD_ITERATIONS", "must be at least 1")
+	}
+	if s.MaxBodyBytes < 1 {
+		bad("DATA_UPLOAD_MAX_MEMORY_SIZE", "must be at least 1")
+	}
+	for scope, rate := range s.ThrottleRates {
+		if _, _, err := ParseRate(rate); err != nil {
+			bad("THROTTLE_RATES", "has %s=%q: %v", scope, rate, err)
+		}
+	}
+	j := s.JWT
+	if j.AccessTokenLifetime <= 0 {
+		bad("ACCESS_TOKEN_LIFETIME", "must be positive")
+	}
+	if j.RefreshTokenLifetime <= 0 {
+		bad("REFRESH_TOKEN_LIFETIME", "must be positive")
+	}
+	if j.Leeway < 0 {
+		bad("LEEWAY", "must not be negative")
+	}
+	if size, ok := hmacKeySizes[j.Algorithm]; !ok {
+		bad("ALGORITHM", "%q is not supported (HS256, HS384 or HS512)", j.Algorithm)
+	} else if len(s.JWTSigningKey()) < size {
+		bad("SIGNING_KEY", "is %d bytes; %s needs at least %d", len(s.JWTSigningKey()), j.Algorithm, size)
+	}
+	if len(j.AuthHeaderTypes) == 0 {
+		bad("AUTH_HEADER_TYPES", "must name at least one type")
+	}
+	if !strings.HasPrefix(j.AuthHeaderName, "HTTP_") {
+		bad("AUTH_HEADER_NAME", "must be a Django META header name such as HTTP_AUTHORIZATION")
+	}
+	for name, v := range map[string]string{"USER_ID_FIELD": j.UserIDField, "USER_ID_CLAIM": j.UserIDClaim, "TOKEN_TYPE_CLAIM": j.TokenTypeClaim, "JTI_CLAIM": j.JTIClaim} {
+		if v == "" {
+			bad(name, "must be set")
+		}
+	}
+	if j.UserIDField != "id" && j.UserIDField != "username" {
+		bad("USER_ID_FIELD", "%q is not a unique field of auth_user (id or username)", j.UserIDField)
+	}
+	if j.BlacklistAfterRotation && !j.BlacklistEnabled {
+		bad("BLACKLIST_AFTER_ROTATION", "needs TOKEN_BLACKLIST_ENABLED")
+	}
+	return errors.Join(errs...)
+}
+
+// hmacKeySizes is the shortest key for each algorithm: its hash size (RFC 7518 §3.2).
+var hmacKeySizes = map[string]int{"HS256": 32, "HS384": 48, "HS512": 64}
+
+// ParseRate reads a DRF rate string such as "10/min" or "100/day": DRF looks only at the
+// first letter of the period.
+func ParseRate(rate string) (int, time.Duration, error) {
+	num, period, ok := strings.Cut(rate, "/")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil || n < 1 || period == "" {
+		return 0, 0, errors.New("want N/period such as 10/min")
+	}
+	switch period[0] {
+	case 's':
+		return n, time.Second, nil
+	case 'm':
+		return n, time.Minute, nil
+	case 'h':
+		return n, time.Hour, nil
+	case 'd':
+		return n, 24 * time.Hour, nil
+	}
+	return 0, 0, errors.New("period must be s, m, h or d (sec, min, hour, day)")
+}
+
+// HeaderName turns AUTH_HEADER_NAME (Django's META key, HTTP_AUTHORIZATION) into the
+// HTTP header name (Authorization).
+func (j SimpleJWT) HeaderName() string {
+	name := strings.TrimPrefix(j.AuthHeaderName, "HTTP_")
+	return strings.ReplaceAll(name, "_", "-")
+}

@@ -1,0 +1,299 @@
+package tokens
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"ginrest/settings"
+)
+
+// Config is what the backend needs from settings.
+type Config struct {
+	Algorithm       string // HS256, HS384 or HS512
+	SigningKey      []byte
+	Audience        string
+	Issuer          string
+	Leeway          time.Duration
+	AccessLifetime  time.Duration
+	RefreshLifetime time.Duration
+	TokenTypeClaim  string
+	JTIClaim        string
+	UserIDClaim     string
+	// Now is the clock; nil means time.Now. Tests replace it.
+	Now func() time.Time
+}
+
+// ConfigFrom takes the backend's configuration from settings.
+func ConfigFrom(s *settings.Settings) Config {
+	j := s.JWT
+	return Config{
+		Algorithm: j.Algorithm, SigningKey: []byte(s.JWTSigningKey()), Audience: j.Audience, Issuer: j.Issuer,
+		Leeway: j.Leeway, AccessLifetime: j.AccessTokenLifetime, RefreshLifetime: j.RefreshTokenLifetime,
+		TokenTypeClaim: j.TokenTypeClaim, JTIClaim: j.JTIClaim, UserIDClaim: j.UserIDClaim,
+	}
+}
+
+// Backend is simplejwt's TokenBackend, built once: it pins the algorithm on decode and maps
+// the JWT library's errors to its own at this boundary.
+type Backend struct {
+	cfg    Config
+	method jwt.SigningMethod
+	parser *jwt.Parser
+	header string // the encoded JOSE header, the same for every token
+}
+
+// NewBackend checks the configuration and builds the backend.
+func NewBackend(cfg Config) (*Backend, error) {
+	method := jwt.GetSigningMethod(cfg.Algorithm)
+	if _, ok := method.(*jwt.SigningMethodHMAC); !ok {
+		return nil, fmt.Errorf("tokens: algorithm %q is not supported", cfg.Algorithm)
+	}
+	if min := method.(*jwt.SigningMethodHMAC).Hash.Size(); len(cfg.SigningKey) < min {
+		return nil, fmt.Errorf("tokens: %s needs a signing key of at least %d bytes", cfg.Algorithm, min)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	header, _ := json.Marshal(map[string]string{"alg": cfg.Algorithm, "typ": "JWT"})
+	return &Backend{
+		cfg:    cfg,
+		method: method,
+		// Only the configured algorithm: never "none", never another family. Claims are
+		// checked below, by hand, because the library accepts "exp": "123".
+		parser: jwt.NewParser(jwt.WithValidMethods([]string{cfg.Algorithm}), jwt.WithJSONNumber(), jwt.WithoutClaimsValidation()),
+		header: base64.RawURLEncoding.EncodeToString(header),
+	}, nil
+}
+
+// Now is the backend's clock.
+func (b *Backend) Now() time.Time { return b.cfg.Now() }
+
+// Config is the configuration the backend was built with.
+func (b *Backend) Config() Config { return b.cfg }
+
+// Lifetime of a token type.
+func (b *Backend) Lifetime(t Type) time.Duration {
+	if t == Refresh {
+		return b.cfg.RefreshLifetime
+	}
+	return b.cfg.AccessLifetime
+}
+
+// New is a fresh token of a type: simplejwt's Token() with no argument, carrying its type,
+// exp, iat and a new jti.
+func (b *Backend) New(t Type) *Token {
+	now := b.Now()
+	return &Token{Type: t, Claims: map[string]any{
+		b.cfg.TokenTypeClaim: t.Name,
+		"exp":                now.Add(b.Lifetime(t)).Unix(),
+		"iat":                now.Unix(),
+		b.cfg.JTIClaim:       newJTI(),
+	}}
+}
+
+// ForUser is RefreshToken.for_user: a refresh token naming the user.
+func (b *Backend) ForUser(userID any) *Token {
+	t := b.New(Refresh)
+	t.Claims[b.cfg.UserIDClaim] = userID
+	return t
+}
+
+// AccessFrom is RefreshToken.access_token: a new access token carrying every claim of the
+// refresh token but its type, exp and jti, so custom claims and iat carry over.
+func (b *Backend) AccessFrom(refresh *Token) *Token {
+	access := b.New(Access)
+	for k, v := range refresh.Claims {
+		if k == b.cfg.TokenTypeClaim || k == "exp" || k == b.cfg.JTIClaim || k == "jti" {
+			continue
+		}
+		access.Claims[k] = v
+	}
+	return access
+}
+
+// Renew gives a token a new jti, exp and iat, as rotation does (set_jti, set_exp, set_iat).
+func (b *Backend) Renew(t *Token) {
+	now := b.Now()
+	t.Claims[b.cfg.JTIClaim] = newJTI()
+	t.Claims["exp"] = now.Add(b.Lifetime(t.Type)).Unix()
+	t.Claims["iat"] = now.Unix()
+	t.Raw = ""
+}
+
+// JTI is the token's id.
+func (b *Backend) JTI(t *Token) string { return t.String(b.cfg.JTIClaim) }
+
+// UserID is the token's user claim, as it was sent (a number or a string).
+func (b *Backend) UserID(t *Token) (any, bool) { return t.Get(b.cfg.UserIDClaim) }
+
+// Encode signs a token. Claims are written in simplejwt's order (type, exp, iat, jti, then
+// the rest by name), so a ginrest token reads like a simplejwt one.
+func (b *Backend) Encode(t *Token) (string, error) {
+	payload, err := b.marshalClaims(t.Claims)
+	if err != nil {
+		return "", err
+	}
+	signing := b.header + "." + base64.RawURLEncoding.EncodeToString(payload)
+	sig, err := b.method.Sign(signing, b.cfg.SigningKey)
+	if err != nil {
+		return "", err
+	}
+	t.Raw = signing + "." + base64.RawURLEncoding.EncodeToString(sig)
+	return t.Raw, nil
+}
+
+func (b *Backend) marshalClaims(claims map[string]any) ([]byte, error) {
+	first := []string{b.cfg.TokenTypeClaim, "exp", "iat", b.cfg.JTIClaim}
+	rest := make([]string, 0, len(claims))
+	for k := range claims {
+		if !slices.Contains(first, k) {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	n := 0
+	for _, k := range append(first, rest...) {
+		v, ok := claims[k]
+		if !ok {
+			continue
+		}
+		if n > 0 {
+			buf.WriteByte(',')
+		}
+		n++
+		key, _ := json.Marshal(k)
+		val, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("tokens: claim %q: %w", k, err)
+		}
+		buf.Write(key)
+		buf.WriteByte(':')
+		buf.Write(val)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// refusedHeaders are JOSE header parameters ginrest does not implement; RFC 7515 says a
+// token that relies on them must be refused, and jku/x5u would name a key to fetch.
+var refusedHeaders = []string{"crit", "jku", "jwk", "x5u", "x5c"}
+
+// Decode verifies the signature and the registered time claims, PyJWT's decode: anything
+// wrong is the one message "Token is invalid or expired", as simplejwt says.
+func (b *Backend) Decode(raw string) (map[string]any, error) {
+	claims := jwt.MapClaims{}
+	tok, err := b.parser.ParseWithClaims(raw, claims, b.keyFunc)
+	if err != nil || !tok.Valid {
+		return nil, errInvalid
+	}
+	for _, h := range refusedHeaders {
+		if _, ok := tok.Header[h]; ok {
+			return nil, errInvalid
+		}
+	}
+	if err := b.checkTimes(claims); err != nil {
+		return nil, err
+	}
+	if b.cfg.Audience != "" && !hasAudience(claims["aud"], b.cfg.Audience) {
+		return nil, errInvalid
+	}
+	if b.cfg.Issuer != "" && claims["iss"] != b.cfg.Issuer {
+		return nil, errInvalid
+	}
+	return claims, nil
+}
+
+func (b *Backend) keyFunc(*jwt.Token) (any, error) { return b.cfg.SigningKey, nil }
+
+// checkTimes is PyJWT's exp, iat and nbf checks, with the leeway: a present claim must be
+// a number; exp must be in the future, iat and nbf not.
+func (b *Backend) checkTimes(claims map[string]any) error {
+	now := b.Now().Unix()
+	leeway := int64(b.cfg.Leeway / time.Second)
+	if v, ok := claims["exp"]; ok {
+		exp, ok := numeric(v)
+		if !ok || exp <= now-leeway {
+			return errInvalid
+		}
+	}
+	for _, name := range []string{"iat", "nbf"} {
+		if v, ok := claims[name]; ok {
+			t, ok := numeric(v)
+			if !ok || t > now+leeway {
+				return errInvalid
+			}
+		}
+	}
+	return nil
+}
+
+func hasAudience(aud any, want string) bool {
+	switch a := aud.(type) {
+	case string:
+		return a == want
+	case []any:
+		for _, v := range a {
+			if v == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Parse decodes and verifies a token of a type: simplejwt's AccessToken(raw) or
+// RefreshToken(raw), without the blacklist check.
+func (b *Backend) Parse(raw string, t Type) (*Token, error) {
+	tok, err := b.ParseUntyped(raw)
+	if err != nil {
+		return nil, err
+	}
+	typ, ok := tok.Claims[b.cfg.TokenTypeClaim]
+	if !ok {
+		return nil, &Error{Message: MsgNoType}
+	}
+	if typ != t.Name {
+		return nil, &Error{Message: MsgWrongType}
+	}
+	tok.Type = t
+	return tok, nil
+}
+
+// ParseUntyped is simplejwt's UntypedToken: signature, times, exp and jti present, any type.
+func (b *Backend) ParseUntyped(raw string) (*Token, error) {
+	claims, err := b.Decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := claims["exp"]; !ok {
+		return nil, &Error{Message: "Token has no 'exp' claim"}
+	}
+	if _, ok := claims[b.cfg.JTIClaim]; !ok {
+		return nil, &Error{Message: MsgNoID}
+	}
+	tok := &Token{Claims: claims, Raw: raw}
+	if name, _ := claims[b.cfg.TokenTypeClaim].(string); name != "" {
+		for _, t := range []Type{Access, Refresh, Sliding} {
+			if t.Name == name {
+				tok.Type = t
+			}
+		}
+	}
+	return tok, nil
+}
+
+// AsError returns the token error inside err, if that is what it is.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}

@@ -1,0 +1,41 @@
+package urls
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"ginrest/rest"
+)
+
+// Handler mounts the URL table on gin: the one place that knows gin. Views see rest.Request.
+func (a *App) Handler() http.Handler {
+	return a.Mount(Patterns(a))
+}
+
+// Mount serves routes with DRF's behaviour around them: JSON 404s, slash redirects,
+// security headers and panics answered with a generic 500.
+func (a *App) Mount(routes []Route) http.Handler {
+	gin.SetMode(gin.ReleaseMode) // no route dump on stdout; the mode is gin's global, set once per process
+	engine := gin.New()
+	engine.RedirectTrailingSlash = true // 301 for GET, 307 for the rest: Django's APPEND_SLASH, keeping the method
+	engine.RedirectFixedPath = false
+	engine.HandleMethodNotAllowed = false // every method reaches the view, which answers 405 in DRF's words
+	_ = engine.SetTrustedProxies(nil)     // X-Forwarded-For is ignored unless proxies are configured
+	notFound := rest.NotFoundHandler()
+	engine.NoRoute(func(c *gin.Context) { notFound.ServeHTTP(c.Writer, c.Request) })
+	for _, route := range routes {
+		h := rest.NewHandler(route.View, a.Defaults)
+		engine.Any(route.Path, func(c *gin.Context) {
+			var params []rest.Param
+			if len(c.Params) > 0 {
+				params = make([]rest.Param, len(c.Params))
+				for i, p := range c.Params {
+					params[i] = rest.Param{Key: p.Key, Value: p.Value}
+				}
+			}
+			h.Serve(c.Writer, c.Request, params)
+		})
+	}
+	return rest.SecurityHeaders(rest.Recoverer(a.Logger, engine))
+}

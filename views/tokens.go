@@ -1,0 +1,81 @@
+// Package views holds the demo API's views: simplejwt's token views and a protected view.
+// A view is a struct that embeds rest.APIView and answers the methods it implements.
+package views
+
+import (
+	"context"
+
+	"ginrest/rest"
+	"ginrest/serializers"
+)
+
+// tokenView is simplejwt's TokenViewBase: it authenticates no one and allows anyone (the
+// credentials are in the body), yet answers bad ones with a Bearer challenge.
+type tokenView[T any] struct {
+	rest.APIView
+	validate func(ctx context.Context, data any) (T, error)
+	fields   rest.Fields
+}
+
+func newTokenView[T any](name, description string, validate func(context.Context, any) (T, error), fields rest.Fields) *tokenView[T] {
+	return &tokenView[T]{
+		APIView: rest.APIView{
+			Authenticators:  []rest.Authenticator{},
+			Permissions:     []rest.Permission{},
+			Name:            name,
+			Description:     description,
+			WWWAuthenticate: `Bearer realm="api"`,
+		},
+		validate: validate,
+		fields:   fields,
+	}
+}
+
+func (v *tokenView[T]) Post(r *rest.Request) (*rest.Response, error) {
+	data, err := r.Data()
+	if err != nil {
+		return nil, err
+	}
+	out, err := v.validate(r.Context(), data)
+	if err != nil {
+		return nil, err
+	}
+	return rest.OK(out), nil
+}
+
+// Describe lists the serializer's fields for OPTIONS.
+func (v *tokenView[T]) Describe(string) rest.Fields { return v.fields }
+
+// The token views: the Name and Description are simplejwt's class names and docstrings,
+// which OPTIONS reports.
+
+func NewTokenObtainPair(jwt *serializers.JWT) rest.View {
+	s := serializers.TokenObtainPair{JWT: jwt}
+	return newTokenView("Token Obtain Pair",
+		"Takes a set of user credentials and returns an access and refresh JSON web\ntoken pair to prove the authentication of those credentials.",
+		s.Validate, s.Describe())
+}
+
+func NewTokenRefresh(jwt *serializers.JWT) rest.View {
+	s := serializers.TokenRefresh{JWT: jwt}
+	return newTokenView("Token Refresh",
+		"Takes a refresh type JSON web token and returns an access type JSON web\ntoken if the refresh token is valid.",
+		s.Validate, s.Describe())
+}
+
+func NewTokenVerify(jwt *serializers.JWT) rest.View {
+	s := serializers.TokenVerify{JWT: jwt}
+	return newTokenView("Token Verify",
+		"Takes a token and indicates if it is valid.  This view provides no\ninformation about a token's fitness for a particular use.",
+		s.Validate, s.Describe())
+}
+
+func NewTokenBlacklist(jwt *serializers.JWT) rest.View {
+	s := serializers.TokenBlacklist{JWT: jwt}
+	return newTokenView("Token Blacklist",
+		"Takes a token and blacklists it. Must be used with the\n`rest_framework_simplejwt.token_blacklist` app installed.",
+		s.Validate, s.Describe())
+}
+
+var _ rest.Poster = (*tokenView[struct{}])(nil)
+var _ rest.ActionDescriber = (*tokenView[struct{}])(nil)
