@@ -23,9 +23,9 @@ type Request struct {
 	authenticators []Authenticator
 	permissions    []Permission
 	parsers        *Parsers
-	data    any
-	dataErr error
-	parsed  bool
+	data           any
+	dataErr        error
+	parsed         bool
 }
 
 // Param is one path parameter.

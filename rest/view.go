@@ -24,11 +24,21 @@ type View interface{ Base() *APIView }
 // each view with `var _ rest.Getter = (*MyView)(nil)` so a typo fails to compile instead of
 // becoming a 405.
 type (
-	Getter  interface{ Get(r *Request) (*Response, error) }
-	Poster  interface{ Post(r *Request) (*Response, error) }
-	Putter  interface{ Put(r *Request) (*Response, error) }
-	Patcher interface{ Patch(r *Request) (*Response, error) }
-	Deleter interface{ Delete(r *Request) (*Response, error) }
+	Getter interface {
+		Get(r *Request) (*Response, error)
+	}
+	Poster interface {
+		Post(r *Request) (*Response, error)
+	}
+	Putter interface {
+		Put(r *Request) (*Response, error)
+	}
+	Patcher interface {
+		Patch(r *Request) (*Response, error)
+	}
+	Deleter interface {
+		Delete(r *Request) (*Response, error)
+	}
 )
 
 // ActionDescriber is optionally implemented by a view to describe the fields a method
