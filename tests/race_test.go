@@ -1,0 +1,55 @@
+package tests
+
+import (
+	"net/http"
+	"sync"
+	"testing"
+
+	"ginrest/models"
+)
+
+// With rotation and blacklisting, many clients refreshing one refresh token at once get
+// exactly one new pair between them. Run with DATABASE_URL=postgres://… for PostgreSQL.
+func TestConcurrentRefreshExactlyOneWins(t *testing.T) {
+	s := newServer(t)
+	s.createUser("alice", "wonderland-42")
+	_, refresh := s.login("alice", "wonderland-42")
+
+	const clients = 24
+	codes := make([]int, clients)
+	bodies := make([]string, clients)
+	var start, done sync.WaitGroup
+	start.Add(1)
+	for i := range clients {
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			start.Wait()
+			rec := s.postJSON("/api/token/refresh/", map[string]string{"refresh": refresh})
+			codes[i], bodies[i] = rec.Code, rec.Body.String()
+		}()
+	}
+	start.Done()
+	done.Wait()
+
+	won := 0
+	for i, code := range codes {
+		switch {
+		case code == http.StatusOK:
+			won++
+		case code == http.StatusUnauthorized && bodies[i] == `{"detail":"Token is blacklisted","code":"token_not_valid"}`:
+		default:
+			t.Errorf("client %d: %d %s", i, code, bodies[i])
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d clients refreshed the same token; want exactly 1", won)
+	}
+	// One blacklist row for the old token, and one new outstanding token besides the first.
+	var blacklisted, outstanding int64
+	s.App.DB.Model(&models.BlacklistedToken{}).Count(&blacklisted)
+	s.App.DB.Model(&models.OutstandingToken{}).Count(&outstanding)
+	if blacklisted != 1 || outstanding != 2 {
+		t.Errorf("blacklisted=%d outstanding=%d, want 1 and 2", blacklisted, outstanding)
+	}
+}

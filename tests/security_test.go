@@ -1,0 +1,214 @@
+package tests
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"ginrest/hashers"
+	"ginrest/models"
+	"ginrest/settings"
+	"ginrest/urls"
+)
+
+// Where simplejwt is silent or weak, ginrest is stricter: each of these tokens is signed
+// with the right key, yet refused.
+func TestTokensGinrestRefuses(t *testing.T) {
+	s := newServer(t)
+	u := s.createUser("alice", "wonderland-42")
+	now := s.Clock.Now().Unix()
+	payload := func(extra string) string {
+		return fmt.Sprintf(`{"token_type":"access","exp":%d,"iat":%d,"jti":"0123456789abcdef0123456789abcdef","user_id":%d%s}`, now+300, now, u.ID, extra)
+	}
+	cases := []struct {
+		name, header, payload string
+	}{
+		{"crit header", `{"alg":"HS256","typ":"JWT","crit":["exp"]}`, payload("")},
+		{"jku header", `{"alg":"HS256","jku":"https://attacker.example/jwks"}`, payload("")},
+		{"jwk header", `{"alg":"HS256","jwk":{"kty":"oct","k":"AAAA"}}`, payload("")},
+		{"x5u header", `{"alg":"HS256","x5u":"https://attacker.example/cert"}`, payload("")},
+		{"x5c header", `{"alg":"HS256","x5c":["MIIB"]}`, payload("")},
+		{"alg none", `{"alg":"none","typ":"JWT"}`, payload("")},
+		{"HS512 with the HS256 key", `{"alg":"HS512","typ":"JWT"}`, payload("")},
+		{"iat in the future", `{"alg":"HS256"}`, fmt.Sprintf(`{"token_type":"access","exp":%d,"iat":%d,"jti":"0123456789abcdef0123456789abcdef","user_id":%d}`, now+7200, now+3600, u.ID)},
+		{"nbf in the future", `{"alg":"HS256"}`, payload(fmt.Sprintf(`,"nbf":%d`, now+60))},
+		{"exp as a string", `{"alg":"HS256"}`, fmt.Sprintf(`{"token_type":"access","exp":"%d","iat":%d,"jti":"0123456789abcdef0123456789abcdef","user_id":%d}`, now+300, now, u.ID)},
+		{"iat as a string", `{"alg":"HS256"}`, fmt.Sprintf(`{"token_type":"access","exp":%d,"iat":"%d","jti":"0123456789abcdef0123456789abcdef","user_id":%d}`, now+300, now, u.ID)},
+	}
+	// The control proves the payload is otherwise good.
+	if rec := s.getWith("/api/protected/", sign(t, `{"alg":"HS256","typ":"JWT"}`, payload(""), testKey)); rec.Code != http.StatusOK {
+		t.Fatalf("control token refused: %d %s", rec.Code, rec.Body)
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			token := sign(t, c.header, c.payload, testKey)
+			assertJSON(t, s.getWith("/api/protected/", token), 401,
+				`{"detail":"Given token not valid for any token type","code":"token_not_valid","messages":[{"token_class":"AccessToken","token_type":"access","message":"Token is invalid or expired"}]}`)
+			assertJSON(t, s.postJSON("/api/token/verify/", map[string]string{"token": token}), 401,
+				`{"detail":"Token is invalid or expired","code":"token_not_valid"}`)
+		})
+	}
+}
+
+// A refresh token is never an access token, and the reverse.
+func TestTokenTypesAreNotInterchangeable(t *testing.T) {
+	s := newServer(t)
+	s.createUser("alice", "wonderland-42")
+	access, refresh := s.login("alice", "wonderland-42")
+	assertJSON(t, s.getWith("/api/protected/", refresh), 401,
+		`{"detail":"Given token not valid for any token type","code":"token_not_valid","messages":[{"token_class":"AccessToken","token_type":"access","message":"Token has wrong type"}]}`)
+	for _, path := range []string{"/api/token/refresh/", "/api/token/blacklist/"} {
+		assertJSON(t, s.postJSON(path, map[string]string{"refresh": access}), 401, `{"detail":"Token has wrong type","code":"token_not_valid"}`)
+	}
+}
+
+// A failed login says the same thing, with the same headers, whatever was wrong: no
+// answer tells whether the username exists.
+func TestLoginDoesNotRevealWhichPartWasWrong(t *testing.T) {
+	s := newServer(t)
+	s.createUser("alice", "wonderland-42")
+	s.createUser("bob", "bob-secret-42", func(u *models.User) { u.IsActive = false })
+	var first string
+	for _, creds := range [][2]string{{"alice", "nope"}, {"mallory", "whatever"}, {"bob", "bob-secret-42"}, {"bob", "nope"}, {"Alice", "wonderland-42"}} {
+		rec := s.postJSON("/api/token/", map[string]string{"username": creds[0], "password": creds[1]})
+		assertJSON(t, rec, 401, `{"detail":"No active account found with the given credentials"}`)
+		shape := fmt.Sprint(rec.Header())
+		if first == "" {
+			first = shape
+		} else if shape != first {
+			t.Errorf("%v: headers %s differ from %s", creds, shape, first)
+		}
+	}
+}
+
+// Passwords are used exactly as given: never trimmed, and all-blank ones refused.
+func TestPasswordsAreNeverTrimmed(t *testing.T) {
+	s := newServer(t)
+	s.createUser("alice", "  spaced out  ")
+	cases := []struct {
+		password string
+		status   int
+	}{
+		{"  spaced out  ", 200},
+		{"spaced out", 401},
+		{"  spaced out", 401},
+	}
+	for _, c := range cases {
+		rec := s.postJSON("/api/token/", map[string]string{"username": "alice", "password": c.password})
+		if rec.Code != c.status {
+			t.Errorf("password %q: %d, want %d", c.password, rec.Code, c.status)
+		}
+	}
+	// Usernames are trimmed, as DRF's CharField does.
+	if rec := s.postJSON("/api/token/", map[string]string{"username": " alice ", "password": "  spaced out  "}); rec.Code != 200 {
+		t.Errorf("trimmed username refused: %d", rec.Code)
+	}
+	assertJSON(t, s.postJSON("/api/token/", map[string]string{"username": "alice", "password": "   "}), 400,
+		`{"password":["This field may not be blank."]}`)
+}
+
+// A Django hash with another iteration count verifies, and is re-hashed at the configured
+// count on the first successful login; a failed login changes nothing.
+func TestLoginUpgradesOlderHashes(t *testing.T) {
+	s := newServer(t)
+	u := s.createUser("alice", "")
+	old, err := hashers.Encode("wonderland-42", "oldsalt123", 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.App.DB.Model(u).Update("password", old)
+
+	s.postJSON("/api/token/", map[string]string{"username": "alice", "password": "wrong"})
+	if got := reload(t, s, u).Password; got != old {
+		t.Fatalf("failed login changed the hash to %s", got)
+	}
+	s.login("alice", "wonderland-42")
+	upgraded := reload(t, s, u).Password
+	if !strings.HasPrefix(upgraded, "pbkdf2_sha256$1000$") {
+		t.Fatalf("hash not upgraded: %s", upgraded)
+	}
+	if ok, _ := hashers.Check("wonderland-42", upgraded, 1000); !ok {
+		t.Fatal("upgraded hash does not verify")
+	}
+	s.login("alice", "wonderland-42")
+}
+
+func reload(t testing.TB, s *server, u *models.User) *models.User {
+	t.Helper()
+	got, err := s.App.Users.ByID(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+func TestUpdateLastLogin(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		t.Run(fmt.Sprint("UPDATE_LAST_LOGIN=", on), func(t *testing.T) {
+			s := newServer(t, func(st *settings.Settings) { st.JWT.UpdateLastLogin = on })
+			u := s.createUser("alice", "wonderland-42")
+			s.login("alice", "wonderland-42")
+			if got := reload(t, s, u).LastLogin != nil; got != on {
+				t.Errorf("last_login set = %v", got)
+			}
+		})
+	}
+}
+
+func TestWithoutRotationTheRefreshTokenIsReusable(t *testing.T) {
+	s := newServer(t, func(st *settings.Settings) { st.JWT.RotateRefreshTokens = false; st.JWT.BlacklistAfterRotation = false })
+	s.createUser("alice", "wonderland-42")
+	_, refresh := s.login("alice", "wonderland-42")
+	for range 2 {
+		rec := s.postJSON("/api/token/refresh/", map[string]string{"refresh": refresh})
+		if rec.Code != 200 {
+			t.Fatalf("refresh: %d %s", rec.Code, rec.Body)
+		}
+		if body := bodyMap(t, rec); len(body) != 1 || body["access"] == nil {
+			t.Errorf("body %v, want access only", body)
+		}
+	}
+}
+
+func TestCustomAuthHeaderTypes(t *testing.T) {
+	s := newServer(t, func(st *settings.Settings) { st.JWT.AuthHeaderTypes = []string{"JWT", "Bearer"} })
+	s.createUser("alice", "wonderland-42")
+	access, _ := s.login("alice", "wonderland-42")
+	for _, scheme := range []string{"JWT", "Bearer"} {
+		rec := s.do(req{Method: "GET", Path: "/api/protected/", Header: map[string]string{"Authorization": scheme + " " + access}})
+		if rec.Code != 200 {
+			t.Errorf("%s: %d", scheme, rec.Code)
+		}
+	}
+	rec := s.do(req{Method: "GET", Path: "/api/protected/"})
+	if got := rec.Header().Get("WWW-Authenticate"); got != `JWT realm="api"` {
+		t.Errorf("challenge %q, want the first type", got)
+	}
+}
+
+// Bodies over the limit are refused whole, before anything is parsed or changed.
+func TestOversizedBodiesAreRefused(t *testing.T) {
+	s := newServer(t)
+	s.createUser("alice", "wonderland-42")
+	big := `{"username":"alice","password":"wonderland-42","pad":"` + strings.Repeat("x", 1<<20) + `"}`
+	for _, ct := range []string{"application/json", "application/x-www-form-urlencoded"} {
+		rec := s.do(req{Method: "POST", Path: "/api/token/", Body: big, ContentType: ct})
+		assertJSON(t, rec, 413, `{"detail":"Request body is too large."}`)
+	}
+	var n int64
+	s.App.DB.Model(&models.OutstandingToken{}).Count(&n)
+	if n != 0 {
+		t.Errorf("%d tokens issued by refused requests", n)
+	}
+}
+
+// The server will not be built with the public development key outside DEBUG.
+func TestProductionRefusesTheDevelopmentKey(t *testing.T) {
+	st := testSettings()
+	st.SecretKey = settings.DevelopmentSecretKey
+	if _, err := urls.NewApp(st, testDB(t), urls.Options{}); err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
+		t.Fatalf("NewApp with the development key: %v", err)
+	}
+}
