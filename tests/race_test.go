@@ -2,6 +2,8 @@ package tests
 
 import (
 	"net/http"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -51,5 +53,15 @@ func TestConcurrentRefreshExactlyOneWins(t *testing.T) {
 	s.App.DB.Model(&models.OutstandingToken{}).Count(&outstanding)
 	if blacklisted != 1 || outstanding != 2 {
 		t.Errorf("blacklisted=%d outstanding=%d, want 1 and 2", blacklisted, outstanding)
+	}
+}
+
+// The PostgreSQL pass of .ci/run must really run on PostgreSQL.
+func TestDatabaseBackend(t *testing.T) {
+	if !strings.HasPrefix(os.Getenv("DATABASE_URL"), "postgres") {
+		t.Skip("DATABASE_URL is not a postgres:// URL: tests ran on SQLite; .ci/run repeats them with DATABASE_URL=postgres://…@127.0.0.1:5432/test")
+	}
+	if db := testDB(t); !models.IsPostgres(db) {
+		t.Fatalf("DATABASE_URL is PostgreSQL but the tests opened %s", db.Dialector.Name())
 	}
 }
