@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -45,7 +47,6 @@ func ConfigFrom(s *settings.Settings) Config {
 type Backend struct {
 	cfg    Config
 	method jwt.SigningMethod
-	parser *jwt.Parser
 	header string // the encoded JOSE header, the same for every token
 }
 
@@ -65,9 +66,6 @@ func NewBackend(cfg Config) (*Backend, error) {
 	return &Backend{
 		cfg:    cfg,
 		method: method,
-		// Only the configured algorithm: never "none", never another family. Claims are
-		// checked below, by hand, because the library accepts "exp": "123".
-		parser: jwt.NewParser(jwt.WithValidMethods([]string{cfg.Algorithm}), jwt.WithJSONNumber(), jwt.WithoutClaimsValidation()),
 		header: base64.RawURLEncoding.EncodeToString(header),
 	}, nil
 }
@@ -183,22 +181,56 @@ func (b *Backend) marshalClaims(claims map[string]any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// refusedHeaders are JOSE header parameters ginrest does not implement; RFC 7515 says a
-// token that relies on them must be refused, and jku/x5u would name a key to fetch.
-var refusedHeaders = []string{"crit", "jku", "jwk", "x5u", "x5c"}
+// joseHeader is the part of a token's header that ginrest reads. The refused parameters
+// are JOSE features ginrest does not implement: RFC 7515 says a token relying on crit must
+// be refused, and jku/x5u would name a key to fetch.
+type joseHeader struct {
+	Alg  string          `json:"alg"`
+	Crit json.RawMessage `json:"crit"`
+	JKU  json.RawMessage `json:"jku"`
+	JWK  json.RawMessage `json:"jwk"`
+	X5U  json.RawMessage `json:"x5u"`
+	X5C  json.RawMessage `json:"x5c"`
+}
+
+func (h *joseHeader) refused() bool {
+	return h.Crit != nil || h.JKU != nil || h.JWK != nil || h.X5U != nil || h.X5C != nil
+}
 
 // Decode verifies the signature and the registered time claims, PyJWT's decode: anything
-// wrong is the one message "Token is invalid or expired", as simplejwt says.
+// wrong is the one message "Token is invalid or expired", as simplejwt says. It runs on
+// every authenticated request, so it does the compact-serialisation split itself and hands
+// only the signature check to the JWT library (the configured method, nothing else): the
+// header must name exactly that algorithm, the signature is checked before the payload is
+// parsed, and the payload must be one JSON object.
 func (b *Backend) Decode(raw string) (map[string]any, error) {
-	claims := jwt.MapClaims{}
-	tok, err := b.parser.ParseWithClaims(raw, claims, b.keyFunc)
-	if err != nil || !tok.Valid {
+	dot1 := strings.IndexByte(raw, '.')
+	dot2 := strings.LastIndexByte(raw, '.')
+	if dot1 < 0 || dot1 == dot2 || strings.IndexByte(raw[dot1+1:dot2], '.') >= 0 {
 		return nil, errInvalid
 	}
-	for _, h := range refusedHeaders {
-		if _, ok := tok.Header[h]; ok {
-			return nil, errInvalid
-		}
+	headerJSON, err := base64.RawURLEncoding.DecodeString(raw[:dot1])
+	if err != nil {
+		return nil, errInvalid
+	}
+	var header joseHeader
+	if err := json.Unmarshal(headerJSON, &header); err != nil || header.Alg != b.cfg.Algorithm || header.refused() {
+		return nil, errInvalid
+	}
+	sig, err := base64.RawURLEncoding.DecodeString(raw[dot2+1:])
+	if err != nil {
+		return nil, errInvalid
+	}
+	if err := b.method.Verify(raw[:dot2], sig, b.cfg.SigningKey); err != nil {
+		return nil, errInvalid
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(raw[dot1+1 : dot2])
+	if err != nil {
+		return nil, errInvalid
+	}
+	claims, err := decodeObject(payload)
+	if err != nil {
+		return nil, errInvalid
 	}
 	if err := b.checkTimes(claims); err != nil {
 		return nil, err
@@ -212,7 +244,22 @@ func (b *Backend) Decode(raw string) (map[string]any, error) {
 	return claims, nil
 }
 
-func (b *Backend) keyFunc(*jwt.Token) (any, error) { return b.cfg.SigningKey, nil }
+// decodeObject decodes one JSON object and nothing after it, numbers as json.Number.
+func decodeObject(data []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var claims map[string]any
+	if err := dec.Decode(&claims); err != nil {
+		return nil, err
+	}
+	if claims == nil || dec.More() {
+		return nil, errInvalid
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errInvalid
+	}
+	return claims, nil
+}
 
 // checkTimes is PyJWT's exp, iat and nbf checks, with the leeway: a present claim must be
 // a number; exp must be in the future, iat and nbf not.
