@@ -1,0 +1,62 @@
+package tests
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"ginrest/tokens"
+)
+
+// The baseline: a bare gin handler answering the same JSON. Compare the other benchmarks
+// of a run to it, not to absolute numbers: machines differ.
+func BenchmarkBareGin(b *testing.B) {
+	gin.SetMode(gin.ReleaseMode)
+	engine := gin.New()
+	engine.GET("/api/protected/", func(c *gin.Context) {
+		c.JSON(http.StatusOK, gin.H{"message": "Hello, authenticated user!"})
+	})
+	serve(b, engine, "")
+}
+
+// The protected view: negotiation, JWT authentication (signature, claims, a user query),
+// the permission check and the JSON response.
+func BenchmarkProtectedView(b *testing.B) {
+	s := newServer(b)
+	s.createUser("alice", "wonderland-42")
+	access, _ := s.login("alice", "wonderland-42")
+	serve(b, s.Handler, "Bearer "+access)
+}
+
+func serve(b *testing.B, h http.Handler, authorization string) {
+	req := httptest.NewRequest(http.MethodGet, "/api/protected/", nil)
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+	}
+}
+
+// Token verification alone: signature and claims of an access token.
+func BenchmarkTokenVerify(b *testing.B) {
+	s := newServer(b)
+	token, err := s.App.Tokens.Encode(s.App.Tokens.ForUser(int64(1)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.App.Tokens.Parse(token, tokens.Refresh); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
