@@ -96,7 +96,7 @@ func (a *JWT) User(r *rest.Request, token *tokens.Token) (*models.User, error) {
 	if !ok {
 		return nil, InvalidToken("Token contained no recognizable user identification")
 	}
-	user, err := a.Users.ByClaim(r.Context(), a.UserIDField, claim)
+	user, err := a.Users.ForRequest(r.Context(), a.UserIDField, claim)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, &rest.Error{Status: http.StatusUnauthorized, Detail: "User not found", Code: "user_not_found"}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"ginrest/cache"
 	"ginrest/hashers"
 )
 
@@ -27,6 +28,12 @@ type Users struct {
 	Iterations int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// CacheTTL is how long ForRequest may serve a user from memory (USER_CACHE_TTL);
+	// zero loads the user from the database on every request, as simplejwt does.
+	CacheTTL time.Duration
+
+	cacheOnce sync.Once
+	cache     *cache.TTL[int64, User]
 
 	byIDOnce sync.Once
 	byIDStmt *sql.Stmt
@@ -150,6 +157,7 @@ func (u *Users) SetPassword(ctx context.Context, user *User, password string) er
 	if err := u.DB.WithContext(ctx).Model(user).Update("password", encoded).Error; err != nil {
 		return err
 	}
+	u.forget(user.ID)
 	user.Password = encoded
 	return nil
 }
@@ -178,6 +186,7 @@ func (u *Users) UpdateLastLogin(ctx context.Context, user *User) error {
 	if err := u.DB.WithContext(ctx).Model(user).Update("last_login", now).Error; err != nil {
 		return err
 	}
+	u.forget(user.ID)
 	user.LastLogin = &now
 	return nil
 }
@@ -229,4 +238,38 @@ func ClaimID(claim any) (int64, bool) {
 		return int64(f), true
 	}
 	return 0, false
+}
+
+// cachedUsers bounds the request-user cache.
+const cachedUsers = 16384
+
+// ForRequest is the user an authenticated request names: ByClaim, served from memory for
+// up to CacheTTL. A user deactivated or changed elsewhere (another instance, Django) is
+// seen within CacheTTL; changes made through Users are seen at once. Login and refresh
+// never use it: they always read the database.
+func (u *Users) ForRequest(ctx context.Context, field string, claim any) (*User, error) {
+	if u.CacheTTL <= 0 || field != "id" {
+		return u.ByClaim(ctx, field, claim)
+	}
+	id, ok := ClaimID(claim)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	u.cacheOnce.Do(func() { u.cache = cache.New[int64, User](cachedUsers, u.now) })
+	if user, ok := u.cache.Get(id); ok {
+		return &user, nil // a copy: requests may not change each other's user
+	}
+	user, err := u.ByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	u.cache.Set(id, *user, u.now().Add(u.CacheTTL))
+	return user, nil
+}
+
+// forget drops a changed user from the request cache.
+func (u *Users) forget(id int64) {
+	if u.cache != nil {
+		u.cache.Delete(id)
+	}
 }

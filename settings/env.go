@@ -31,6 +31,7 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e.string("DATABASE_URL", &s.DatabaseURL)
 	e.int("PASSWORD_ITERATIONS", &s.PasswordIterations)
 	e.int64("DATA_UPLOAD_MAX_MEMORY_SIZE", &s.MaxBodyBytes)
+	e.duration("USER_CACHE_TTL", &s.UserCacheTTL)
 	e.rates("THROTTLE_RATES", &s.ThrottleRates)
 	e.list("DEFAULT_AUTHENTICATION_CLASSES", &s.REST.DefaultAuthenticationClasses)
 	e.list("DEFAULT_PERMISSION_CLASSES", &s.REST.DefaultPermissionClasses)

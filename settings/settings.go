@@ -20,6 +20,10 @@ type Settings struct {
 	PasswordIterations int
 	// MaxBodyBytes bounds a request body (DATA_UPLOAD_MAX_MEMORY_SIZE).
 	MaxBodyBytes int64
+	// UserCacheTTL is how long an authenticated request's user may be served from memory
+	// (USER_CACHE_TTL): a user deactivated elsewhere loses access within it. 0 loads the
+	// user from the database on every request, as simplejwt does.
+	UserCacheTTL time.Duration
 	// ThrottleRates are DRF's DEFAULT_THROTTLE_RATES (THROTTLE_RATES=login=10/min,anon=100/day).
 	ThrottleRates map[string]string
 
@@ -73,6 +77,7 @@ func Default() *Settings {
 		DatabaseURL:        "sqlite:///db.sqlite3",
 		PasswordIterations: 1_000_000, // Django 5.2
 		MaxBodyBytes:       1 << 20,
+		UserCacheTTL:       time.Second,
 		ThrottleRates:      map[string]string{"login": "10/min"},
 		REST: RESTFramework{
 			DefaultAuthenticationClasses: []string{"JWTAuthentication"},

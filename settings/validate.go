@@ -40,6 +40,9 @@ func (s *Settings) Validate() error {
 	if s.MaxBodyBytes < 1 {
 		bad("DATA_UPLOAD_MAX_MEMORY_SIZE", "must be at least 1")
 	}
+	if s.UserCacheTTL < 0 {
+		bad("USER_CACHE_TTL", "must not be negative")
+	}
 	for scope, rate := range s.ThrottleRates {
 		if _, _, err := ParseRate(rate); err != nil {
 			bad("THROTTLE_RATES", "has %s=%q: %v", scope, rate, err)

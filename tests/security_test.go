@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"ginrest/hashers"
 	"ginrest/models"
@@ -210,5 +211,41 @@ func TestProductionRefusesTheDevelopmentKey(t *testing.T) {
 	st.SecretKey = settings.DevelopmentSecretKey
 	if _, err := urls.NewApp(st, testDB(t), urls.Options{}); err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
 		t.Fatalf("NewApp with the development key: %v", err)
+	}
+}
+
+// The user of an authenticated request is loaded from the database, and may be served from
+// memory for USER_CACHE_TTL: a user deactivated behind ginrest's back (by Django, by another
+// instance) loses access within that time, and at once with USER_CACHE_TTL=0.
+func TestDeactivatedUserLosesAccess(t *testing.T) {
+	cases := []struct {
+		ttl         time.Duration
+		servedUntil time.Duration // how long the old record may still be served
+	}{
+		{0, 0},
+		{time.Second, time.Second},
+		{5 * time.Second, 5 * time.Second},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprint("USER_CACHE_TTL=", c.ttl), func(t *testing.T) {
+			s := newServer(t, func(st *settings.Settings) {
+				st.UserCacheTTL = c.ttl
+				st.JWT.AccessTokenLifetime = time.Hour
+			})
+			u := s.createUser("alice", "wonderland-42")
+			access, _ := s.login("alice", "wonderland-42")
+			if rec := s.getWith("/api/protected/", access); rec.Code != 200 {
+				t.Fatalf("before: %d", rec.Code)
+			}
+			s.App.DB.Exec(`UPDATE auth_user SET is_active = ? WHERE id = ?`, false, u.ID)
+			if c.servedUntil > 0 {
+				s.Clock.Advance(c.servedUntil - time.Millisecond)
+				if rec := s.getWith("/api/protected/", access); rec.Code != 200 {
+					t.Errorf("within the cache time: %d", rec.Code)
+				}
+				s.Clock.Advance(time.Millisecond)
+			}
+			assertJSON(t, s.getWith("/api/protected/", access), 401, `{"detail":"User is inactive","code":"user_inactive"}`)
+		})
 	}
 }

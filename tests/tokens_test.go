@@ -159,3 +159,22 @@ func TestRefreshRefusesUsersWhoCannotLogIn(t *testing.T) {
 		})
 	}
 }
+
+// An access token works for its lifetime and not a second longer, also when its
+// verification is remembered from an earlier request.
+func TestAccessTokenExpires(t *testing.T) {
+	s := newServer(t)
+	s.createUser("alice", "wonderland-42")
+	access, _ := s.login("alice", "wonderland-42")
+	for _, step := range []struct {
+		advance time.Duration
+		status  int
+	}{{0, 200}, {0, 200}, {299 * time.Second, 200}, {time.Second, 401}, {0, 401}} {
+		s.Clock.Advance(step.advance)
+		if rec := s.getWith("/api/protected/", access); rec.Code != step.status {
+			t.Fatalf("at %s: %d, want %d", s.Clock.Now().Format(time.TimeOnly), rec.Code, step.status)
+		}
+	}
+	assertJSON(t, s.postJSON("/api/token/verify/", map[string]string{"token": access}), 401,
+		`{"detail":"Token is invalid or expired","code":"token_not_valid"}`)
+}

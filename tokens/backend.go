@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"ginrest/cache"
 	"ginrest/settings"
 )
 
@@ -48,7 +50,15 @@ type Backend struct {
 	cfg    Config
 	method jwt.SigningMethod
 	header string // the encoded JOSE header, the same for every token
+	// verified remembers the claims of tokens whose signature checked out, until they
+	// expire: a client sends the same access token with every request for its lifetime,
+	// and its signature and JSON need checking only once. Times are re-checked on every use.
+	verified *cache.TTL[string, map[string]any]
 }
+
+// verifiedTokens bounds the verified-token cache (a token and its claims are well under
+// 1 KiB, so this is a few MiB at most).
+const verifiedTokens = 8192
 
 // NewBackend checks the configuration and builds the backend.
 func NewBackend(cfg Config) (*Backend, error) {
@@ -64,9 +74,10 @@ func NewBackend(cfg Config) (*Backend, error) {
 	}
 	header, _ := json.Marshal(map[string]string{"alg": cfg.Algorithm, "typ": "JWT"})
 	return &Backend{
-		cfg:    cfg,
-		method: method,
-		header: base64.RawURLEncoding.EncodeToString(header),
+		cfg:      cfg,
+		method:   method,
+		header:   base64.RawURLEncoding.EncodeToString(header),
+		verified: cache.New[string, map[string]any](verifiedTokens, cfg.Now),
 	}, nil
 }
 
@@ -204,6 +215,24 @@ func (h *joseHeader) refused() bool {
 // header must name exactly that algorithm, the signature is checked before the payload is
 // parsed, and the payload must be one JSON object.
 func (b *Backend) Decode(raw string) (map[string]any, error) {
+	if claims, ok := b.verified.Get(raw); ok {
+		if err := b.checkTimes(claims); err != nil {
+			b.verified.Delete(raw)
+			return nil, err
+		}
+		return maps.Clone(claims), nil // callers may change their copy
+	}
+	claims, err := b.decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	if exp, ok := numeric(claims["exp"]); ok {
+		b.verified.Set(raw, maps.Clone(claims), time.Unix(exp, 0))
+	}
+	return claims, nil
+}
+
+func (b *Backend) decode(raw string) (map[string]any, error) {
 	dot1 := strings.IndexByte(raw, '.')
 	dot2 := strings.LastIndexByte(raw, '.')
 	if dot1 < 0 || dot1 == dot2 || strings.IndexByte(raw[dot1+1:dot2], '.') >= 0 {

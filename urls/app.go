@@ -53,7 +53,7 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 		logger = slog.Default()
 	}
 	a := &App{Settings: s, DB: db, Tokens: backend, Logger: logger,
-		Users: &models.Users{DB: db, Iterations: s.PasswordIterations, Now: opts.Now}}
+		Users: &models.Users{DB: db, Iterations: s.PasswordIterations, Now: opts.Now, CacheTTL: s.UserCacheTTL}}
 	if s.JWT.BlacklistEnabled {
 		a.Blacklist = &tokens.Blacklist{DB: db, Backend: backend}
 	}
