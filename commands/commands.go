@@ -110,7 +110,7 @@ func setup(env *Env) (*settings.Settings, *gorm.DB, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := models.Open(s.DatabaseURL)
+	db, err := models.OpenWith(s.DatabaseURL, models.Options{BusyTimeout: s.DatabaseBusyTimeout})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -73,6 +74,7 @@ func runserver(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	conns := &openConns{}
 	srv := &http.Server{
 		Handler:           app.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -80,6 +82,7 @@ func runserver(env *Env, args []string) error {
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
+		ConnState:         conns.track,
 	}
 	mode := "production"
 	if s.Debug {
@@ -96,9 +99,17 @@ func runserver(env *Env, args []string) error {
 		return err
 	case <-ctx.Done():
 	}
-	// Requests already received finish; new connections are refused.
+	// Requests already received finish; new connections are refused. Shutdown alone would
+	// drop, unanswered, a request it reads after it began, and under load an accepted
+	// connection's request can wait unread for a while. So: stop accepting, close idle
+	// connections and answer the rest with Connection: close, wait for them to close, and
+	// only then shut down.
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
+	srv.SetKeepAlivesEnabled(false)
+	_ = ln.Close()
+	<-served
+	conns.wait(shutdownCtx)
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
@@ -122,4 +133,59 @@ func seedDemoUser(ctx context.Context, env *Env, users *models.Users) error {
 	}
 	fmt.Fprintf(env.Stdout, "DEBUG: created demo user %q with password %q\n", DemoUsername, password)
 	return nil
+}
+
+// openConns tracks the server's connections, so that shutdown can wait for the ones it
+// accepted to be answered and closed.
+type openConns struct {
+	mu    sync.Mutex
+	conns map[net.Conn]connState
+}
+
+type connState struct {
+	state http.ConnState
+	since time.Time
+}
+
+func (o *openConns) track(c net.Conn, state http.ConnState) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	switch state {
+	case http.StateClosed, http.StateHijacked:
+		delete(o.conns, c)
+	default:
+		if o.conns == nil {
+			o.conns = map[net.Conn]connState{}
+		}
+		o.conns[c] = connState{state, time.Now()}
+	}
+}
+
+// silentPatience is how long a connection that sends nothing holds up a shutdown: the
+// 5 seconds after which http.Server.Shutdown itself treats such a connection as idle.
+const silentPatience = 5 * time.Second
+
+// wait returns once every connection has closed, but for those that have sent nothing
+// for silentPatience, or when ctx ends.
+func (o *openConns) wait(ctx context.Context) {
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		o.mu.Lock()
+		open := 0
+		for _, c := range o.conns {
+			if c.state != http.StateNew || time.Since(c.since) < silentPatience {
+				open++
+			}
+		}
+		o.mu.Unlock()
+		if open == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -67,14 +67,21 @@ func (p *prompter) newPassword() (string, error) {
 	return checkPassword(pw)
 }
 
-// passwordFromStdin reads the whole of stdin, less one final line break.
-func passwordFromStdin(env *Env) (string, error) {
-	b, err := io.ReadAll(io.LimitReader(env.Stdin, 4096))
+// maxStdinPassword bounds what --password-stdin reads.
+const maxStdinPassword = 4096
+
+// passwordFromStdin reads the rest of stdin, less one final line break. Pass the
+// prompter's reader when a prompt came first: it may have buffered the password already.
+func passwordFromStdin(stdin io.Reader) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(stdin, int64(maxStdinPassword+len("\r\n")+1)))
 	if err != nil {
 		return "", err
 	}
 	s := strings.TrimSuffix(string(b), "\n")
 	s = strings.TrimSuffix(s, "\r")
+	if len(s) > maxStdinPassword { // refused, not cut short: a cut password is not the one the user knows
+		return "", fmt.Errorf("the password on standard input is longer than %d bytes", maxStdinPassword)
+	}
 	return checkPassword(s)
 }
 
@@ -102,7 +109,7 @@ func createuser(env *Env, args []string) error {
 	password := ""
 	if *fromStdin {
 		var err error
-		if password, err = passwordFromStdin(env); err != nil {
+		if password, err = passwordFromStdin(env.Stdin); err != nil {
 			return err
 		}
 	}
@@ -130,7 +137,7 @@ func createsuperuser(env *Env, args []string) error {
 	}
 	var password string
 	if *fromStdin {
-		password, err = passwordFromStdin(env)
+		password, err = passwordFromStdin(p.reader) // after the username prompt, if there was one
 	} else {
 		password, err = p.newPassword()
 	}
@@ -203,7 +210,7 @@ func changepassword(env *Env, args []string) error {
 	}
 	var password string
 	if *fromStdin {
-		password, err = passwordFromStdin(env)
+		password, err = passwordFromStdin(env.Stdin)
 	} else {
 		fmt.Fprintf(env.Stdout, "Changing password for user %q\n", username)
 		password, err = newPrompter(env).newPassword()

@@ -14,16 +14,30 @@ import (
 )
 
 // sqlitePragmas configure every pooled connection for a server, so they live in the DSN:
-// WAL lets readers run beside the writer; busy_timeout waits for the write lock instead of
-// failing; _txlock=immediate takes that lock at BEGIN, without which busy_timeout cannot help
-// a transaction that reads then writes; synchronous FULL makes an acknowledged commit
-// survive a crash; foreign keys are enforced as on PostgreSQL.
-const sqlitePragmas = "_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=FULL&_txlock=immediate"
+// WAL lets readers run beside the writer; _txlock=immediate takes the write lock at BEGIN,
+// without which the busy timeout (added by dialectorFor) cannot help a transaction that
+// reads then writes; synchronous FULL makes an acknowledged commit survive a crash;
+// foreign keys are enforced as on PostgreSQL.
+const sqlitePragmas = "_journal_mode=WAL&_foreign_keys=on&_synchronous=FULL&_txlock=immediate"
+
+// DefaultBusyTimeout is how long a SQLite connection waits for another writer's lock
+// before the statement fails with "database is locked".
+const DefaultBusyTimeout = 5 * time.Second
+
+// Options tune Open; the zero value means the defaults.
+type Options struct {
+	// BusyTimeout is SQLite's busy_timeout, rounded to milliseconds: how long a write waits
+	// for the write lock before failing. Zero means DefaultBusyTimeout. PostgreSQL ignores it.
+	BusyTimeout time.Duration
+}
 
 // Open connects to DATABASE_URL: sqlite:///relative.db, sqlite:////abs/path.db or
 // postgres://…
-func Open(databaseURL string) (*gorm.DB, error) {
-	dialector, err := dialectorFor(databaseURL)
+func Open(databaseURL string) (*gorm.DB, error) { return OpenWith(databaseURL, Options{}) }
+
+// OpenWith is Open with options.
+func OpenWith(databaseURL string, opts Options) (*gorm.DB, error) {
+	dialector, err := dialectorFor(databaseURL, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +55,7 @@ func Open(databaseURL string) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
-	sqlDB.SetMaxIdleConns(16)
+	sqlDB.SetMaxIdleConns(64)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	if err := sqlDB.Ping(); err != nil {
 		return nil, fmt.Errorf("database: %w", err)
@@ -49,14 +63,21 @@ func Open(databaseURL string) (*gorm.DB, error) {
 	return db, nil
 }
 
-func dialectorFor(databaseURL string) (gorm.Dialector, error) {
+func dialectorFor(databaseURL string, opts Options) (gorm.Dialector, error) {
 	switch {
 	case strings.HasPrefix(databaseURL, "sqlite://"):
 		path, err := SQLitePath(databaseURL)
 		if err != nil {
 			return nil, err
 		}
-		dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + sqlitePragmas
+		busy := opts.BusyTimeout
+		if busy == 0 {
+			busy = DefaultBusyTimeout
+		}
+		if busy < 0 {
+			return nil, errors.New("database: the busy timeout must not be negative")
+		}
+		dsn := fmt.Sprintf("file:%s?%s&_busy_timeout=%d", (&url.URL{Path: path}).EscapedPath(), sqlitePragmas, max(busy.Milliseconds(), 1))
 		return sqlite.Open(dsn), nil
 	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
 		return postgres.Open(databaseURL), nil

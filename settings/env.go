@@ -29,6 +29,7 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e.bool("DEBUG", &s.Debug)
 	e.string("SECRET_KEY", &s.SecretKey)
 	e.string("DATABASE_URL", &s.DatabaseURL)
+	e.duration("DATABASE_BUSY_TIMEOUT", &s.DatabaseBusyTimeout)
 	e.int("PASSWORD_ITERATIONS", &s.PasswordIterations)
 	e.int64("DATA_UPLOAD_MAX_MEMORY_SIZE", &s.MaxBodyBytes)
 	e.duration("USER_CACHE_TTL", &s.UserCacheTTL)

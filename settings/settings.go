@@ -15,6 +15,9 @@ type Settings struct {
 	Debug       bool   // DEBUG
 	SecretKey   string // SECRET_KEY
 	DatabaseURL string // DATABASE_URL: sqlite:///relative.db, sqlite:////abs/path.db, postgres://…
+	// DatabaseBusyTimeout is how long a SQLite write waits for another writer's lock
+	// before failing (DATABASE_BUSY_TIMEOUT; Django's OPTIONS["timeout"]).
+	DatabaseBusyTimeout time.Duration
 	// PasswordIterations is Django's PBKDF2PasswordHasher.iterations (PASSWORD_ITERATIONS).
 	// Hashes with another count still verify and are re-hashed at the next login.
 	PasswordIterations int
@@ -72,13 +75,14 @@ type SimpleJWT struct {
 // reference configuration, so a refresh token works once.
 func Default() *Settings {
 	return &Settings{
-		Debug:              true,
-		SecretKey:          DevelopmentSecretKey,
-		DatabaseURL:        "sqlite:///db.sqlite3",
-		PasswordIterations: 1_000_000, // Django 5.2
-		MaxBodyBytes:       1 << 20,
-		UserCacheTTL:       time.Second,
-		ThrottleRates:      map[string]string{"login": "10/min"},
+		Debug:               true,
+		SecretKey:           DevelopmentSecretKey,
+		DatabaseURL:         "sqlite:///db.sqlite3",
+		DatabaseBusyTimeout: 5 * time.Second,
+		PasswordIterations:  1_000_000, // Django 5.2
+		MaxBodyBytes:        1 << 20,
+		UserCacheTTL:        time.Second,
+		ThrottleRates:       map[string]string{"login": "10/min"},
 		REST: RESTFramework{
 			DefaultAuthenticationClasses: []string{"JWTAuthentication"},
 			DefaultPermissionClasses:     []string{"AllowAny"},

@@ -34,6 +34,9 @@ func (s *Settings) Validate() error {
 	if s.DatabaseURL == "" {
 		bad("DATABASE_URL", "must be set")
 	}
+	if s.DatabaseBusyTimeout < 0 {
+		bad("DATABASE_BUSY_TIMEOUT", "must not be negative")
+	}
 	if s.PasswordIterations < 1 {
 		bad("PASSWORD_ITERATIONS", "must be at least 1")
 	}
