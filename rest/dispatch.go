@@ -206,7 +206,12 @@ func (h *Handler) write(w http.ResponseWriter, r *Request, resp *Response) {
 	for k, v := range resp.Header {
 		hdr[k] = v
 	}
-	hdr.Set("Content-Type", "application/json")
+	if buf.Len() > 0 {
+		hdr.Set("Content-Type", "application/json")
+	} else {
+		// DRF's Response drops the Content-Type of an empty rendering (a 204, or no data).
+		hdr.Del("Content-Type")
+	}
 	hdr.Set("Vary", "Accept")
 	hdr.Set("Allow", h.allow)
 	status := resp.Status

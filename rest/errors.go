@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -33,17 +34,29 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%d %s", e.Status, e.Detail)
 }
 
-// MarshalJSON renders the body in DRF's shape.
+// MarshalJSON renders the body in DRF's shape. Like DRF's JSONRenderer (and the
+// dispatcher's encoder) it leaves <, > and & unescaped, so an error body is byte for byte
+// the reference's.
 func (e *Error) MarshalJSON() ([]byte, error) {
 	if e.Fields != nil {
-		return json.Marshal(e.Fields)
+		return marshalUnescaped(e.Fields)
 	}
 	body := struct {
 		Detail   string `json:"detail"`
 		Code     string `json:"code,omitempty"`
 		Messages any    `json:"messages,omitempty"`
 	}{e.Detail, e.Code, e.Messages}
-	return json.Marshal(body)
+	return marshalUnescaped(body)
+}
+
+func marshalUnescaped(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // NonFieldErrors is the key DRF uses for errors about the object as a whole.

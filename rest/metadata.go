@@ -51,7 +51,9 @@ type metadata struct {
 }
 
 // options is the OPTIONS handler every view has: DRF's SimpleMetadata. Actions are listed
-// for PUT and POST only where the caller would be allowed to use them.
+// for PUT and POST only where the caller would be allowed to use them: the permissions are
+// checked against a copy of the request carrying that method, as DRF's clone_request does,
+// so IsAuthenticatedOrReadOnly hides them from an anonymous OPTIONS.
 func (h *Handler) options(r *Request) (*Response, error) {
 	md := metadata{Name: h.base.Name, Description: h.base.Description, Renders: Renders, Parses: MediaTypes}
 	if d, ok := h.view.(ActionDescriber); ok {
@@ -59,7 +61,7 @@ func (h *Handler) options(r *Request) (*Response, error) {
 			if _, allowed := h.methods[method]; !allowed {
 				continue
 			}
-			if h.checkPermissions(r) != nil {
+			if h.checkPermissions(withMethod(r, method)) != nil {
 				continue
 			}
 			if md.Actions == nil {
@@ -69,6 +71,14 @@ func (h *Handler) options(r *Request) (*Response, error) {
 		}
 	}
 	return OK(md), nil
+}
+
+// withMethod is DRF's clone_request: the same request (user, auth, body) with another method.
+func withMethod(r *Request, method string) *Request {
+	c := *r
+	c.HTTP = r.HTTP.WithContext(r.HTTP.Context())
+	c.HTTP.Method = method
+	return &c
 }
 
 // nameFromType is DRF's get_view_name: the type's name without a "View" suffix, split

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // Parsers are DRF's JSONParser, FormParser and MultiPartParser, with a limit on how much
@@ -33,7 +34,9 @@ func (p *Parsers) parse(req *http.Request) (any, error) {
 		return map[string]any{}, nil
 	}
 	mediaType, params, err := mime.ParseMediaType(ct)
-	if err != nil {
+	if err != nil && (!errors.Is(err, mime.ErrInvalidMediaParameter) || mediaType == "") {
+		// A malformed parameter alone does not hide the media type, as in Django's
+		// parse_header; a malformed media type is unsupported.
 		return nil, UnsupportedMediaType(ct)
 	}
 	limit := p.MaxBytes
@@ -52,7 +55,7 @@ func (p *Parsers) parse(req *http.Request) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		values, err := url.ParseQuery(string(body))
+		values, err := url.ParseQuery(pythonQuery(body))
 		if err != nil {
 			return nil, ParseError("Form parse error - " + err.Error())
 		}
@@ -110,6 +113,32 @@ func jsonError(err error) error {
 		return ParseError("JSON parse error - unexpected end of JSON input")
 	}
 	return ParseError("JSON parse error - " + err.Error())
+}
+
+// pythonQuery rewrites a form body so that url.ParseQuery reads it as Django's QueryDict
+// (Python's parse_qsl) does: a ";" is part of a value, not an error, and a "%" that starts
+// no escape is a literal "%" (Go refuses both, which would turn `password=a;b` into a 400).
+func pythonQuery(body []byte) string {
+	if bytes.IndexByte(body, ';') < 0 && bytes.IndexByte(body, '%') < 0 {
+		return string(body)
+	}
+	var b strings.Builder
+	b.Grow(len(body) + 16)
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; {
+		case c == ';':
+			b.WriteString("%3B")
+		case c == '%' && (i+2 >= len(body) || !isHex(body[i+1]) || !isHex(body[i+2])):
+			b.WriteString("%25")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // lastValues flattens form values as QueryDict.get does: the last value of a repeated key.

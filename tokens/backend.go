@@ -192,20 +192,28 @@ func (b *Backend) marshalClaims(claims map[string]any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// joseHeader is the part of a token's header that ginrest reads. The refused parameters
-// are JOSE features ginrest does not implement: RFC 7515 says a token relying on crit must
-// be refused, and jku/x5u would name a key to fetch.
-type joseHeader struct {
-	Alg  string          `json:"alg"`
-	Crit json.RawMessage `json:"crit"`
-	JKU  json.RawMessage `json:"jku"`
-	JWK  json.RawMessage `json:"jwk"`
-	X5U  json.RawMessage `json:"x5u"`
-	X5C  json.RawMessage `json:"x5c"`
-}
+// refusedHeaders are JOSE header parameters ginrest does not implement: RFC 7515 says a
+// token relying on crit must be refused, and jku/x5u would name a key to fetch.
+var refusedHeaders = []string{"crit", "jku", "jwk", "x5u", "x5c"}
 
-func (h *joseHeader) refused() bool {
-	return h.Crit != nil || h.JKU != nil || h.JWK != nil || h.X5U != nil || h.X5C != nil
+// headerOK reads a token's JOSE header as PyJWT does: parameter names are case-sensitive
+// (a struct would let encoding/json match "ALG" or "Alg" to alg), alg must be the
+// configured algorithm, and no refused parameter may appear.
+func (b *Backend) headerOK(headerJSON []byte) bool {
+	var header map[string]json.RawMessage
+	if err := json.Unmarshal(headerJSON, &header); err != nil || header == nil {
+		return false
+	}
+	var alg string
+	if err := json.Unmarshal(header["alg"], &alg); err != nil || alg != b.cfg.Algorithm {
+		return false
+	}
+	for _, name := range refusedHeaders {
+		if _, ok := header[name]; ok {
+			return false
+		}
+	}
+	return true
 }
 
 // Decode verifies the signature and the registered time claims, PyJWT's decode: anything
@@ -242,8 +250,7 @@ func (b *Backend) decode(raw string) (map[string]any, error) {
 	if err != nil {
 		return nil, errInvalid
 	}
-	var header joseHeader
-	if err := json.Unmarshal(headerJSON, &header); err != nil || header.Alg != b.cfg.Algorithm || header.refused() {
+	if !b.headerOK(headerJSON) {
 		return nil, errInvalid
 	}
 	sig, err := base64.RawURLEncoding.DecodeString(raw[dot2+1:])

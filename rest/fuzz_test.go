@@ -1,0 +1,165 @@
+package rest_test
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+
+	"ginrest/rest"
+)
+
+// FuzzParseJSON checks rest.ParseJSON: it never panics, it accepts exactly the bodies that
+// are one JSON value (or empty), every error is a 400 in DRF's words, and what it returns
+// survives a round trip through encoding/json unchanged.
+func FuzzParseJSON(f *testing.F) {
+	for _, s := range []string{
+		``, ` `, `{}`, `[]`, `null`, `0`, `-0.0e-0`, `"x"`, `{"a":1,"b":1.50,"c":[true,false,null]}`,
+		`{"n":12345678901234567890123}`, `{"a":1} x`, `{"a":1}{"b":2}`, `[1] ]`, `{"a":`, `{"a":NaN}`,
+		`"\ud800"`, "\"\xff\xfe\"", `{"a":"\u2028<&>"}`, `[[[[[[[[[[]]]]]]]]]]`, `1e999`, `{"":{"":""}}`,
+		"\ufeff{}", `tru`, `{"a" 1}`, "{\"a\":1}\n\t \r",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		v, err := rest.ParseJSON(body)
+		if err != nil {
+			var e *rest.Error
+			if !errors.As(err, &e) || e.Status != 400 || !strings.HasPrefix(e.Detail, "JSON parse error - ") {
+				t.Fatalf("ParseJSON(%q) error = %#v, want a 400 JSON parse error", body, err)
+			}
+			if len(body) > 0 && json.Valid(body) && strings.TrimSpace(string(body)) != "" {
+				t.Fatalf("ParseJSON(%q) refused valid JSON: %v", body, err)
+			}
+			return
+		}
+		if len(body) > 0 && !json.Valid(body) {
+			t.Fatalf("ParseJSON(%q) accepted invalid JSON: %#v", body, v)
+		}
+		out, err := json.Marshal(v)
+		if err != nil {
+			t.Fatalf("ParseJSON(%q) = %#v, which does not marshal: %v", body, v, err)
+		}
+		again, err := rest.ParseJSON(out)
+		if err != nil || !reflect.DeepEqual(again, v) {
+			t.Fatalf("round trip of %q: %#v → %s → %#v, %v", body, v, out, again, err)
+		}
+	})
+}
+
+// DataView answers every method by parsing the body.
+type DataView struct{ rest.APIView }
+
+func (*DataView) read(r *rest.Request) (*rest.Response, error) {
+	data, err := r.Data()
+	if err != nil {
+		return nil, err
+	}
+	return rest.OK(data), nil
+}
+
+func (v *DataView) Get(r *rest.Request) (*rest.Response, error)   { return v.read(r) }
+func (v *DataView) Post(r *rest.Request) (*rest.Response, error)  { return v.read(r) }
+func (v *DataView) Put(r *rest.Request) (*rest.Response, error)   { return v.read(r) }
+func (v *DataView) Patch(r *rest.Request) (*rest.Response, error) { return v.read(r) }
+func (v *DataView) Delete(r *rest.Request) (*rest.Response, error) {
+	if _, err := r.Data(); err != nil {
+		return nil, err
+	}
+	return rest.NoContent(), nil
+}
+
+var fuzzMethods = []string{
+	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+	http.MethodDelete, http.MethodOptions, "TRACE", "PROPFIND",
+}
+
+// FuzzDispatch sends arbitrary methods, Content-Types, Accept and Authorization headers and
+// bodies to a view that reads its body: whatever comes in, the answer is never a 5xx, never
+// a panic, and always a well-formed DRF response.
+func FuzzDispatch(f *testing.F) {
+	seeds := []struct {
+		method              uint8
+		contentType, accept string
+		auth                string
+		body                string
+	}{
+		{2, "application/json", "", "Bearer good", `{"a":1}`},
+		{2, "application/json; charset=utf-8", "*/*", "Bearer good", `{"a":[1,2,{"b":null}]}`},
+		{3, "application/json", "application/json; indent=4", "Bearer good", `{"a":1} x`},
+		{2, "application/x-www-form-urlencoded", "text/html", "Bearer good", "a=1&a=2&b=%zz;c"},
+		{2, "multipart/form-data; boundary=b", "application/*", "Bearer good",
+			"--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b--\r\n"},
+		{2, "multipart/form-data; boundary=b", "", "Bearer good",
+			"--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b--\r\n"},
+		{2, "multipart/form-data", "", "Bearer good", "--b--\r\n"},
+		{2, "text/plain", "", "Bearer good", "x"},
+		{2, "", "", "Bearer good", "no content type"},
+		{0, "application/json", "application/xml", "", "{"},
+		{1, "", "", "", ""},
+		{6, "", "", "Bearer wrong", ""},
+		{7, "application/json", "", "Bearer good", "{}"},
+		{2, "application/json; charset", ", ,", "Bearer  good", `[]`},
+		{5, "garbage", "*", "bearer good", "\xff\xfe"},
+		{2, "application/json", "", "Bearer good", strings.Repeat("[", 5000)},
+	}
+	for _, s := range seeds {
+		f.Add(s.method, s.contentType, s.accept, s.auth, []byte(s.body))
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	view := &DataView{APIView: rest.APIView{Authenticators: auths(bearer), Permissions: perms(readOnlyOrAuth)}}
+	h := rest.NewHandler(view, rest.Defaults{Parsers: &rest.Parsers{MaxBytes: 4096}, Logger: logger})
+	f.Fuzz(func(t *testing.T, m uint8, contentType, accept, auth string, body []byte) {
+		method := fuzzMethods[int(m)%len(fuzzMethods)]
+		req := httptest.NewRequest(method, "/", strings.NewReader(string(body)))
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if req.MultipartForm != nil {
+			_ = req.MultipartForm.RemoveAll()
+		}
+		if rec.Code >= 500 || rec.Code < 200 {
+			t.Fatalf("%s with Content-Type %q, Accept %q, Authorization %q, body %q: status %d %s",
+				method, contentType, accept, auth, body, rec.Code, rec.Body)
+		}
+		if got := rec.Header().Get("Allow"); got != "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS" {
+			t.Fatalf("Allow = %q", got)
+		}
+		if got := rec.Header().Get("Vary"); got != "Accept" {
+			t.Fatalf("Vary = %q", got)
+		}
+		if rec.Code == 401 && rec.Header().Get("WWW-Authenticate") != challenge {
+			t.Fatalf("401 without the challenge")
+		}
+		if method == http.MethodHead || rec.Code == http.StatusNoContent {
+			if rec.Body.Len() != 0 {
+				t.Fatalf("%s %d has a body: %q", method, rec.Code, rec.Body)
+			}
+			return
+		}
+		if !json.Valid(rec.Body.Bytes()) || rec.Header().Get("Content-Type") != "application/json" {
+			t.Fatalf("%d body is not JSON (%q): %q", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+		}
+		if rec.Code >= 400 {
+			var e struct {
+				Detail *string `json:"detail"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Detail == nil {
+				t.Fatalf("%d body has no detail: %s", rec.Code, rec.Body)
+			}
+		}
+	})
+}
