@@ -2,7 +2,11 @@
 // as JWT.
 package authentication
 
-import "ginrest/rest"
+import (
+	"strings"
+
+	"ginrest/rest"
+)
 
 // MsgBadHeader is simplejwt's message for a header of a known type with the wrong number
 // of parts.
@@ -49,9 +53,20 @@ func nextWord(s string) (word, rest string) {
 	for i < len(s) && isSpace(s[i]) {
 		i++
 	}
-	j := i
-	for j < len(s) && !isSpace(s[j]) {
-		j++
+	s = s[i:]
+	end := wordEnd(s)
+	return s[:end], s[end:]
+}
+
+// wordEnd is the index of the first white space in s, or len(s). A token is a couple of
+// hundred bytes scanned on every request: six vectorised IndexByte passes beat one
+// byte-by-byte loop.
+func wordEnd(s string) int {
+	end := len(s)
+	for _, c := range [...]byte{' ', '\t', '\n', '\r', '\v', '\f'} {
+		if i := strings.IndexByte(s[:end], c); i >= 0 {
+			end = i
+		}
 	}
-	return s[i:j], s[j:]
+	return end
 }

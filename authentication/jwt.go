@@ -28,6 +28,7 @@ type JWT struct {
 	Realm string
 
 	challenge string
+	headerKey string // HeaderName in net/http's canonical form, computed once
 }
 
 var _ rest.Authenticator = (*JWT)(nil)
@@ -39,6 +40,7 @@ func NewJWT(s *settings.Settings, backend *tokens.Backend, users *models.Users) 
 		TokenTypes: []tokens.Type{tokens.Access}, UserIDField: s.JWT.UserIDField, Realm: "api",
 	}
 	a.challenge = a.HeaderTypes[0] + ` realm="` + a.Realm + `"`
+	a.headerKey = http.CanonicalHeaderKey(a.HeaderName)
 	return a
 }
 
@@ -47,7 +49,11 @@ func (a *JWT) AuthenticateHeader(*rest.Request) string { return a.challenge }
 
 // Authenticate claims requests whose Authorization header carries one of its types.
 func (a *JWT) Authenticate(r *rest.Request) (rest.User, any, error) {
-	values := r.HTTP.Header[http.CanonicalHeaderKey(a.HeaderName)]
+	key := a.headerKey
+	if key == "" { // a JWT built as a literal rather than by NewJWT
+		key = http.CanonicalHeaderKey(a.HeaderName)
+	}
+	values := r.HTTP.Header[key]
 	if len(values) == 0 {
 		return nil, nil, nil
 	}

@@ -35,6 +35,7 @@ type Handler struct {
 	logger         *slog.Logger
 	methods        map[string]handlerFunc
 	allow          string
+	allowHeader    []string
 }
 
 // NewHandler resolves a view's policies against the defaults and finds its handler
@@ -87,6 +88,7 @@ func NewHandler(view View, d Defaults) *Handler {
 	h.methods[http.MethodOptions] = h.options
 	allow = append(allow, http.MethodOptions)
 	h.allow = strings.Join(allow, ", ")
+	h.allowHeader = []string{h.allow}
 	return h
 }
 
@@ -183,21 +185,41 @@ func (h *Handler) handleError(r *Request, err error) *Response {
 	return resp
 }
 
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// Header values every response shares; net/http only reads them.
+var (
+	jsonContentType = []string{"application/json"}
+	varyAccept      = []string{"Accept"}
+)
+
+// renderer is a buffer with its JSON encoder, pooled: rendering allocates nothing of its own.
+type renderer struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var renderers = sync.Pool{New: func() any {
+	rd := &renderer{}
+	rd.enc = json.NewEncoder(&rd.buf)
+	rd.enc.SetEscapeHTML(false) // DRF's JSONRenderer does not escape <, > and &.
+	return rd
+}}
 
 // write renders the whole body before sending anything, so an encoding failure is a clean
 // 500 and never a partial write.
 func (h *Handler) write(w http.ResponseWriter, r *Request, resp *Response) {
-	buf := bufPool.Get().(*bytes.Buffer)
+	rd := renderers.Get().(*renderer)
+	defer func() {
+		if rd.buf.Cap() <= 64<<10 { // a large body's buffer is left to the GC, not kept
+			renderers.Put(rd)
+		}
+	}()
+	buf := &rd.buf
 	buf.Reset()
-	defer bufPool.Put(buf)
 	if resp.Data != nil {
-		enc := json.NewEncoder(buf)
-		enc.SetEscapeHTML(false) // DRF's JSONRenderer does not escape <, > and &.
-		if err := enc.Encode(resp.Data); err != nil {
+		if err := rd.enc.Encode(resp.Data); err != nil {
 			h.logger.ErrorContext(r.Context(), "rendering failed", "path", r.HTTP.URL.Path, "error", err)
 			buf.Reset()
-			_ = json.NewEncoder(buf).Encode(ServerError())
+			_ = rd.enc.Encode(ServerError())
 			resp = &Response{Status: http.StatusInternalServerError}
 		}
 		buf.Truncate(buf.Len() - 1) // Encode's newline
@@ -206,14 +228,15 @@ func (h *Handler) write(w http.ResponseWriter, r *Request, resp *Response) {
 	for k, v := range resp.Header {
 		hdr[k] = v
 	}
+	// Canonical keys and shared values: no canonicalising or allocating per response.
 	if buf.Len() > 0 {
-		hdr.Set("Content-Type", "application/json")
+		hdr["Content-Type"] = jsonContentType
 	} else {
 		// DRF's Response drops the Content-Type of an empty rendering (a 204, or no data).
-		hdr.Del("Content-Type")
+		delete(hdr, "Content-Type")
 	}
-	hdr.Set("Vary", "Accept")
-	hdr.Set("Allow", h.allow)
+	hdr["Vary"] = varyAccept
+	hdr["Allow"] = h.allowHeader
 	status := resp.Status
 	if status == 0 {
 		status = http.StatusOK
