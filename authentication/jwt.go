@@ -1,6 +1,7 @@
 package authentication
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -22,6 +23,16 @@ type JWT struct {
 	HeaderTypes []string
 	// TokenTypes are the token types accepted (AUTH_TOKEN_CLASSES).
 	TokenTypes []tokens.Type
+	// Blacklist, when set, refuses blacklisted tokens of the types that can be blacklisted
+	// (a sliding token), as simplejwt's BlacklistMixin does; access tokens are never looked up.
+	Blacklist *tokens.Blacklist
+	// AllowInactive lets inactive users authenticate with their tokens
+	// (CHECK_USER_IS_ACTIVE=false); the zero value checks, as simplejwt does by default.
+	AllowInactive bool
+	// Versions, when set (TOKEN_VERSION_CHECK), refuses a token issued before its user's
+	// tokens were revoked (log out everywhere, a password change). The version is loaded
+	// with the user, so it costs no query; like the user, it may be USER_CACHE_TTL old.
+	Versions *tokens.Versions
 	// UserIDField is the auth_user column the user claim names (USER_ID_FIELD).
 	UserIDField string
 	// Realm is the realm of the challenge, "api" as simplejwt's.
@@ -37,7 +48,15 @@ var _ rest.Authenticator = (*JWT)(nil)
 func NewJWT(s *settings.Settings, backend *tokens.Backend, users *models.Users) *JWT {
 	a := &JWT{
 		Tokens: backend, Users: users, HeaderName: s.JWT.HeaderName(), HeaderTypes: s.JWT.AuthHeaderTypes,
-		TokenTypes: []tokens.Type{tokens.Access}, UserIDField: s.JWT.UserIDField, Realm: "api",
+		UserIDField: s.JWT.UserIDField, Realm: "api", AllowInactive: !s.JWT.CheckUserIsActive,
+	}
+	for _, class := range s.JWT.TokenClasses() {
+		if t, ok := tokens.TypeOfClass(class); ok { // Validate refuses any other name
+			a.TokenTypes = append(a.TokenTypes, t)
+		}
+	}
+	if s.Sessions.TokenVersionCheck {
+		a.Versions = &tokens.Versions{Users: users}
 	}
 	a.challenge = a.HeaderTypes[0] + ` realm="` + a.Realm + `"`
 	a.headerKey = http.CanonicalHeaderKey(a.HeaderName)
@@ -49,20 +68,8 @@ func (a *JWT) AuthenticateHeader(*rest.Request) string { return a.challenge }
 
 // Authenticate claims requests whose Authorization header carries one of its types.
 func (a *JWT) Authenticate(r *rest.Request) (rest.User, any, error) {
-	key := a.headerKey
-	if key == "" { // a JWT built as a literal rather than by NewJWT
-		key = http.CanonicalHeaderKey(a.HeaderName)
-	}
-	values := r.HTTP.Header[key]
-	if len(values) == 0 {
-		return nil, nil, nil
-	}
-	raw, ok, err := RawToken(values[0], a.HeaderTypes)
-	if err != nil || !ok {
-		return nil, nil, err
-	}
-	token, err := a.ValidatedToken(raw)
-	if err != nil {
+	token, err := a.Token(r)
+	if token == nil || err != nil {
 		return nil, nil, err
 	}
 	user, err := a.User(r, token)
@@ -70,6 +77,24 @@ func (a *JWT) Authenticate(r *rest.Request) (rest.User, any, error) {
 		return nil, nil, err
 	}
 	return user, token, nil
+}
+
+// Token is the request's validated token: nil and no error when the request carries no
+// credentials of this authenticator's kind.
+func (a *JWT) Token(r *rest.Request) (*tokens.Token, error) {
+	key := a.headerKey
+	if key == "" { // a JWT built as a literal rather than by NewJWT
+		key = http.CanonicalHeaderKey(a.HeaderName)
+	}
+	values := r.HTTP.Header[key]
+	if len(values) == 0 {
+		return nil, nil
+	}
+	raw, ok, err := RawToken(values[0], a.HeaderTypes)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return a.ValidatedToken(r.Context(), raw)
 }
 
 // tokenMessage is one entry of simplejwt's "messages".
@@ -80,10 +105,13 @@ type tokenMessage struct {
 }
 
 // ValidatedToken tries each accepted token type and reports why each refused.
-func (a *JWT) ValidatedToken(raw string) (*tokens.Token, error) {
+func (a *JWT) ValidatedToken(ctx context.Context, raw string) (*tokens.Token, error) {
 	messages := make([]tokenMessage, 0, len(a.TokenTypes))
 	for _, t := range a.TokenTypes {
 		token, err := a.Tokens.Parse(raw, t)
+		if err == nil && a.Blacklist != nil && t.Blacklistable() {
+			err = a.Blacklist.Check(ctx, token)
+		}
 		if err == nil {
 			return token, nil
 		}
@@ -96,7 +124,7 @@ func (a *JWT) ValidatedToken(raw string) (*tokens.Token, error) {
 	return nil, &rest.Error{Status: http.StatusUnauthorized, Detail: "Given token not valid for any token type", Code: "token_not_valid", Messages: messages}
 }
 
-// User loads the token's user: it must exist and be active.
+// User loads the token's user: it must exist and, unless AllowInactive, be active.
 func (a *JWT) User(r *rest.Request, token *tokens.Token) (*models.User, error) {
 	claim, ok := a.Tokens.UserID(token)
 	if !ok {
@@ -109,8 +137,13 @@ func (a *JWT) User(r *rest.Request, token *tokens.Token) (*models.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !user.IsActive {
+	if !user.IsActive && !a.AllowInactive {
 		return nil, &rest.Error{Status: http.StatusUnauthorized, Detail: "User is inactive", Code: "user_inactive"}
+	}
+	if a.Versions != nil {
+		if err := a.Versions.Check(r.Context(), token, user); err != nil {
+			return nil, err
+		}
 	}
 	return user, nil
 }

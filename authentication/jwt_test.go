@@ -203,7 +203,7 @@ func TestJWTSettings(t *testing.T) {
 	t.Run("token types: each is tried, each refusal reported", func(t *testing.T) {
 		jwt := authentication.NewJWT(settings.Default(), f.backend, f.users)
 		jwt.TokenTypes = []tokens.Type{tokens.Access, tokens.Sliding}
-		_, err := jwt.ValidatedToken(refresh)
+		_, err := jwt.ValidatedToken(context.Background(), refresh)
 		e, ok := err.(*rest.Error)
 		if !ok {
 			t.Fatalf("ValidatedToken error = %#v", err)
@@ -216,7 +216,7 @@ func TestJWTSettings(t *testing.T) {
 			t.Errorf("got %d %s\nwant 401 %s", e.Status, body, want)
 		}
 		jwt.TokenTypes = []tokens.Type{tokens.Access, tokens.Refresh}
-		tok, err := jwt.ValidatedToken(refresh)
+		tok, err := jwt.ValidatedToken(context.Background(), refresh)
 		if err != nil || tok.Type != tokens.Refresh {
 			t.Errorf("with Refresh accepted: %v, %v", tok, err)
 		}

@@ -25,7 +25,9 @@ func flushexpiredtokens(env *Env, args []string) error {
 		return err
 	}
 	bl := &tokens.Blacklist{DB: db, Backend: app.Tokens}
-	n, err := bl.FlushExpired(ctx, app.Tokens.Now())
+	// Expired sessions go too, their family rows with them (the background pruner's work,
+	// for those who run this command from cron instead).
+	n, _, err := (&tokens.Pruner{Blacklist: bl, Families: &tokens.Families{Blacklist: bl}}).Prune(ctx, app.Tokens.Now())
 	if err != nil {
 		return err
 	}

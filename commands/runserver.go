@@ -74,6 +74,18 @@ func runserver(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The pruner (TOKEN_PRUNE_INTERVAL) runs until the server stops, and is waited for
+	// before the database closes.
+	pruneCtx, stopPruning := context.WithCancel(ctx)
+	pruned := make(chan struct{})
+	go func() {
+		defer close(pruned)
+		app.RunPruner(pruneCtx)
+	}()
+	defer func() {
+		stopPruning()
+		<-pruned
+	}()
 	conns := &openConns{}
 	srv := &http.Server{
 		Handler:           app.Handler(),

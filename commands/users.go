@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"ginrest/models"
+	"ginrest/tokens"
 )
 
 // usernamePattern is Django's UnicodeUsernameValidator.
@@ -200,6 +201,10 @@ func changepassword(env *Env, args []string) error {
 	}
 	defer closeDB(db)
 	ctx := background(env)
+	// The token-version table must exist: the new password revokes the user's tokens.
+	if _, err := models.Migrate(ctx, db); err != nil {
+		return err
+	}
 	users := &models.Users{DB: db, Iterations: s.PasswordIterations}
 	user, err := users.ByUsername(ctx, username)
 	if errors.Is(err, models.ErrNotFound) {
@@ -218,7 +223,8 @@ func changepassword(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := users.SetPassword(ctx, user, password); err != nil {
+	// With REVOKE_ON_PASSWORD_CHANGE, every token issued to the user so far stops working.
+	if err := tokens.NewRevoker(s, db, users, nil).SetPassword(ctx, user, password); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "Password changed successfully for user %q\n", username)

@@ -35,6 +35,27 @@ var migrations = []migration{
 			`CREATE TABLE IF NOT EXISTS "token_blacklist_blacklistedtoken" ("id" bigserial NOT NULL PRIMARY KEY, "blacklisted_at" timestamp with time zone NOT NULL, "token_id" bigint NOT NULL UNIQUE REFERENCES "token_blacklist_outstandingtoken" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED)`,
 		},
 	},
+	{
+		// ginrest's side tables for token versions (log out everywhere) and sessions (token
+		// families); Django's tables are left as they are.
+		name: "0300_token_versions_and_sessions",
+		sqlite: []string{
+			`CREATE TABLE IF NOT EXISTS "ginrest_token_version" ("user_id" integer NOT NULL PRIMARY KEY REFERENCES "auth_user" ("id") ON DELETE CASCADE, "version" bigint NOT NULL, "reason" varchar(32) NOT NULL, "changed_at" datetime NOT NULL)`,
+			`CREATE TABLE IF NOT EXISTS "ginrest_session" ("id" varchar(32) NOT NULL PRIMARY KEY, "user_id" integer NOT NULL REFERENCES "auth_user" ("id") ON DELETE CASCADE, "created_at" datetime NOT NULL, "last_used_at" datetime NOT NULL, "expires_at" datetime NOT NULL, "revoked_at" datetime NULL, "user_agent" varchar(512) NOT NULL, "ip_address" varchar(45) NOT NULL)`,
+			`CREATE INDEX IF NOT EXISTS "ginrest_session_user_id" ON "ginrest_session" ("user_id")`,
+			`CREATE INDEX IF NOT EXISTS "ginrest_session_expires_at" ON "ginrest_session" ("expires_at")`,
+			`CREATE TABLE IF NOT EXISTS "ginrest_token_family" ("jti" varchar(255) NOT NULL PRIMARY KEY REFERENCES "token_blacklist_outstandingtoken" ("jti") ON DELETE CASCADE, "session_id" varchar(32) NOT NULL REFERENCES "ginrest_session" ("id") ON DELETE CASCADE)`,
+			`CREATE INDEX IF NOT EXISTS "ginrest_token_family_session_id" ON "ginrest_token_family" ("session_id")`,
+		},
+		postgres: []string{
+			`CREATE TABLE IF NOT EXISTS "ginrest_token_version" ("user_id" integer NOT NULL PRIMARY KEY REFERENCES "auth_user" ("id") ON DELETE CASCADE, "version" bigint NOT NULL, "reason" varchar(32) NOT NULL, "changed_at" timestamp with time zone NOT NULL)`,
+			`CREATE TABLE IF NOT EXISTS "ginrest_session" ("id" varchar(32) NOT NULL PRIMARY KEY, "user_id" integer NOT NULL REFERENCES "auth_user" ("id") ON DELETE CASCADE, "created_at" timestamp with time zone NOT NULL, "last_used_at" timestamp with time zone NOT NULL, "expires_at" timestamp with time zone NOT NULL, "revoked_at" timestamp with time zone NULL, "user_agent" varchar(512) NOT NULL, "ip_address" varchar(45) NOT NULL)`,
+			`CREATE INDEX IF NOT EXISTS "ginrest_session_user_id" ON "ginrest_session" ("user_id")`,
+			`CREATE INDEX IF NOT EXISTS "ginrest_session_expires_at" ON "ginrest_session" ("expires_at")`,
+			`CREATE TABLE IF NOT EXISTS "ginrest_token_family" ("jti" varchar(255) NOT NULL PRIMARY KEY REFERENCES "token_blacklist_outstandingtoken" ("jti") ON DELETE CASCADE, "session_id" varchar(32) NOT NULL REFERENCES "ginrest_session" ("id") ON DELETE CASCADE)`,
+			`CREATE INDEX IF NOT EXISTS "ginrest_token_family_session_id" ON "ginrest_token_family" ("session_id")`,
+		},
+	},
 }
 
 // migrationsTable records which of ginrest's migrations have run; Django's own

@@ -17,6 +17,10 @@ type User struct {
 	IsStaff     bool       `gorm:"column:is_staff"`
 	IsActive    bool       `gorm:"column:is_active"`
 	DateJoined  time.Time  `gorm:"column:date_joined"`
+	// TokenVersion is not a column of auth_user: it is read with the user from
+	// ginrest_token_version (0 without a row), so checking a token's version costs the
+	// request no query of its own. See TokenVersion.
+	TokenVersion int64 `gorm:"column:token_version;->"`
 }
 
 func (User) TableName() string { return "auth_user" }

@@ -50,6 +50,12 @@ func (u *Users) now() time.Time {
 // userColumns are auth_user's columns in the order ByID scans them.
 const userColumns = `"id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active", "date_joined"`
 
+// A user is loaded joined to its token version, so that loading the user loads it.
+const (
+	tokenVersionColumn = `COALESCE("ginrest_token_version"."version", 0) AS "token_version"`
+	tokenVersionJoin   = `LEFT JOIN "ginrest_token_version" ON "ginrest_token_version"."user_id" = "auth_user"."id"`
+)
+
 // ByID loads a user by primary key. Every authenticated request calls it, as simplejwt
 // loads the user on every request, so it bypasses the ORM: one statement prepared once,
 // scanned straight into the struct.
@@ -64,16 +70,17 @@ func (u *Users) ByID(ctx context.Context, id int64) (*User, error) {
 		if IsPostgres(u.DB) {
 			placeholder = "$1"
 		}
-		u.byIDStmt, u.byIDErr = sqlDB.Prepare(`SELECT ` + userColumns + ` FROM "auth_user" WHERE "id" = ` + placeholder)
+		u.byIDStmt, u.byIDErr = sqlDB.Prepare(`SELECT ` + userColumns + `, ` + tokenVersionColumn +
+			` FROM "auth_user" ` + tokenVersionJoin + ` WHERE "auth_user"."id" = ` + placeholder)
 	})
 	if u.byIDErr != nil {
 		// Preparing failed (the database was down at first use): fall back to the ORM, so
 		// a later request succeeds once it is back.
-		return u.first(ctx, "id = ?", id)
+		return u.first(ctx, `"auth_user"."id" = ?`, id)
 	}
 	var user User
 	err := u.byIDStmt.QueryRowContext(ctx, id).Scan(&user.ID, &user.Password, &user.LastLogin, &user.IsSuperuser,
-		&user.Username, &user.FirstName, &user.LastName, &user.Email, &user.IsStaff, &user.IsActive, &user.DateJoined)
+		&user.Username, &user.FirstName, &user.LastName, &user.Email, &user.IsStaff, &user.IsActive, &user.DateJoined, &user.TokenVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -85,12 +92,13 @@ func (u *Users) ByID(ctx context.Context, id int64) (*User, error) {
 
 // ByUsername loads a user by exact, case-sensitive username, as Django's get_by_natural_key.
 func (u *Users) ByUsername(ctx context.Context, username string) (*User, error) {
-	return u.first(ctx, "username = ?", username)
+	return u.first(ctx, `"auth_user"."username" = ?`, username)
 }
 
 func (u *Users) first(ctx context.Context, where string, arg any) (*User, error) {
 	var user User
-	err := u.DB.WithContext(ctx).Where(where, arg).Take(&user).Error
+	err := u.DB.WithContext(ctx).Select(`"auth_user".*, `+tokenVersionColumn).Joins(tokenVersionJoin).
+		Where(where, arg).Take(&user).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
@@ -267,9 +275,12 @@ func (u *Users) ForRequest(ctx context.Context, field string, claim any) (*User,
 	return user, nil
 }
 
-// forget drops a changed user from the request cache.
+// forget drops a changed user from the request cache. It makes the cache if need be,
+// rather than read the field cacheOnce writes without synchronising with it.
 func (u *Users) forget(id int64) {
-	if u.cache != nil {
-		u.cache.Delete(id)
+	if u.CacheTTL <= 0 {
+		return
 	}
+	u.cacheOnce.Do(func() { u.cache = cache.New[int64, User](cachedUsers, u.now) })
+	u.cache.Delete(id)
 }

@@ -12,10 +12,12 @@ import (
 )
 
 // Defaults are the policies a view gets for the fields it leaves nil: DRF's
-// DEFAULT_AUTHENTICATION_CLASSES and DEFAULT_PERMISSION_CLASSES, built from settings.
+// DEFAULT_AUTHENTICATION_CLASSES, DEFAULT_PERMISSION_CLASSES and DEFAULT_THROTTLE_CLASSES,
+// built from settings.
 type Defaults struct {
 	Authenticators []Authenticator
 	Permissions    []Permission
+	Throttles      []Throttle
 	// Parsers bound request bodies; the zero value means JSON, form and multipart with a
 	// 1 MiB limit.
 	Parsers *Parsers
@@ -31,6 +33,7 @@ type Handler struct {
 	base           *APIView
 	authenticators []Authenticator
 	permissions    []Permission
+	throttles      []Throttle
 	parsers        *Parsers
 	logger         *slog.Logger
 	methods        map[string]handlerFunc
@@ -49,6 +52,10 @@ func NewHandler(view View, d Defaults) *Handler {
 	}
 	if h.permissions == nil {
 		h.permissions = d.Permissions
+	}
+	h.throttles = base.Throttles
+	if h.throttles == nil {
+		h.throttles = d.Throttles
 	}
 	if h.parsers == nil {
 		h.parsers = &defaultParsers
@@ -112,8 +119,8 @@ func (h *Handler) Serve(w http.ResponseWriter, req *http.Request, params []Param
 }
 
 // dispatch is DRF's initial() followed by the handler: negotiation, authentication,
-// permissions, and only then the method, so an anonymous POST to a GET-only protected view
-// is 401, not 405.
+// permissions, throttles, and only then the method, so an anonymous POST to a GET-only
+// protected view is 401, not 405.
 func (h *Handler) dispatch(r *Request) (*Response, error) {
 	if !acceptable(r.HTTP.Header.Values("Accept")) {
 		return nil, NotAcceptable()
@@ -124,6 +131,22 @@ func (h *Handler) dispatch(r *Request) (*Response, error) {
 	if err := h.checkPermissions(r); err != nil {
 		return nil, err
 	}
+	if len(h.throttles) == 0 {
+		return h.handle(r)
+	}
+	done, err := h.checkThrottles(r)
+	var resp *Response
+	if err == nil {
+		resp, err = h.handle(r)
+	}
+	for _, f := range done {
+		f(resp, err)
+	}
+	return resp, err
+}
+
+// handle calls the method's handler.
+func (h *Handler) handle(r *Request) (*Response, error) {
 	fn, ok := h.methods[r.HTTP.Method]
 	if !ok {
 		return nil, MethodNotAllowed(r.HTTP.Method)

@@ -9,14 +9,32 @@ import (
 	"unicode"
 )
 
-// FieldInfo describes one serializer field for OPTIONS, as DRF's SimpleMetadata does.
+// FieldInfo describes one serializer field for OPTIONS, as DRF's SimpleMetadata does: its
+// keys in DRF's order, the optional ones left out when unset as DRF leaves out None and "".
 type FieldInfo struct {
 	Name      string `json:"-"`
 	Type      string `json:"type"`
 	Required  bool   `json:"required"`
 	ReadOnly  bool   `json:"read_only"`
-	Label     string `json:"label"`
+	Label     string `json:"label,omitempty"`
+	HelpText  string `json:"help_text,omitempty"`
+	MinLength int    `json:"min_length,omitempty"`
 	MaxLength int    `json:"max_length,omitempty"`
+	// MinValue and MaxValue are numbers (int64 or float64) when set.
+	MinValue any `json:"min_value,omitempty"`
+	MaxValue any `json:"max_value,omitempty"`
+	// Child describes the items of a list ("list", or "field" for a list of objects).
+	Child *FieldInfo `json:"child,omitempty"`
+	// Children describes the fields of a "nested object".
+	Children Fields `json:"children,omitempty"`
+	// Choices are a "choice" field's values.
+	Choices []Choice `json:"choices,omitempty"`
+}
+
+// Choice is one value of a choice field, as DRF lists it for OPTIONS.
+type Choice struct {
+	Value       any    `json:"value"`
+	DisplayName string `json:"display_name"`
 }
 
 // Fields is an ordered set of field descriptions; it renders as a JSON object in order.

@@ -181,7 +181,19 @@ func TestFieldsMarshal(t *testing.T) {
 			{Name: "z", Type: "string", Label: "Z"},
 			{Name: "a", Type: "integer", Required: true, ReadOnly: true, Label: "A", MaxLength: 3},
 		}, `{"z":{"type":"string","required":false,"read_only":false,"label":"Z"},"a":{"type":"integer","required":true,"read_only":true,"label":"A","max_length":3}}`},
-		{"names are escaped", rest.Fields{{Name: `we"ird`, Type: "string"}}, `{"we\"ird":{"type":"string","required":false,"read_only":false,"label":""}}`},
+		// DRF leaves out a label that is None or "" (a list's child has none).
+		{"names are escaped, no empty label", rest.Fields{{Name: `we"ird`, Type: "string"}}, `{"we\"ird":{"type":"string","required":false,"read_only":false}}`},
+		{"DRF's key order, child, children and choices", rest.Fields{
+			{Name: "n", Type: "integer", Required: true, Label: "N", HelpText: "h", MinValue: int64(0), MaxValue: int64(9)},
+			{Name: "s", Type: "string", Label: "S", MinLength: 2, MaxLength: 5},
+			{Name: "l", Type: "list", Label: "L", Child: &rest.FieldInfo{Type: "integer", Required: true}},
+			{Name: "o", Type: "nested object", Label: "O", Children: rest.Fields{{Name: "x", Type: "boolean", Label: "X"}}},
+			{Name: "c", Type: "choice", Label: "C", Choices: []rest.Choice{{Value: "a", DisplayName: "A"}}},
+		}, `{"n":{"type":"integer","required":true,"read_only":false,"label":"N","help_text":"h","min_value":0,"max_value":9},` +
+			`"s":{"type":"string","required":false,"read_only":false,"label":"S","min_length":2,"max_length":5},` +
+			`"l":{"type":"list","required":false,"read_only":false,"label":"L","child":{"type":"integer","required":true,"read_only":false}},` +
+			`"o":{"type":"nested object","required":false,"read_only":false,"label":"O","children":{"x":{"type":"boolean","required":false,"read_only":false,"label":"X"}}},` +
+			`"c":{"type":"choice","required":false,"read_only":false,"label":"C","choices":[{"value":"a","display_name":"A"}]}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,10 @@ package rest
 type APIView struct {
 	Authenticators []Authenticator
 	Permissions    []Permission
+	Throttles      []Throttle
+	// ThrottleScope is DRF's throttle_scope: the THROTTLE_RATES entry that a scoped
+	// throttle (throttling's ScopedRateThrottle) applies to this view; "" means none.
+	ThrottleScope string
 	// Name and Description are what OPTIONS reports; an empty Name is derived from the
 	// view's type name ("TokenObtainPair" → "Token Obtain Pair").
 	Name        string

@@ -1,5 +1,3 @@
-// Package serializers is DRF's serializers module: fields that read and validate request
-// data with DRF's messages, and the serializers of the token endpoints.
 package serializers
 
 import (
@@ -99,18 +97,23 @@ func Object(data any) (map[string]any, error) {
 
 // pythonType names a JSON value's type as DRF's message does (Python's type names).
 func pythonType(v any) string {
-	switch x := v.(type) {
+	switch v.(type) {
+	case nil:
+		return "NoneType"
+	case map[string]any:
+		return "dict"
 	case []any:
 		return "list"
 	case string:
 		return "str"
 	case bool:
 		return "bool"
-	case json.Number:
-		if strings.ContainsAny(string(x), ".eE") {
-			return "float"
+	}
+	if n, ok := number(v); ok {
+		if isIntegerText(n) {
+			return "int"
 		}
-		return "int"
+		return "float"
 	}
 	return "object"
 }

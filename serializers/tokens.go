@@ -21,9 +21,16 @@ type JWT struct {
 	BlacklistAfterRotation bool
 	UpdateLastLogin        bool
 	// GetToken makes the refresh token of a login: simplejwt's get_token(user), the one hook
-	// for custom claims. Claims set on it flow into every access token derived from it.
-	// Nil means a token with the user's id and nothing else.
+	// for custom claims. Claims set on it flow into every access token derived from it, into
+	// the refresh tokens rotation makes from it, and into the token of a sliding login.
+	// Nil means DefaultToken: the user's id and nothing else.
 	GetToken func(user *models.User) *tokens.Token
+	// Versions, when set (TOKEN_VERSION_CHECK), stamps the user's token version on the
+	// tokens of a login, and refresh and verify refuse a token whose version is stale.
+	Versions *tokens.Versions
+	// Families, when set (with the blacklist), keeps each login's refresh tokens in a
+	// session, and revokes the session when a rotated token of it comes back.
+	Families *tokens.Families
 }
 
 // invalidToken is the view's `except TokenError as e: raise InvalidToken(e.args[0])`.
@@ -57,33 +64,11 @@ func (s TokenObtainPair) Describe() rest.Fields {
 
 // Validate logs the user in and issues a refresh and an access token.
 func (s TokenObtainPair) Validate(ctx context.Context, data any) (*Pair, error) {
-	obj, err := Object(data)
+	user, err := s.authenticate(ctx, data)
 	if err != nil {
 		return nil, err
 	}
-	errs := Errors{}
-	username, _ := usernameField.Read(obj, errs)
-	password, _ := passwordField.Read(obj, errs)
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	user, err := s.Users.Authenticate(ctx, username, password)
-	if err != nil {
-		return nil, err
-	}
-	if user == nil {
-		return nil, rest.AuthenticationFailed(MsgNoActiveAccount)
-	}
-	refresh := s.tokenFor(user)
-	if _, err := s.Tokens.Encode(refresh); err != nil {
-		return nil, err
-	}
-	if s.Blacklist != nil {
-		if err := s.Blacklist.Record(ctx, refresh, &user.ID); err != nil {
-			return nil, err
-		}
-	}
-	access, err := s.Tokens.Encode(s.Tokens.AccessFrom(refresh))
+	pair, err := s.PairFor(ctx, user)
 	if err != nil {
 		return nil, err
 	}
@@ -92,14 +77,37 @@ func (s TokenObtainPair) Validate(ctx context.Context, data any) (*Pair, error) 
 			return nil, err
 		}
 	}
+	return pair, nil
+}
+
+// PairFor issues a refresh and an access token to a user who has proven who they are,
+// the refresh token recorded as outstanding, in a new session.
+func (s *JWT) PairFor(ctx context.Context, user *models.User) (*Pair, error) {
+	refresh := s.tokenFor(user)
+	if _, err := s.Tokens.Encode(refresh); err != nil {
+		return nil, err
+	}
+	if err := s.recordLogin(ctx, refresh, user); err != nil {
+		return nil, err
+	}
+	access, err := s.Tokens.Encode(s.Tokens.AccessFrom(refresh))
+	if err != nil {
+		return nil, err
+	}
 	return &Pair{Refresh: refresh.Raw, Access: access}, nil
 }
 
-func (s TokenObtainPair) tokenFor(user *models.User) *tokens.Token {
+// tokenFor is get_token(user): the GetToken hook, or DefaultToken; then the user's token
+// version, which the hook cannot change.
+func (s *JWT) tokenFor(user *models.User) *tokens.Token {
+	var t *tokens.Token
 	if s.GetToken != nil {
-		return s.GetToken(user)
+		t = s.GetToken(user)
+	} else {
+		t = DefaultToken(s.Tokens, s.UserIDField, user)
 	}
-	return DefaultToken(s.Tokens, s.UserIDField, user)
+	s.stampVersion(t, user)
+	return t
 }
 
 // DefaultToken is RefreshToken.for_user: a refresh token naming the user by USER_ID_FIELD.
@@ -145,7 +153,7 @@ func (s TokenRefresh) Validate(ctx context.Context, data any) (*Refreshed, error
 	}
 	if s.Blacklist != nil {
 		if err := s.Blacklist.Check(ctx, refresh); err != nil {
-			return nil, invalidToken(err)
+			return nil, s.refused(ctx, refresh, err)
 		}
 	}
 	claim, _ := s.Tokens.UserID(refresh)
@@ -154,6 +162,9 @@ func (s TokenRefresh) Validate(ctx context.Context, data any) (*Refreshed, error
 		return nil, rest.AuthenticationFailed(MsgNoActiveAccountForToken)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkVersion(ctx, refresh, user); err != nil {
 		return nil, err
 	}
 	access, err := s.Tokens.Encode(s.Tokens.AccessFrom(refresh))
@@ -172,14 +183,8 @@ func (s TokenRefresh) Validate(ctx context.Context, data any) (*Refreshed, error
 	if out.Refresh, err = s.Tokens.Encode(next); err != nil {
 		return nil, err
 	}
-	switch {
-	case s.Blacklist != nil && s.BlacklistAfterRotation:
-		err = s.Blacklist.Rotate(ctx, refresh, next, &user.ID)
-	case s.Blacklist != nil:
-		err = s.Blacklist.Record(ctx, next, &user.ID)
-	}
-	if err != nil {
-		return nil, invalidToken(err)
+	if err := s.rotate(ctx, refresh, next, user); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -211,6 +216,9 @@ func (s TokenVerify) Validate(ctx context.Context, data any) (struct{}, error) {
 			}
 			return struct{}{}, err
 		}
+		if err := s.checkVersionOf(ctx, token); err != nil {
+			return struct{}{}, err
+		}
 	}
 	return struct{}{}, nil
 }
@@ -230,8 +238,8 @@ func (s TokenBlacklist) Validate(ctx context.Context, data any) (struct{}, error
 		return struct{}{}, invalidToken(err)
 	}
 	// Add refuses a token already blacklisted, in the same statement that blacklists it.
-	if err := s.Blacklist.Add(ctx, refresh); err != nil {
-		return struct{}{}, invalidToken(err)
+	if err := s.logout(ctx, refresh); err != nil {
+		return struct{}{}, s.refused(ctx, refresh, err)
 	}
 	return struct{}{}, nil
 }

@@ -28,10 +28,19 @@ type Settings struct {
 	// user from the database on every request, as simplejwt does.
 	UserCacheTTL time.Duration
 	// ThrottleRates are DRF's DEFAULT_THROTTLE_RATES (THROTTLE_RATES=login=10/min,anon=100/day).
+	// The "login" rate throttles failed logins; without it logins are not throttled.
 	ThrottleRates map[string]string
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed when finding a
+	// client's address, as IPs or CIDRs (TRUSTED_PROXIES=10.0.0.0/8,::1). None by default.
+	TrustedProxies []string
+	// RedisURL is where throttles count when several instances share the load
+	// (REDIS_URL=redis://127.0.0.1:6379/0); empty counts in this process's memory.
+	RedisURL string
 
 	REST RESTFramework
 	JWT  SimpleJWT
+	// Sessions: log out everywhere, reuse detection, sessions, cookie mode, pruning.
+	Sessions Sessions
 }
 
 // RESTFramework is DRF's REST_FRAMEWORK setting.
@@ -42,6 +51,10 @@ type RESTFramework struct {
 	// DefaultPermissionClasses names the permissions of views that set none
 	// (DEFAULT_PERMISSION_CLASSES), by DRF class name.
 	DefaultPermissionClasses []string
+	// DefaultThrottleClasses names the throttles of views that set none
+	// (DEFAULT_THROTTLE_CLASSES): AnonRateThrottle, UserRateThrottle, ScopedRateThrottle.
+	// None by default, as in DRF.
+	DefaultThrottleClasses []string
 }
 
 // SimpleJWT is simplejwt's SIMPLE_JWT setting.
@@ -52,9 +65,31 @@ type SimpleJWT struct {
 	BlacklistAfterRotation bool          // BLACKLIST_AFTER_ROTATION
 	UpdateLastLogin        bool          // UPDATE_LAST_LOGIN
 	Algorithm              string        // ALGORITHM
-	// SigningKey defaults to SecretKey, as in simplejwt (SIGNING_KEY).
-	SigningKey      string
-	VerifyingKey    string        // VERIFYING_KEY
+	// SigningKey is the HMAC secret for HS* and defaults to SecretKey, as in simplejwt; for
+	// RS*, ES*, PS* and EdDSA it is the private key: PEM text, or a PEM file's path
+	// (SIGNING_KEY).
+	SigningKey string
+	// VerifyingKey is the public key of an asymmetric SigningKey, PEM text or a file path;
+	// unset, it is derived from SigningKey (VERIFYING_KEY).
+	VerifyingKey string
+	// SigningKeyID is the kid written in every token's header and naming the signing key
+	// in the JWK Set (SIGNING_KEY_ID). Unset: none for HS*, the key's RFC 7638 thumbprint
+	// for the others.
+	SigningKeyID string
+	// VerifyingKeys are keys that verify but never sign, by kid: the previous key during a
+	// rotation (VERIFYING_KEYS, a JSON object {"kid": "PEM text or file path"}; for HS*
+	// the values are secrets).
+	VerifyingKeys map[string]string
+	// JWKURL is simplejwt's JWK_URL: a JWK Set whose keys, selected by a token's kid, also
+	// verify tokens. It is fetched when first needed, again when older than
+	// JWKSRefreshInterval (JWKS_REFRESH_INTERVAL) or on an unknown kid, but never twice
+	// within JWKSMinRefetchInterval (JWKS_MIN_REFETCH_INTERVAL); a fetch gives up after
+	// JWKSFetchTimeout (JWKS_FETCH_TIMEOUT).
+	JWKURL                 string
+	JWKSRefreshInterval    time.Duration
+	JWKSMinRefetchInterval time.Duration
+	JWKSFetchTimeout       time.Duration
+
 	Audience        string        // AUDIENCE
 	Issuer          string        // ISSUER
 	Leeway          time.Duration // LEEWAY
@@ -68,6 +103,19 @@ type SimpleJWT struct {
 	// BlacklistEnabled is simplejwt's token_blacklist app being installed
 	// (TOKEN_BLACKLIST_ENABLED): refresh tokens are recorded and can be blacklisted.
 	BlacklistEnabled bool
+	// AuthTokenClasses are the token classes JWTAuthentication accepts, tried in order
+	// (AUTH_TOKEN_CLASSES=AccessToken,SlidingToken).
+	AuthTokenClasses []string
+	// SlidingTokenLifetime is how long a sliding token authenticates
+	// (SLIDING_TOKEN_LIFETIME); SlidingTokenRefreshLifetime how long after its first
+	// issue it can be refreshed (SLIDING_TOKEN_REFRESH_LIFETIME), a limit kept in the
+	// SlidingTokenRefreshExpClaim claim (SLIDING_TOKEN_REFRESH_EXP_CLAIM).
+	SlidingTokenLifetime        time.Duration
+	SlidingTokenRefreshLifetime time.Duration
+	SlidingTokenRefreshExpClaim string
+	// CheckUserIsActive refuses the tokens of inactive users at authentication
+	// (CHECK_USER_IS_ACTIVE, simplejwt 5.3).
+	CheckUserIsActive bool
 }
 
 // Default returns every default in one place. Where DRF and simplejwt have a default,
@@ -83,9 +131,12 @@ func Default() *Settings {
 		MaxBodyBytes:        1 << 20,
 		UserCacheTTL:        time.Second,
 		ThrottleRates:       map[string]string{"login": "10/min"},
+		TrustedProxies:      nil, // X-Forwarded-For is ignored
+		RedisURL:            "",  // throttles count in memory
 		REST: RESTFramework{
 			DefaultAuthenticationClasses: []string{"JWTAuthentication"},
 			DefaultPermissionClasses:     []string{"AllowAny"},
+			DefaultThrottleClasses:       nil, // none, as in DRF
 		},
 		JWT: SimpleJWT{
 			AccessTokenLifetime:    5 * time.Minute,
@@ -101,6 +152,31 @@ func Default() *Settings {
 			TokenTypeClaim:         "token_type",
 			JTIClaim:               "jti",
 			BlacklistEnabled:       true,
+
+			JWKSRefreshInterval:    5 * time.Minute, // PyJWKClient's lifespan
+			JWKSMinRefetchInterval: 30 * time.Second,
+			JWKSFetchTimeout:       5 * time.Second,
+
+			AuthTokenClasses:            []string{"AccessToken"},
+			SlidingTokenLifetime:        5 * time.Minute,
+			SlidingTokenRefreshLifetime: 24 * time.Hour,
+			SlidingTokenRefreshExpClaim: "refresh_exp",
+			CheckUserIsActive:           true,
+		},
+		Sessions: Sessions{
+			TokenVersionCheck:      true,
+			RevokeOnPasswordChange: true,
+			ReuseDetection:         true, // RFC 9700 §4.14.2
+			PruneInterval:          0,    // never: flushexpiredtokens does it
+			Cookie: AuthCookie{
+				Enabled:  false, // tokens in JSON bodies, as simplejwt
+				Name:     "refresh_token",
+				Secure:   true,
+				SameSite: "Lax", // Django's SESSION_COOKIE_SAMESITE
+				Path:     "/api/token/",
+				Domain:   "",
+				CSRFName: "csrftoken", // Django's CSRF_COOKIE_NAME
+			},
 		},
 	}
 }

@@ -51,6 +51,7 @@ func (s *Settings) Validate() error {
 			bad("THROTTLE_RATES", "has %s=%q: %v", scope, rate, err)
 		}
 	}
+	errs = append(errs, s.validateThrottling()...)
 	j := s.JWT
 	if j.AccessTokenLifetime <= 0 {
 		bad("ACCESS_TOKEN_LIFETIME", "must be positive")
@@ -61,11 +62,7 @@ func (s *Settings) Validate() error {
 	if j.Leeway < 0 {
 		bad("LEEWAY", "must not be negative")
 	}
-	if size, ok := hmacKeySizes[j.Algorithm]; !ok {
-		bad("ALGORITHM", "%q is not supported (HS256, HS384 or HS512)", j.Algorithm)
-	} else if len(s.JWTSigningKey()) < size {
-		bad("SIGNING_KEY", "is %d bytes; %s needs at least %d", len(s.JWTSigningKey()), j.Algorithm, size)
-	}
+	errs = append(errs, s.validateKeys()...)
 	if len(j.AuthHeaderTypes) == 0 {
 		bad("AUTH_HEADER_TYPES", "must name at least one type")
 	}
@@ -83,11 +80,10 @@ func (s *Settings) Validate() error {
 	if j.BlacklistAfterRotation && !j.BlacklistEnabled {
 		bad("BLACKLIST_AFTER_ROTATION", "needs TOKEN_BLACKLIST_ENABLED")
 	}
+	errs = append(errs, j.validateSliding()...)
+	errs = append(errs, s.validateSessions()...)
 	return errors.Join(errs...)
 }
-
-// hmacKeySizes is the shortest key for each algorithm: its hash size (RFC 7518 §3.2).
-var hmacKeySizes = map[string]int{"HS256": 32, "HS384": 48, "HS512": 64}
 
 // ParseRate reads a DRF rate string such as "10/min" or "100/day": DRF looks only at the
 // first letter of the period.

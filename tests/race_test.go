@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"fmt"
 	"net/http"
 	"os"
 	"strings"
@@ -8,51 +9,73 @@ import (
 	"testing"
 
 	"ginrest/models"
+	"ginrest/settings"
 )
 
 // With rotation and blacklisting, many clients refreshing one refresh token at once get
-// exactly one new pair between them. Run with DATABASE_URL=postgres://… for PostgreSQL.
+// exactly one new pair between them. The losers present a token that was just rotated: with
+// reuse detection (the default) that is a reuse, and the session is revoked, the winner's
+// new token with it (a client must not refresh one token twice at once); without it, the
+// winner's token lives. Run with DATABASE_URL=postgres://… for PostgreSQL.
 func TestConcurrentRefreshExactlyOneWins(t *testing.T) {
-	s := newServer(t)
-	s.createUser("alice", "wonderland-42")
-	_, refresh := s.login("alice", "wonderland-42")
+	for _, c := range []struct {
+		reuseDetection  bool
+		blacklisted     int64 // rows after the race
+		winnerRefreshes bool
+	}{
+		{reuseDetection: true, blacklisted: 2, winnerRefreshes: false},
+		{reuseDetection: false, blacklisted: 1, winnerRefreshes: true},
+	} {
+		t.Run(fmt.Sprint("REFRESH_TOKEN_REUSE_DETECTION=", c.reuseDetection), func(t *testing.T) {
+			s := newServer(t, func(st *settings.Settings) { st.Sessions.ReuseDetection = c.reuseDetection })
+			s.createUser("alice", "wonderland-42")
+			_, refresh := s.login("alice", "wonderland-42")
 
-	const clients = 24
-	codes := make([]int, clients)
-	bodies := make([]string, clients)
-	var start, done sync.WaitGroup
-	start.Add(1)
-	for i := range clients {
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			start.Wait()
-			rec := s.postJSON("/api/token/refresh/", map[string]string{"refresh": refresh})
-			codes[i], bodies[i] = rec.Code, rec.Body.String()
-		}()
-	}
-	start.Done()
-	done.Wait()
+			const clients = 24
+			codes := make([]int, clients)
+			bodies := make([]string, clients)
+			var start, done sync.WaitGroup
+			start.Add(1)
+			for i := range clients {
+				done.Add(1)
+				go func() {
+					defer done.Done()
+					start.Wait()
+					rec := s.postJSON("/api/token/refresh/", map[string]string{"refresh": refresh})
+					codes[i], bodies[i] = rec.Code, rec.Body.String()
+				}()
+			}
+			start.Done()
+			done.Wait()
 
-	won := 0
-	for i, code := range codes {
-		switch {
-		case code == http.StatusOK:
-			won++
-		case code == http.StatusUnauthorized && bodies[i] == `{"detail":"Token is blacklisted","code":"token_not_valid"}`:
-		default:
-			t.Errorf("client %d: %d %s", i, code, bodies[i])
-		}
-	}
-	if won != 1 {
-		t.Fatalf("%d clients refreshed the same token; want exactly 1", won)
-	}
-	// One blacklist row for the old token, and one new outstanding token besides the first.
-	var blacklisted, outstanding int64
-	s.App.DB.Model(&models.BlacklistedToken{}).Count(&blacklisted)
-	s.App.DB.Model(&models.OutstandingToken{}).Count(&outstanding)
-	if blacklisted != 1 || outstanding != 2 {
-		t.Errorf("blacklisted=%d outstanding=%d, want 1 and 2", blacklisted, outstanding)
+			won, winner := 0, ""
+			for i, code := range codes {
+				switch {
+				case code == http.StatusOK:
+					won++
+					winner = bodies[i]
+				case code == http.StatusUnauthorized && bodies[i] == `{"detail":"Token is blacklisted","code":"token_not_valid"}`:
+				default:
+					t.Errorf("client %d: %d %s", i, code, bodies[i])
+				}
+			}
+			if won != 1 {
+				t.Fatalf("%d clients refreshed the same token; want exactly 1", won)
+			}
+			// The old token blacklisted (and, revoked with its session, the winner's), and one
+			// new outstanding token besides the first.
+			var blacklisted, outstanding int64
+			s.App.DB.Model(&models.BlacklistedToken{}).Count(&blacklisted)
+			s.App.DB.Model(&models.OutstandingToken{}).Count(&outstanding)
+			if blacklisted != c.blacklisted || outstanding != 2 {
+				t.Errorf("blacklisted=%d outstanding=%d, want %d and 2", blacklisted, outstanding, c.blacklisted)
+			}
+			var pair struct{ Refresh string }
+			mustJSON(t, []byte(winner), &pair)
+			if rec := s.postJSON("/api/token/refresh/", map[string]string{"refresh": pair.Refresh}); (rec.Code == http.StatusOK) != c.winnerRefreshes {
+				t.Errorf("the winner's token refreshes: %d %s; want success %v", rec.Code, rec.Body, c.winnerRefreshes)
+			}
+		})
 	}
 }
 

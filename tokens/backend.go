@@ -20,8 +20,27 @@ import (
 
 // Config is what the backend needs from settings.
 type Config struct {
-	Algorithm       string // HS256, HS384 or HS512
-	SigningKey      []byte
+	Algorithm string // one of Algorithms
+	// SigningKey is the HMAC secret for HS*; for the other algorithms, the private key as PEM
+	// text or the path of a PEM file (see readPEM).
+	SigningKey []byte
+	// VerifyingKey is the public key (PEM text or file) of an asymmetric SigningKey; empty
+	// derives it from SigningKey. HS* refuses it.
+	VerifyingKey string
+	// KeyID is the kid of SigningKey, written in every token's header (SIGNING_KEY_ID);
+	// empty means none for HS*, the key's RFC 7638 thumbprint otherwise.
+	KeyID string
+	// VerifyingKeys are more keys that verify but never sign, by kid (VERIFYING_KEYS): the
+	// previous key during a rotation, or the next one published ahead. Values are read as
+	// SigningKey is: a secret for HS*, PEM text or a file path otherwise.
+	VerifyingKeys map[string]string
+	// JWKURL is a JWK Set whose keys also verify tokens, by kid (JWK_URL); JWKSRefresh,
+	// JWKSMinRefetch and JWKSTimeout bound its fetching (zero: the Default* values).
+	JWKURL         string
+	JWKSRefresh    time.Duration
+	JWKSMinRefetch time.Duration
+	JWKSTimeout    time.Duration
+
 	Audience        string
 	Issuer          string
 	Leeway          time.Duration
@@ -30,6 +49,11 @@ type Config struct {
 	TokenTypeClaim  string
 	JTIClaim        string
 	UserIDClaim     string
+	// SlidingLifetime, SlidingRefreshLifetime and SlidingRefreshExpClaim are the sliding
+	// token's SLIDING_TOKEN_* settings.
+	SlidingLifetime        time.Duration
+	SlidingRefreshLifetime time.Duration
+	SlidingRefreshExpClaim string
 	// Now is the clock; nil means time.Now. Tests replace it.
 	Now func() time.Time
 }
@@ -38,9 +62,13 @@ type Config struct {
 func ConfigFrom(s *settings.Settings) Config {
 	j := s.JWT
 	return Config{
-		Algorithm: j.Algorithm, SigningKey: []byte(s.JWTSigningKey()), Audience: j.Audience, Issuer: j.Issuer,
+		Algorithm: j.Algorithm, SigningKey: []byte(signingKey(s)), Audience: j.Audience, Issuer: j.Issuer,
+		VerifyingKey: j.VerifyingKey, KeyID: j.SigningKeyID, VerifyingKeys: j.VerifyingKeys,
+		JWKURL: j.JWKURL, JWKSRefresh: j.JWKSRefreshInterval, JWKSMinRefetch: j.JWKSMinRefetchInterval, JWKSTimeout: j.JWKSFetchTimeout,
 		Leeway: j.Leeway, AccessLifetime: j.AccessTokenLifetime, RefreshLifetime: j.RefreshTokenLifetime,
 		TokenTypeClaim: j.TokenTypeClaim, JTIClaim: j.JTIClaim, UserIDClaim: j.UserIDClaim,
+		SlidingLifetime: j.SlidingTokenLifetime, SlidingRefreshLifetime: j.SlidingTokenRefreshLifetime,
+		SlidingRefreshExpClaim: j.SlidingTokenRefreshExpClaim,
 	}
 }
 
@@ -49,6 +77,7 @@ func ConfigFrom(s *settings.Settings) Config {
 type Backend struct {
 	cfg    Config
 	method jwt.SigningMethod
+	keys   *keyring
 	header string // the encoded JOSE header, the same for every token
 	// verified remembers the claims of tokens whose signature checked out, until they
 	// expire: a client sends the same access token with every request for its lifetime,
@@ -63,19 +92,26 @@ const verifiedTokens = 8192
 // NewBackend checks the configuration and builds the backend.
 func NewBackend(cfg Config) (*Backend, error) {
 	method := jwt.GetSigningMethod(cfg.Algorithm)
-	if _, ok := method.(*jwt.SigningMethodHMAC); !ok {
-		return nil, fmt.Errorf("tokens: algorithm %q is not supported", cfg.Algorithm)
-	}
-	if min := method.(*jwt.SigningMethodHMAC).Hash.Size(); len(cfg.SigningKey) < min {
-		return nil, fmt.Errorf("tokens: %s needs a signing key of at least %d bytes", cfg.Algorithm, min)
+	if method == nil || !slices.Contains(Algorithms, cfg.Algorithm) {
+		return nil, fmt.Errorf("settings: ALGORITHM %q is not supported (%s)", cfg.Algorithm, strings.Join(Algorithms, ", "))
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	header, _ := json.Marshal(map[string]string{"alg": cfg.Algorithm, "typ": "JWT"})
+	keys, err := newKeyring(cfg, method)
+	if err != nil {
+		return nil, err
+	}
+	// PyJWT's header: its keys sorted, kid only when there is one.
+	fields := map[string]string{"alg": cfg.Algorithm, "typ": "JWT"}
+	if keys.kid != "" {
+		fields["kid"] = keys.kid
+	}
+	header, _ := json.Marshal(fields)
 	return &Backend{
 		cfg:      cfg,
 		method:   method,
+		keys:     keys,
 		header:   base64.RawURLEncoding.EncodeToString(header),
 		verified: cache.New[string, map[string]any](verifiedTokens, cfg.Now),
 	}, nil
@@ -89,22 +125,29 @@ func (b *Backend) Config() Config { return b.cfg }
 
 // Lifetime of a token type.
 func (b *Backend) Lifetime(t Type) time.Duration {
-	if t == Refresh {
+	switch t {
+	case Refresh:
 		return b.cfg.RefreshLifetime
+	case Sliding:
+		return b.cfg.SlidingLifetime
 	}
 	return b.cfg.AccessLifetime
 }
 
 // New is a fresh token of a type: simplejwt's Token() with no argument, carrying its type,
-// exp, iat and a new jti.
+// exp, iat and a new jti; a sliding token also the limit of its refreshes (refresh_exp).
 func (b *Backend) New(t Type) *Token {
 	now := b.Now()
-	return &Token{Type: t, Claims: map[string]any{
+	tok := &Token{Type: t, Claims: map[string]any{
 		b.cfg.TokenTypeClaim: t.Name,
 		"exp":                now.Add(b.Lifetime(t)).Unix(),
 		"iat":                now.Unix(),
 		b.cfg.JTIClaim:       newJTI(),
 	}}
+	if t == Sliding {
+		tok.Claims[b.cfg.SlidingRefreshExpClaim] = now.Add(b.cfg.SlidingRefreshLifetime).Unix()
+	}
+	return tok
 }
 
 // ForUser is RefreshToken.for_user: a refresh token naming the user.
@@ -150,7 +193,7 @@ func (b *Backend) Encode(t *Token) (string, error) {
 		return "", err
 	}
 	signing := b.header + "." + base64.RawURLEncoding.EncodeToString(payload)
-	sig, err := b.method.Sign(signing, b.cfg.SigningKey)
+	sig, err := b.method.Sign(signing, b.keys.sign)
 	if err != nil {
 		return "", err
 	}
@@ -196,24 +239,30 @@ func (b *Backend) marshalClaims(claims map[string]any) ([]byte, error) {
 // token relying on crit must be refused, and jku/x5u would name a key to fetch.
 var refusedHeaders = []string{"crit", "jku", "jwk", "x5u", "x5c"}
 
-// headerOK reads a token's JOSE header as PyJWT does: parameter names are case-sensitive
+// readHeader reads a token's JOSE header as PyJWT does: parameter names are case-sensitive
 // (a struct would let encoding/json match "ALG" or "Alg" to alg), alg must be the
-// configured algorithm, and no refused parameter may appear.
-func (b *Backend) headerOK(headerJSON []byte) bool {
+// configured algorithm, no refused parameter may appear, and kid, if present, is a string.
+func (b *Backend) readHeader(headerJSON []byte) (kid string, hasKID, ok bool) {
 	var header map[string]json.RawMessage
 	if err := json.Unmarshal(headerJSON, &header); err != nil || header == nil {
-		return false
+		return "", false, false
 	}
 	var alg string
 	if err := json.Unmarshal(header["alg"], &alg); err != nil || alg != b.cfg.Algorithm {
-		return false
+		return "", false, false
 	}
 	for _, name := range refusedHeaders {
 		if _, ok := header[name]; ok {
-			return false
+			return "", false, false
 		}
 	}
-	return true
+	if raw, ok := header["kid"]; ok {
+		if err := json.Unmarshal(raw, &kid); err != nil || raw[0] != '"' {
+			return "", false, false
+		}
+		hasKID = true
+	}
+	return kid, hasKID, true
 }
 
 // Decode verifies the signature and the registered time claims, PyJWT's decode: anything
@@ -230,54 +279,68 @@ func (b *Backend) Decode(raw string) (map[string]any, error) {
 		}
 		return maps.Clone(claims), nil // callers may change their copy
 	}
-	claims, err := b.decode(raw)
+	claims, remote, err := b.decode(raw)
 	if err != nil {
 		return nil, err
 	}
 	if exp, ok := numeric(claims["exp"]); ok {
-		b.verified.Set(raw, maps.Clone(claims), time.Unix(exp, 0))
+		until := time.Unix(exp, 0)
+		if remote { // re-verified once JWK_URL's keys are due again: a key withdrawn there stops working
+			if due := b.keys.remote.refreshAt(); due.Before(until) {
+				until = due
+			}
+		}
+		b.verified.Set(raw, maps.Clone(claims), until)
 	}
 	return claims, nil
 }
 
-func (b *Backend) decode(raw string) (map[string]any, error) {
+// decode is Decode without the memory; remote says a JWK_URL key verified the token.
+func (b *Backend) decode(raw string) (claims map[string]any, remote bool, err error) {
 	dot1 := strings.IndexByte(raw, '.')
 	dot2 := strings.LastIndexByte(raw, '.')
 	if dot1 < 0 || dot1 == dot2 || strings.IndexByte(raw[dot1+1:dot2], '.') >= 0 {
-		return nil, errInvalid
+		return nil, false, errInvalid
 	}
 	headerJSON, err := base64.RawURLEncoding.DecodeString(raw[:dot1])
 	if err != nil {
-		return nil, errInvalid
+		return nil, false, errInvalid
 	}
-	if !b.headerOK(headerJSON) {
-		return nil, errInvalid
+	kid, hasKID, ok := b.readHeader(headerJSON)
+	if !ok {
+		return nil, false, errInvalid
 	}
 	sig, err := base64.RawURLEncoding.DecodeString(raw[dot2+1:])
 	if err != nil {
-		return nil, errInvalid
+		return nil, false, errInvalid
 	}
-	if err := b.method.Verify(raw[:dot2], sig, b.cfg.SigningKey); err != nil {
-		return nil, errInvalid
+	// The key is chosen by kid among the configured ones (or JWK_URL's), never taken from
+	// the token; the method is the configured one whatever the key.
+	key, remote, ok := b.keys.verifier(kid, hasKID)
+	if !ok {
+		return nil, false, errInvalid
+	}
+	if err := b.method.Verify(raw[:dot2], sig, key); err != nil {
+		return nil, false, errInvalid
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(raw[dot1+1 : dot2])
 	if err != nil {
-		return nil, errInvalid
+		return nil, false, errInvalid
 	}
-	claims, err := decodeObject(payload)
+	claims, err = decodeObject(payload)
 	if err != nil {
-		return nil, errInvalid
+		return nil, false, errInvalid
 	}
 	if err := b.checkTimes(claims); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if b.cfg.Audience != "" && !hasAudience(claims["aud"], b.cfg.Audience) {
-		return nil, errInvalid
+		return nil, false, errInvalid
 	}
 	if b.cfg.Issuer != "" && claims["iss"] != b.cfg.Issuer {
-		return nil, errInvalid
+		return nil, false, errInvalid
 	}
-	return claims, nil
+	return claims, remote, nil
 }
 
 // decodeObject decodes one JSON object and nothing after it, numbers as json.Number.

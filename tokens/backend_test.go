@@ -532,9 +532,10 @@ func TestNewBackend(t *testing.T) {
 		{"HS384 with 47 bytes", "HS384", 47, "at least 48 bytes"},
 		{"HS512 with 64 bytes", "HS512", 64, ""},
 		{"HS512 with 48 bytes", "HS512", 48, "at least 64 bytes"},
-		{"RS256", "RS256", 64, "not supported"},
-		{"ES256", "ES256", 64, "not supported"},
-		{"EdDSA", "EdDSA", 64, "not supported"},
+		// An asymmetric algorithm takes a PEM key, not a secret (keys_test.go has the rest).
+		{"RS256 with a secret", "RS256", 64, "SIGNING_KEY"},
+		{"ES256 with a secret", "ES256", 64, "SIGNING_KEY"},
+		{"EdDSA with a secret", "EdDSA", 64, "SIGNING_KEY"},
 		{"none", "none", 64, "not supported"},
 		{"empty", "", 64, "not supported"},
 		{"lowercase hs256", "hs256", 64, "not supported"},

@@ -25,7 +25,7 @@ func (bl *Blacklist) Record(ctx context.Context, t *Token, userID *int64) error 
 
 func (bl *Blacklist) record(db *gorm.DB, t *Token, userID *int64) error {
 	now := bl.Backend.Now().UTC()
-	exp, _ := t.Time("exp")
+	exp := bl.Backend.ExpiresAt(t)
 	return db.Create(&models.OutstandingToken{
 		UserID: userID, JTI: bl.Backend.JTI(t), Token: t.Raw, CreatedAt: &now, ExpiresAt: exp.UTC(),
 	}).Error
@@ -67,7 +67,7 @@ func (bl *Blacklist) Rotate(ctx context.Context, old, replacement *Token, userID
 
 func (bl *Blacklist) add(tx *gorm.DB, t *Token) error {
 	jti := bl.Backend.JTI(t)
-	exp, _ := t.Time("exp")
+	exp := bl.Backend.ExpiresAt(t)
 	now := bl.Backend.Now().UTC()
 	outstanding := models.OutstandingToken{JTI: jti, Token: t.Raw, CreatedAt: &now, ExpiresAt: exp.UTC()}
 	if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "jti"}}, DoNothing: true}).Create(&outstanding).Error; err != nil {

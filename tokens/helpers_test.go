@@ -32,6 +32,7 @@ func config(c *clock, mod func(*tokens.Config)) tokens.Config {
 		Algorithm: "HS256", SigningKey: key,
 		AccessLifetime: 5 * time.Minute, RefreshLifetime: 24 * time.Hour,
 		TokenTypeClaim: "token_type", JTIClaim: "jti", UserIDClaim: "user_id",
+		SlidingLifetime: 5 * time.Minute, SlidingRefreshLifetime: 24 * time.Hour, SlidingRefreshExpClaim: "refresh_exp",
 		Now: c.Now,
 	}
 	if mod != nil {

@@ -25,6 +25,24 @@ var (
 	Sliding = Type{Name: "sliding", Class: "SlidingToken"}
 )
 
+// Types are the token types there are.
+var Types = []Type{Access, Refresh, Sliding}
+
+// TypeOfClass is the type of a simplejwt class name, as AUTH_TOKEN_CLASSES names them.
+func TypeOfClass(class string) (Type, bool) {
+	for _, t := range Types {
+		if t.Class == class {
+			return t, true
+		}
+	}
+	return Type{}, false
+}
+
+// Blacklistable is true of the types with simplejwt's BlacklistMixin: with the blacklist
+// on, they are recorded when issued and refused once blacklisted. An access token is
+// short-lived and never looked up.
+func (t Type) Blacklistable() bool { return t == Refresh || t == Sliding }
+
 // Token is a token's claims. Numbers decoded from a token are json.Number; numbers set
 // here are int64.
 type Token struct {

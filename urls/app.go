@@ -15,6 +15,7 @@ import (
 	"ginrest/rest"
 	"ginrest/serializers"
 	"ginrest/settings"
+	"ginrest/throttling"
 	"ginrest/tokens"
 )
 
@@ -28,6 +29,14 @@ type App struct {
 	JWT       *serializers.JWT
 	Defaults  rest.Defaults
 	Logger    *slog.Logger
+	// Throttling makes throttles over the app's store, rates and clock:
+	// a.Throttling.Scoped(), a.Throttling.User(), ...
+	Throttling *throttling.Backend
+	// LoginThrottles are the token obtain views' throttles: the defaults plus the login
+	// throttle; nil (the defaults) when THROTTLE_RATES has no "login" rate.
+	LoginThrottles []rest.Throttle
+	// Sessions are log out everywhere, sessions, cookie mode and pruning (sessions.go).
+	Sessions Sessions
 }
 
 // Options are the parts of an App that are not settings.
@@ -35,6 +44,9 @@ type Options struct {
 	// Now is the clock of tokens and timestamps; nil means time.Now. Tests set it.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// ThrottleStore is where throttles count; nil means Redis when REDIS_URL is set,
+	// otherwise this process's memory.
+	ThrottleStore throttling.Store
 }
 
 // NewApp builds the services every view shares, once.
@@ -62,6 +74,10 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 		RotateRefreshTokens: s.JWT.RotateRefreshTokens, BlacklistAfterRotation: s.JWT.BlacklistAfterRotation,
 		UpdateLastLogin: s.JWT.UpdateLastLogin,
 	}
+	// The project's customisation (simplejwt's get_token override): every token a login
+	// issues names the user's username too. Change or remove it to choose your claims.
+	a.JWT.GetToken = a.tokenWithUsername
+	a.setUpSessions()
 	perms, err := permissions.ByName(s.REST.DefaultPermissionClasses)
 	if err != nil {
 		return nil, fmt.Errorf("settings: DEFAULT_PERMISSION_CLASSES: %w", err)
@@ -72,6 +88,10 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 	}
 	a.Defaults = rest.Defaults{Authenticators: auths, Permissions: perms,
 		Parsers: &rest.Parsers{MaxBytes: s.MaxBodyBytes}, Logger: logger}
+	// Keep this last: it checks the throttles of the URL table, whose views need the rest.
+	if err := a.setUpThrottling(opts); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -81,10 +101,37 @@ func (a *App) authenticators(names []string) ([]rest.Authenticator, error) {
 	for _, name := range names {
 		switch name {
 		case "JWTAuthentication":
-			auths = append(auths, authentication.NewJWT(a.Settings, a.Tokens, a.Users))
+			auths = append(auths, a.JWTAuthentication())
+		case "JWTStatelessUserAuthentication":
+			auths = append(auths, a.JWTStatelessAuthentication())
 		default:
-			return nil, fmt.Errorf("settings: DEFAULT_AUTHENTICATION_CLASSES: unknown class %q (known: JWTAuthentication)", name)
+			return nil, fmt.Errorf("settings: DEFAULT_AUTHENTICATION_CLASSES: unknown class %q (known: JWTAuthentication, JWTStatelessUserAuthentication)", name)
 		}
 	}
 	return auths, nil
+}
+
+// JWTAuthentication is simplejwt's JWTAuthentication wired to the app: the user is loaded
+// from the database on each request (within USER_CACHE_TTL).
+func (a *App) JWTAuthentication() *authentication.JWT {
+	auth := authentication.NewJWT(a.Settings, a.Tokens, a.Users)
+	auth.Blacklist = a.Blacklist
+	return auth
+}
+
+// JWTStatelessAuthentication is simplejwt's JWTStatelessUserAuthentication wired to the
+// app: the user is an authentication.TokenUser made from the token, with no query. A view
+// selects it with rest.APIView{Authenticators: []rest.Authenticator{a.JWTStatelessAuthentication()}}.
+func (a *App) JWTStatelessAuthentication() authentication.JWTStateless {
+	auth := authentication.NewJWTStateless(a.Settings, a.Tokens)
+	auth.Blacklist = a.Blacklist
+	return auth
+}
+
+// tokenWithUsername is the demo's get_token(user): the default token (RefreshToken.for_user)
+// plus a username claim, which a TokenUser reads and every derived token copies.
+func (a *App) tokenWithUsername(user *models.User) *tokens.Token {
+	token := serializers.DefaultToken(a.Tokens, a.Settings.JWT.UserIDField, user)
+	token.Set("username", user.Username)
+	return token
 }

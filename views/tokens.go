@@ -36,7 +36,7 @@ func (v *tokenView[T]) Post(r *rest.Request) (*rest.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := v.validate(r.Context(), data)
+	out, err := v.validate(clientContext(r), data)
 	if err != nil {
 		return nil, err
 	}
@@ -49,11 +49,15 @@ func (v *tokenView[T]) Describe(string) rest.Fields { return v.fields }
 // The token views: the Name and Description are simplejwt's class names and docstrings,
 // which OPTIONS reports.
 
-func NewTokenObtainPair(jwt *serializers.JWT) rest.View {
+// NewTokenObtainPair is the login view; throttles, when given, replace the settings
+// default (urls passes App.LoginThrottles, which count failed logins).
+func NewTokenObtainPair(jwt *serializers.JWT, throttles ...rest.Throttle) rest.View {
 	s := serializers.TokenObtainPair{JWT: jwt}
-	return newTokenView("Token Obtain Pair",
+	v := newTokenView("Token Obtain Pair",
 		"Takes a set of user credentials and returns an access and refresh JSON web\ntoken pair to prove the authentication of those credentials.",
 		s.Validate, s.Describe())
+	v.Throttles = throttles
+	return v
 }
 
 func NewTokenRefresh(jwt *serializers.JWT) rest.View {

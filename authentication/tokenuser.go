@@ -1,0 +1,20 @@
+package authentication
+
+import "ginrest/tokens"
+
+// TokenUser is simplejwt's TokenUser: the user a token describes, made without the
+// database. It is authenticated and never staff: a token says who its holder is, not what
+// the user table says of them now. A project that puts roles in its tokens (GetToken) reads
+// them from Token in its own permissions.
+type TokenUser struct {
+	// ID is the user claim (USER_ID_CLAIM) as the token carries it: a json.Number or a
+	// string. models.ClaimID reads it as a numeric id.
+	ID any
+	// Username is the token's "username" claim, "" without one, as simplejwt's.
+	Username string
+	// Token is the validated token the user was made from.
+	Token *tokens.Token
+}
+
+func (*TokenUser) IsAuthenticated() bool { return true }
+func (*TokenUser) IsAdmin() bool         { return false }

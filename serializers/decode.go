@@ -1,0 +1,251 @@
+package serializers
+
+import (
+	"errors"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"ginrest/rest"
+)
+
+// run is one validation: DRF's to_internal_value and run_validation over a struct and what
+// it nests. Error details take DRF's shapes: a field's messages ([]string), a nested
+// object's errors (Errors), a ListSerializer's list aligned with its items ([]any), a
+// ListField's errors by index (Errors keyed "0", "1"...).
+type run struct {
+	ctx     *Context
+	partial bool
+	// unique checks a top-level field marked unique; nil when there is no database.
+	unique func(f *field, v reflect.Value) ([]string, error)
+	// fatal is an error that is not the client's fault (a database failure, a hook's
+	// plain error): validation stops and it is returned as it is.
+	fatal error
+}
+
+// object validates raw (a JSON object) into dst, a struct of info's type. top marks the
+// serializer's own struct, whose fields are the validated data and may be unique.
+func (r *run) object(info *structInfo, raw any, dst reflect.Value, top bool) any {
+	obj, ok := raw.(map[string]any)
+	if !ok {
+		return Errors{rest.NonFieldErrors: []string{msgNotADict(pythonType(raw))}}
+	}
+	errs := Errors{}
+	for _, f := range info.fields {
+		if f.readOnly {
+			continue
+		}
+		value, present := obj[f.name]
+		fv := dst.FieldByIndex(f.index)
+		switch {
+		case present:
+			detail := r.field(f, value, fv)
+			if r.fatal != nil {
+				return nil
+			}
+			if detail != nil {
+				errs[f.name] = detail
+				continue
+			}
+			if top && f.unique && r.unique != nil {
+				msgs, err := r.unique(f, fv)
+				if err != nil {
+					r.fatal = err
+					return nil
+				}
+				if msgs != nil {
+					errs[f.name] = msgs
+					continue
+				}
+			}
+		case r.partial:
+			continue
+		case f.required:
+			errs[f.name] = []string{MsgRequired}
+			continue
+		case f.def != nil:
+			fv.Set(f.defaultValue())
+		default:
+			continue
+		}
+		if top {
+			r.ctx.validated = append(r.ctx.validated, f.name)
+		}
+		if info.fieldHook {
+			err := dst.Addr().Interface().(FieldValidator).ValidateField(r.ctx, f.name)
+			if detail := r.hookDetail(err, true); detail != nil {
+				errs[f.name] = detail
+			}
+			if r.fatal != nil {
+				return nil
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	if info.objectHook {
+		err := dst.Addr().Interface().(ObjectValidator).Validate(r.ctx)
+		if detail := r.hookDetail(err, false); detail != nil {
+			return detail
+		}
+	}
+	return nil
+}
+
+// hookDetail turns a hook's error into an error detail: a 400 *rest.Error from Invalid or
+// rest.ValidationError gives its fields; anything else stops the validation (fatal). A
+// field hook's non-field messages become the field's own, as DRF's validate_<field> does.
+func (r *run) hookDetail(err error, forField bool) any {
+	if err == nil {
+		return nil
+	}
+	var re *rest.Error
+	if !errors.As(err, &re) || re.Status != http.StatusBadRequest || re.Fields == nil {
+		r.fatal = err
+		return nil
+	}
+	if forField {
+		if msgs, ok := re.Fields[rest.NonFieldErrors]; ok && len(re.Fields) == 1 {
+			return msgs
+		}
+	}
+	return Errors(re.Fields)
+}
+
+// field validates a present value: null first (allow_null is a pointer), then the type.
+func (r *run) field(f *field, raw any, dst reflect.Value) any {
+	if raw == nil {
+		if !f.nullable {
+			return []string{MsgNull}
+		}
+		dst.Set(reflect.Zero(f.typ))
+		return nil
+	}
+	if !f.nullable {
+		return r.value(f, raw, dst)
+	}
+	if s, ok := raw.(string); ok && f.kind == kindBool && nullValues[s] {
+		dst.Set(reflect.Zero(f.typ)) // BooleanField(allow_null=True) reads "null" and "" as None
+		return nil
+	}
+	fresh := reflect.New(f.elem)
+	if f.kind == kindObject && !dst.IsNil() {
+		fresh.Elem().Set(dst.Elem()) // an update starts from what is there
+	}
+	if detail := r.value(f, raw, fresh.Elem()); detail != nil {
+		return detail
+	}
+	dst.Set(fresh)
+	return nil
+}
+
+// value validates a non-null value into target (of the field's non-pointer type).
+func (r *run) value(f *field, raw any, target reflect.Value) any {
+	switch f.kind {
+	case kindObject:
+		return r.object(f.object, raw, target, false)
+	case kindList:
+		return r.list(f, raw, target)
+	}
+	if f.choices != nil {
+		return r.choice(f, raw, target)
+	}
+	if f.kind == kindString {
+		// CharField.run_validation: blank is decided before the type, and "" skips the rules.
+		if s, ok := raw.(string); ok && (s == "" || (f.trim && trimPython(s) == "")) {
+			if !f.allowBlank {
+				return []string{MsgBlank}
+			}
+			target.SetString("")
+			return nil
+		}
+	}
+	if msgs := r.scalar(f, raw, target); msgs != nil {
+		return msgs
+	}
+	msgs := f.validate(target)
+	if f.kind == kindString && strings.IndexByte(target.String(), 0) >= 0 {
+		msgs = append(msgs, MsgNullCharacters)
+	}
+	if msgs != nil {
+		return msgs
+	}
+	return nil
+}
+
+// choice is ChoiceField.to_internal_value: str(input) must be one of the choices.
+func (r *run) choice(f *field, raw any, target reflect.Value) any {
+	if raw == "" && f.allowBlank && f.kind == kindString {
+		target.SetString("")
+		return nil
+	}
+	key := pythonStr(raw)
+	for _, c := range f.choices {
+		if c.text == key {
+			target.Set(c.value)
+			if msgs := f.validate(target); msgs != nil {
+				return msgs
+			}
+			return nil
+		}
+	}
+	return []string{msgInvalidChoice(key)}
+}
+
+// list is ListField (items of a scalar type: errors by index, then the list's own rules)
+// or ListSerializer (items are objects: length first, errors aligned with the items).
+func (r *run) list(f *field, raw any, target reflect.Value) any {
+	many := f.child.kind == kindObject
+	refuse := func(msg string) any {
+		if many {
+			return Errors{rest.NonFieldErrors: []string{msg}}
+		}
+		return []string{msg}
+	}
+	items, ok := raw.([]any)
+	if !ok {
+		return refuse(msgNotAList(pythonType(raw)))
+	}
+	if len(items) == 0 && !f.allowEmpty {
+		return refuse(MsgEmptyList)
+	}
+	if many {
+		if msgs := f.validate(reflect.MakeSlice(f.elem, len(items), len(items))); msgs != nil {
+			return Errors{rest.NonFieldErrors: msgs}
+		}
+	}
+	out := reflect.MakeSlice(f.elem, len(items), len(items))
+	var aligned []any
+	byIndex := Errors{}
+	failed := false
+	for i, item := range items {
+		detail := r.field(f.child, item, out.Index(i))
+		if r.fatal != nil {
+			return nil
+		}
+		failed = failed || detail != nil
+		switch {
+		case many && detail == nil:
+			aligned = append(aligned, map[string]any{})
+		case many:
+			aligned = append(aligned, detail)
+		case detail != nil:
+			byIndex[strconv.Itoa(i)] = detail
+		}
+	}
+	switch {
+	case failed && many:
+		return aligned
+	case failed:
+		return byIndex
+	}
+	target.Set(out)
+	if !many {
+		if msgs := f.validate(target); msgs != nil {
+			return msgs
+		}
+	}
+	return nil
+}

@@ -1,0 +1,110 @@
+package serializers
+
+import "ginrest/rest"
+
+// describeStruct is SimpleMetadata.get_serializer_info: every field, write-only ones too.
+func describeStruct(info *structInfo) rest.Fields {
+	fields := make(rest.Fields, len(info.fields))
+	for i, f := range info.fields {
+		fields[i] = f.info
+	}
+	return fields
+}
+
+// describe is SimpleMetadata.get_field_info: the type under DRF's name, required,
+// read_only, label, the bounds the rules set, a list's child, a nested object's children
+// and a writable choice field's choices.
+func describe(f *field) rest.FieldInfo {
+	info := rest.FieldInfo{Name: f.name, Type: typeName(f), Required: f.required, ReadOnly: f.readOnly, Label: f.label, HelpText: f.helpText}
+	for _, c := range f.rules {
+		n, ok := c.bound()
+		if !ok {
+			continue
+		}
+		switch f.kind {
+		case kindString, kindList:
+			length, isInt := n.(int64)
+			if !isInt {
+				continue
+			}
+			switch c.name {
+			case "max", "lte":
+				info.MaxLength = int(length)
+			case "min", "gte":
+				info.MinLength = int(length)
+			case "len":
+				info.MinLength, info.MaxLength = int(length), int(length)
+			}
+		case kindInt, kindUint, kindFloat:
+			switch c.name {
+			case "max", "lte":
+				info.MaxValue = n
+			case "min", "gte":
+				info.MinValue = n
+			}
+		}
+	}
+	switch f.kind {
+	case kindList:
+		child := f.child.info
+		info.Child = &child
+	case kindObject:
+		if f.object != nil && len(f.object.fields) > 0 {
+			info.Children = describeNested(f.object)
+		}
+	}
+	if f.choices != nil && !f.readOnly {
+		for _, c := range f.choices {
+			info.Choices = append(info.Choices, rest.Choice{Value: represent(&field{kind: f.kind}, c.value), DisplayName: c.text})
+		}
+	}
+	return info
+}
+
+// describeNested describes a nested object's fields; a type that contains itself is
+// described to one level, as its info may still be being built.
+func describeNested(info *structInfo) rest.Fields {
+	fields := make(rest.Fields, 0, len(info.fields))
+	for _, f := range info.fields {
+		fields = append(fields, f.info)
+	}
+	return fields
+}
+
+// typeName is SimpleMetadata's label_lookup for the DRF field the Go field becomes.
+func typeName(f *field) string {
+	switch f.kind {
+	case kindString:
+		if f.choices != nil {
+			return "choice"
+		}
+		for _, c := range f.rules {
+			switch c.name {
+			case "email":
+				return "email"
+			case "url", "http_url", "https_url", "uri":
+				return "url"
+			}
+		}
+		return "string"
+	case kindInt, kindUint:
+		if f.choices != nil {
+			return "choice"
+		}
+		return "integer"
+	case kindFloat:
+		return "float"
+	case kindBool:
+		return "boolean"
+	case kindTime:
+		return "datetime"
+	case kindObject:
+		return "nested object"
+	case kindList:
+		if f.child.kind == kindObject {
+			return "field" // ListSerializer is a Field to label_lookup, its child the object
+		}
+		return "list"
+	}
+	return "field"
+}

@@ -1,0 +1,60 @@
+package serializers
+
+import (
+	"context"
+
+	"ginrest/hashers"
+	"ginrest/models"
+	"ginrest/rest"
+	"ginrest/tokens"
+)
+
+// PasswordChange is Django's PasswordChangeForm as an API: the user's old password and a
+// new one. The new password ends every session of the user (REVOKE_ON_PASSWORD_CHANGE) and
+// the caller gets a new pair in a new session, so that only the caller stays logged in.
+type PasswordChange struct {
+	*JWT
+	Revoker *tokens.Revoker
+}
+
+var (
+	oldPasswordField = CharField{Name: "old_password", Label: "Old password"}
+	newPasswordField = CharField{Name: "new_password", Label: "New password"}
+)
+
+// MsgPasswordIncorrect is Django's PasswordChangeForm's password_incorrect.
+const MsgPasswordIncorrect = "Your old password was entered incorrectly. Please enter it again."
+
+func (s PasswordChange) Describe() rest.Fields {
+	return rest.Fields{oldPasswordField.Describe(), newPasswordField.Describe()}
+}
+
+// Validate changes the password of user, who must have given the current one.
+func (s PasswordChange) Validate(ctx context.Context, user *models.User, data any) (*Pair, error) {
+	obj, err := Object(data)
+	if err != nil {
+		return nil, err
+	}
+	errs := Errors{}
+	oldPassword, _ := oldPasswordField.Read(obj, errs)
+	newPassword, _ := newPasswordField.Read(obj, errs)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	// The request's user may come from the request cache: the password is checked against
+	// the database's.
+	stored, err := s.Users.ByID(ctx, user.ID)
+	if err != nil {
+		return nil, err
+	}
+	if ok, _ := hashers.Check(oldPassword, stored.Password, s.Users.Iterations); !ok {
+		return nil, rest.ValidationError(map[string]any{oldPasswordField.Name: []string{MsgPasswordIncorrect}})
+	}
+	if err := s.Revoker.SetPassword(ctx, stored, newPassword); err != nil {
+		return nil, err
+	}
+	if stored, err = s.Users.ByID(ctx, user.ID); err != nil { // its new token version
+		return nil, err
+	}
+	return s.PairFor(ctx, stored)
+}

@@ -1,0 +1,104 @@
+package serializers
+
+import (
+	"context"
+	"errors"
+
+	"ginrest/models"
+	"ginrest/tokens"
+)
+
+// The token serializers' hooks for token versions and sessions (token families): each is
+// simplejwt's behaviour when the feature is off.
+
+// stampVersion writes the user's token version on a token a login issues.
+func (s *JWT) stampVersion(t *tokens.Token, user *models.User) {
+	if s.Versions != nil {
+		s.Versions.Stamp(t, user)
+	}
+}
+
+// checkVersion refuses a token whose version is not its user's.
+func (s *JWT) checkVersion(ctx context.Context, t *tokens.Token, user *models.User) error {
+	if s.Versions == nil {
+		return nil
+	}
+	return s.Versions.Check(ctx, t, user)
+}
+
+// checkVersionOf is checkVersion for verify, which takes any token: a token naming no user
+// has no version to check (verify does not look users up otherwise, as in simplejwt).
+func (s *JWT) checkVersionOf(ctx context.Context, t *tokens.Token) error {
+	if s.Versions == nil {
+		return nil
+	}
+	claim, ok := s.Tokens.UserID(t)
+	if !ok {
+		return nil
+	}
+	user, err := s.Users.ByClaim(ctx, s.UserIDField, claim)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.Versions.Check(ctx, t, user)
+}
+
+// recordLogin records a login's refresh token as outstanding, in a new session.
+func (s *JWT) recordLogin(ctx context.Context, refresh *tokens.Token, user *models.User) error {
+	switch {
+	case s.Families != nil:
+		return s.Families.Start(ctx, refresh, user.ID)
+	case s.Blacklist != nil:
+		return s.Blacklist.Record(ctx, refresh, &user.ID)
+	}
+	return nil
+}
+
+// rotate records next in old's place: old blacklisted with BLACKLIST_AFTER_ROTATION, next
+// outstanding, in old's session.
+func (s *JWT) rotate(ctx context.Context, old, next *tokens.Token, user *models.User) error {
+	var err error
+	switch {
+	case s.Families != nil:
+		err = s.Families.Rotate(ctx, old, next, user.ID, s.BlacklistAfterRotation)
+	case s.Blacklist != nil && s.BlacklistAfterRotation:
+		err = s.Blacklist.Rotate(ctx, old, next, &user.ID)
+	case s.Blacklist != nil:
+		err = s.Blacklist.Record(ctx, next, &user.ID)
+	}
+	if err != nil {
+		return s.refused(ctx, old, err)
+	}
+	return nil
+}
+
+// logout blacklists a refresh token, and the rest of its session.
+func (s *JWT) logout(ctx context.Context, refresh *tokens.Token) error {
+	if s.Families != nil {
+		return s.Families.Logout(ctx, refresh)
+	}
+	return s.Blacklist.Add(ctx, refresh)
+}
+
+// refused is the answer to a refresh token the blacklist refused. A blacklisted refresh
+// token presented again is a reuse (RFC 9700 §4.14.2): its session is revoked, the client
+// is told only what simplejwt tells it. A token blacklisted because its user's tokens were
+// revoked (log out everywhere, a password change) is told why instead.
+func (s *JWT) refused(ctx context.Context, t *tokens.Token, err error) error {
+	te, ok := tokens.AsError(err)
+	if !ok || te.Message != tokens.MsgBlacklisted {
+		return invalidToken(err)
+	}
+	if s.Families != nil {
+		if err := s.Families.Reused(ctx, t); err != nil {
+			return err
+		}
+	}
+	if err := s.checkVersionOf(ctx, t); err != nil {
+		return err
+	}
+	return invalidToken(err)
+}

@@ -1,0 +1,91 @@
+package settings_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"ginrest/settings"
+)
+
+func TestSessionsDefaults(t *testing.T) {
+	s, err := settings.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := s.Sessions
+	if !ss.TokenVersionCheck || !ss.RevokeOnPasswordChange || !ss.ReuseDetection || ss.PruneInterval != 0 {
+		t.Errorf("defaults: %+v", ss)
+	}
+	c := ss.Cookie
+	if c.Enabled || c.Name != "refresh_token" || !c.Secure || c.SameSiteMode() != http.SameSiteLaxMode || c.Path != "/api/token/" ||
+		c.Domain != "" || c.CSRFName != "csrftoken" {
+		t.Errorf("cookie defaults: %+v", c)
+	}
+}
+
+func TestSessionsFromEnvironment(t *testing.T) {
+	s, err := settings.Load(env(map[string]string{
+		"TOKEN_VERSION_CHECK": "false", "REVOKE_ON_PASSWORD_CHANGE": "0", "REFRESH_TOKEN_REUSE_DETECTION": "false",
+		"TOKEN_PRUNE_INTERVAL": "1h", "AUTH_COOKIE": "true", "AUTH_COOKIE_NAME": "rt", "AUTH_COOKIE_SECURE": "false",
+		"AUTH_COOKIE_SAMESITE": "strict", "AUTH_COOKIE_PATH": "/auth/", "AUTH_COOKIE_DOMAIN": "example.com", "AUTH_COOKIE_CSRF_NAME": "xsrf",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := s.Sessions
+	c := ss.Cookie
+	if ss.TokenVersionCheck || ss.RevokeOnPasswordChange || ss.ReuseDetection || ss.PruneInterval != time.Hour ||
+		!c.Enabled || c.Name != "rt" || c.Secure || c.SameSiteMode() != http.SameSiteStrictMode || c.Path != "/auth/" ||
+		c.Domain != "example.com" || c.CSRFName != "xsrf" {
+		t.Errorf("overrides not applied: %+v", ss)
+	}
+}
+
+// Every invalid value is refused with an error naming its variable.
+func TestSessionsInvalid(t *testing.T) {
+	cases := []struct {
+		vars map[string]string
+		name string
+	}{
+		{map[string]string{"TOKEN_VERSION_CHECK": "maybe"}, "TOKEN_VERSION_CHECK"},
+		{map[string]string{"REVOKE_ON_PASSWORD_CHANGE": "yes please"}, "REVOKE_ON_PASSWORD_CHANGE"},
+		{map[string]string{"REFRESH_TOKEN_REUSE_DETECTION": "2"}, "REFRESH_TOKEN_REUSE_DETECTION"},
+		{map[string]string{"TOKEN_PRUNE_INTERVAL": "hourly"}, "TOKEN_PRUNE_INTERVAL"},
+		{map[string]string{"TOKEN_PRUNE_INTERVAL": "-1h"}, "TOKEN_PRUNE_INTERVAL"},
+		{map[string]string{"TOKEN_PRUNE_INTERVAL": "10ms"}, "TOKEN_PRUNE_INTERVAL"},
+		{map[string]string{"AUTH_COOKIE": "on"}, "AUTH_COOKIE"},
+		{map[string]string{"AUTH_COOKIE_SECURE": "no"}, "AUTH_COOKIE_SECURE"},
+		{map[string]string{"AUTH_COOKIE_NAME": ""}, "AUTH_COOKIE_NAME"},
+		{map[string]string{"AUTH_COOKIE_NAME": "refresh token"}, "AUTH_COOKIE_NAME"},
+		{map[string]string{"AUTH_COOKIE_NAME": "a;b"}, "AUTH_COOKIE_NAME"},
+		{map[string]string{"AUTH_COOKIE_CSRF_NAME": "x=y"}, "AUTH_COOKIE_CSRF_NAME"},
+		{map[string]string{"AUTH_COOKIE_CSRF_NAME": "refresh_token"}, "AUTH_COOKIE_CSRF_NAME"},
+		{map[string]string{"AUTH_COOKIE_SAMESITE": "Sometimes"}, "AUTH_COOKIE_SAMESITE"},
+		{map[string]string{"AUTH_COOKIE_SAMESITE": "None", "AUTH_COOKIE_SECURE": "false"}, "AUTH_COOKIE_SAMESITE"},
+		{map[string]string{"AUTH_COOKIE_PATH": "api/token/"}, "AUTH_COOKIE_PATH"},
+		{map[string]string{"AUTH_COOKIE_PATH": "/api;evil"}, "AUTH_COOKIE_PATH"},
+		{map[string]string{"AUTH_COOKIE_DOMAIN": "example.com; Secure"}, "AUTH_COOKIE_DOMAIN"},
+	}
+	for _, c := range cases {
+		t.Run(c.name+"="+strings.Join(sessionValues(c.vars), ","), func(t *testing.T) {
+			_, err := settings.Load(env(c.vars))
+			if err == nil || !strings.Contains(err.Error(), c.name) {
+				t.Errorf("Load(%v) = %v, want an error naming %s", c.vars, err, c.name)
+			}
+		})
+	}
+	// SameSite=None is fine with Secure.
+	if _, err := settings.Load(env(map[string]string{"AUTH_COOKIE_SAMESITE": "None"})); err != nil {
+		t.Errorf("SameSite=None with Secure: %v", err)
+	}
+}
+
+func sessionValues(m map[string]string) []string {
+	var out []string
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}

@@ -1,0 +1,30 @@
+// Package throttling is DRF's throttling.py: AnonRateThrottle, UserRateThrottle and
+// ScopedRateThrottle as rest.Throttle values, plus a login throttle that counts failed
+// logins per username and per client address. Rates are DRF's strings ("100/day",
+// "10/min", THROTTLE_RATES); hits are kept as DRF keeps them, a sliding log per key, in a
+// Store: this process's memory by default, Redis (REDIS_URL) when instances share the load.
+//
+// A store that fails (Redis down) lets requests through: throttling fails open, with a
+// logged warning, rather than turning an outage of Redis into an outage of the API.
+package throttling
+
+import (
+	"time"
+
+	"ginrest/settings"
+)
+
+// Rate is a parsed DRF rate: at most Limit requests in any Period.
+type Rate struct {
+	Limit  int
+	Period time.Duration
+}
+
+// ParseRate reads a DRF rate string such as "10/min" or "100/day".
+func ParseRate(s string) (Rate, error) {
+	n, period, err := settings.ParseRate(s)
+	if err != nil {
+		return Rate{}, err
+	}
+	return Rate{Limit: n, Period: period}, nil
+}

@@ -1,0 +1,271 @@
+package tokens
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"ginrest/models"
+	"ginrest/rest"
+)
+
+// Families keeps refresh tokens in sessions, one per login: the token families of RFC 9700
+// §4.14.2. Rotation keeps a token's family; a login starts one. When a refresh token that
+// was already rotated comes back, someone holds a copy of it — the client after a thief
+// refreshed, or a thief after the client did — and, with ReuseDetection, the whole family
+// is revoked, so that neither can refresh again.
+//
+// That includes the losers of concurrent refreshes of one token: they present a token that
+// has just been rotated, and the server cannot tell a client racing itself from a thief
+// racing the client. So a client that refreshes one token twice at once is logged out of
+// that session: clients should refresh one request at a time.
+type Families struct {
+	Blacklist *Blacklist
+	// ReuseDetection is REFRESH_TOKEN_REUSE_DETECTION.
+	ReuseDetection bool
+	// Proxies are TRUSTED_PROXIES: the client's address a session records is the peer's,
+	// or what trusted proxies say in X-Forwarded-For.
+	Proxies rest.TrustedProxies
+}
+
+// Client is who asked for a token, as a session records it.
+type Client struct {
+	UserAgent string
+	IP        string // "" when the peer's address is not an IP (a Unix socket)
+}
+
+type requestKey struct{}
+
+// WithRequest tells the token serializers, through the context, which HTTP request is
+// asking: the session a refresh token is recorded in records its client.
+func WithRequest(ctx context.Context, r *http.Request) context.Context {
+	return context.WithValue(ctx, requestKey{}, r)
+}
+
+// clientFrom is the client of the request in ctx, cut to what the columns hold.
+func (f *Families) clientFrom(ctx context.Context) Client {
+	r, _ := ctx.Value(requestKey{}).(*http.Request)
+	if r == nil {
+		return Client{}
+	}
+	c := Client{UserAgent: truncate(r.UserAgent(), models.MaxUserAgent)}
+	if addr := f.Proxies.ClientIP(r); addr.IsValid() {
+		c.IP = truncate(addr.String(), models.MaxIPAddress)
+	}
+	return c
+}
+
+// truncate cuts s to at most n bytes, on a character boundary, and mends invalid UTF-8,
+// which PostgreSQL would refuse.
+func truncate(s string, n int) string {
+	s = string([]rune(s)) // invalid bytes become U+FFFD
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func (f *Families) db(ctx context.Context) *gorm.DB { return f.Blacklist.DB.WithContext(ctx) }
+
+func (f *Families) now() time.Time { return f.Blacklist.Backend.Now().UTC() }
+
+// Start records a login's refresh token as outstanding and opens its session, in one
+// transaction.
+func (f *Families) Start(ctx context.Context, t *Token, userID int64) error {
+	now, c := f.now(), f.clientFrom(ctx)
+	return f.db(ctx).Transaction(func(tx *gorm.DB) error {
+		id, err := f.open(tx, t, userID, now, c)
+		if err != nil {
+			return err
+		}
+		if err := f.Blacklist.record(tx, t, &userID); err != nil {
+			return err
+		}
+		return tx.Create(&models.TokenFamily{JTI: f.Blacklist.Backend.JTI(t), SessionID: id}).Error
+	})
+}
+
+// open creates a session whose newest token is t.
+func (f *Families) open(tx *gorm.DB, t *Token, userID int64, now time.Time, c Client) (string, error) {
+	s := models.Session{ID: newJTI(), UserID: userID, CreatedAt: now, LastUsedAt: now,
+		ExpiresAt: f.Blacklist.Backend.ExpiresAt(t).UTC(), UserAgent: c.UserAgent, IPAddress: c.IP}
+	return s.ID, tx.Create(&s).Error
+}
+
+// Rotate replaces old with next in old's session, in one transaction: with blacklistOld
+// (BLACKLIST_AFTER_ROTATION) old is blacklisted, and refused with "Token is blacklisted" if
+// it already was (see Blacklist.Rotate); next is recorded as outstanding; the session
+// records the client and its new expiry. A token in no session (issued by simplejwt, or
+// before sessions) starts one.
+//
+// The session's row is updated first, which locks it: refreshes, logouts and revocations
+// of one session are serialised, so none of them misses a token another is adding.
+func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, blacklistOld bool) error {
+	now := f.now()
+	c := f.clientFrom(ctx)
+	bl := f.Blacklist
+	return f.db(ctx).Transaction(func(tx *gorm.DB) error {
+		id, err := f.sessionOf(tx, old)
+		if err != nil {
+			return err
+		}
+		if id != "" {
+			res := tx.Model(&models.Session{}).Where("id = ?", id).Updates(map[string]any{
+				"last_used_at": now, "expires_at": bl.Backend.ExpiresAt(next).UTC(), "user_agent": c.UserAgent, "ip_address": c.IP})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				id = "" // pruned under us: start afresh
+			}
+		}
+		adopted := id == ""
+		if adopted {
+			if id, err = f.open(tx, next, userID, now, c); err != nil {
+				return err
+			}
+		}
+		if blacklistOld {
+			if err := bl.add(tx, old); err != nil {
+				return err
+			}
+		}
+		if err := bl.record(tx, next, &userID); err != nil {
+			return err
+		}
+		if err := tx.Create(&models.TokenFamily{JTI: bl.Backend.JTI(next), SessionID: id}).Error; err != nil {
+			return err
+		}
+		if adopted {
+			// The old token joins the family too, if it is on record, so that its reuse
+			// revokes the family it started.
+			return tx.Exec(`INSERT INTO "ginrest_token_family" ("jti", "session_id")
+				SELECT "jti", ? FROM "token_blacklist_outstandingtoken" WHERE "jti" = ?
+				ON CONFLICT ("jti") DO NOTHING`, id, bl.Backend.JTI(old)).Error
+		}
+		return nil
+	})
+}
+
+// sessionOf is the session of a token, "" if it has none.
+func (f *Families) sessionOf(tx *gorm.DB, t *Token) (string, error) {
+	var ids []string
+	err := tx.Model(&models.TokenFamily{}).Where("jti = ?", f.Blacklist.Backend.JTI(t)).Limit(1).Pluck("session_id", &ids).Error
+	if err != nil || len(ids) == 0 {
+		return "", err
+	}
+	return ids[0], nil
+}
+
+// Reused is called when a refresh token that is already blacklisted is presented: with
+// ReuseDetection, it revokes the token's whole family.
+func (f *Families) Reused(ctx context.Context, t *Token) error {
+	if !f.ReuseDetection {
+		return nil
+	}
+	return f.db(ctx).Transaction(func(tx *gorm.DB) error {
+		id, err := f.sessionOf(tx, t)
+		if err != nil || id == "" {
+			return err
+		}
+		return f.revoke(tx, id, f.now())
+	})
+}
+
+// Logout blacklists a refresh token and every other token of its session: the session
+// ends. Like Blacklist.Add, it refuses a token already blacklisted with "Token is
+// blacklisted", and then changes nothing.
+func (f *Families) Logout(ctx context.Context, t *Token) error {
+	return f.db(ctx).Transaction(func(tx *gorm.DB) error {
+		id, err := f.sessionOf(tx, t)
+		if err != nil {
+			return err
+		}
+		now := f.now()
+		if id != "" {
+			if err := f.lock(tx, id, now); err != nil {
+				return err
+			}
+		}
+		if err := f.Blacklist.add(tx, t); err != nil {
+			return err
+		}
+		if id == "" {
+			return nil
+		}
+		return f.blacklistFamily(tx, id, now)
+	})
+}
+
+// ErrNoSession is End's answer for a session that is not one of the user's live sessions.
+var ErrNoSession = errors.New("tokens: no such session")
+
+// End revokes one of the user's live sessions (see Live); any other id, another user's
+// included, is ErrNoSession.
+func (f *Families) End(ctx context.Context, userID int64, sessionID string) error {
+	now := f.now()
+	return f.db(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec(`UPDATE "ginrest_session" SET "revoked_at" = ? WHERE "id" = ? AND "user_id" = ? AND `+liveSession,
+			now, sessionID, userID, now, now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNoSession
+		}
+		return f.blacklistFamily(tx, sessionID, now)
+	})
+}
+
+// liveSession is the condition on a ginrest_session row (and two arguments, now twice)
+// that it is live: not ended by ginrest, not expired, and with a token that is outstanding,
+// unexpired and not blacklisted (by ginrest or by a Django service on the same database).
+const liveSession = `"ginrest_session"."revoked_at" IS NULL AND "ginrest_session"."expires_at" > ? AND EXISTS (
+	SELECT 1 FROM "ginrest_token_family"
+	JOIN "token_blacklist_outstandingtoken" ON "token_blacklist_outstandingtoken"."jti" = "ginrest_token_family"."jti"
+	WHERE "ginrest_token_family"."session_id" = "ginrest_session"."id" AND "token_blacklist_outstandingtoken"."expires_at" > ?
+	AND NOT EXISTS (SELECT 1 FROM "token_blacklist_blacklistedtoken" WHERE "token_blacklist_blacklistedtoken"."token_id" = "token_blacklist_outstandingtoken"."id"))`
+
+// Live lists the user's live sessions, the most recently used first.
+func (f *Families) Live(ctx context.Context, userID int64) ([]models.Session, error) {
+	now := f.now()
+	var sessions []models.Session
+	err := f.db(ctx).Where(`"ginrest_session"."user_id" = ? AND `+liveSession, userID, now, now).
+		Order(`"last_used_at" DESC, "id"`).Find(&sessions).Error
+	return sessions, err
+}
+
+// revoke ends a session: its row is marked and every token of it blacklisted.
+func (f *Families) revoke(tx *gorm.DB, id string, now time.Time) error {
+	if err := f.lock(tx, id, now); err != nil {
+		return err
+	}
+	return f.blacklistFamily(tx, id, now)
+}
+
+// lock marks a session ended, which also locks its row until the transaction ends.
+func (f *Families) lock(tx *gorm.DB, id string, now time.Time) error {
+	return tx.Exec(`UPDATE "ginrest_session" SET "revoked_at" = COALESCE("revoked_at", ?) WHERE "id" = ?`, now, id).Error
+}
+
+func (f *Families) blacklistFamily(tx *gorm.DB, id string, now time.Time) error {
+	return tx.Exec(`INSERT INTO "token_blacklist_blacklistedtoken" ("blacklisted_at", "token_id")
+		SELECT ?, "token_blacklist_outstandingtoken"."id" FROM "token_blacklist_outstandingtoken"
+		JOIN "ginrest_token_family" ON "ginrest_token_family"."jti" = "token_blacklist_outstandingtoken"."jti"
+		WHERE "ginrest_token_family"."session_id" = ?
+		ON CONFLICT ("token_id") DO NOTHING`, now, id).Error
+}
+
+// PruneSessions deletes the sessions that have expired (their tokens' family rows go with
+// them); Blacklist.FlushExpired deletes the tokens.
+func (f *Families) PruneSessions(ctx context.Context, now time.Time) (int64, error) {
+	res := f.db(ctx).Where("expires_at <= ?", now.UTC()).Delete(&models.Session{})
+	return res.RowsAffected, res.Error
+}

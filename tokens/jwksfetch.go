@@ -1,0 +1,120 @@
+package tokens
+
+import (
+	"crypto"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults of the JWK_URL fetch, used where the Config leaves them zero.
+const (
+	DefaultJWKSRefresh    = 5 * time.Minute // PyJWKClient's lifespan
+	DefaultJWKSMinRefetch = 30 * time.Second
+	DefaultJWKSTimeout    = 5 * time.Second
+)
+
+// maxJWKSBytes bounds a fetched JWK Set document.
+const maxJWKSBytes = 1 << 20
+
+// jwksFetch is simplejwt's PyJWKClient: the keys of JWK_URL, fetched when first needed and
+// again when older than refresh. Only that configured URL is ever fetched, never one named
+// by a token. A kid it does not know makes it fetch again, but no two fetches (failed or
+// not) are closer than minRefetch: a stream of tokens with made-up kids costs at most one
+// request to the key server per minRefetch. A failed fetch keeps the keys it had.
+type jwksFetch struct {
+	url        string
+	alg        string
+	client     *http.Client
+	refresh    time.Duration
+	minRefetch time.Duration
+	now        func() time.Time
+
+	mu    sync.Mutex // held for a fetch: one at a time; readers go on with the current state
+	state atomic.Pointer[jwksState]
+}
+
+type jwksState struct {
+	keys      map[string]crypto.PublicKey
+	fetched   time.Time // the last successful fetch
+	attempted time.Time // the last fetch, successful or not; zero before the first
+}
+
+func newJWKSFetch(cfg Config) *jwksFetch {
+	orDefault := func(d, def time.Duration) time.Duration {
+		if d <= 0 {
+			return def
+		}
+		return d
+	}
+	f := &jwksFetch{
+		url: cfg.JWKURL, alg: cfg.Algorithm,
+		client:     &http.Client{Timeout: orDefault(cfg.JWKSTimeout, DefaultJWKSTimeout)},
+		refresh:    orDefault(cfg.JWKSRefresh, DefaultJWKSRefresh),
+		minRefetch: orDefault(cfg.JWKSMinRefetch, DefaultJWKSMinRefetch),
+		now:        cfg.Now,
+	}
+	f.state.Store(&jwksState{})
+	return f
+}
+
+// key is the verifying key of kid.
+func (f *jwksFetch) key(kid string) (crypto.PublicKey, bool) {
+	s := f.state.Load()
+	if key, ok := s.keys[kid]; ok && f.now().Sub(s.fetched) < f.refresh {
+		return key, true
+	}
+	s = f.fetchIfDue()
+	key, ok := s.keys[kid]
+	return key, ok
+}
+
+// refreshAt is when the keys held are due again: a token verified with a fetched key is
+// remembered no longer, so a key withdrawn from the set stops verifying within the refresh
+// interval (while the key server fails, such tokens are verified again on every use).
+func (f *jwksFetch) refreshAt() time.Time { return f.state.Load().fetched.Add(f.refresh) }
+
+// fetchIfDue fetches the set unless the last fetch was under minRefetch ago.
+func (f *jwksFetch) fetchIfDue() *jwksState {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := f.state.Load()
+	now := f.now()
+	if !s.attempted.IsZero() && now.Sub(s.attempted) < f.minRefetch {
+		return s
+	}
+	next := &jwksState{keys: s.keys, fetched: s.fetched, attempted: now}
+	if keys, err := f.fetch(); err == nil {
+		next.keys, next.fetched = keys, now
+	}
+	f.state.Store(next)
+	return next
+}
+
+func (f *jwksFetch) fetch() (map[string]crypto.PublicKey, error) {
+	req, err := http.NewRequest(http.MethodGet, f.url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/jwk-set+json, application/json")
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("JWK_URL answered %d", resp.StatusCode)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxJWKSBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > maxJWKSBytes {
+		return nil, errors.New("JWK_URL sent more than 1 MiB")
+	}
+	return ParseJWKS(body, f.alg)
+}

@@ -1,0 +1,57 @@
+package urls
+
+import (
+	"errors"
+
+	"ginrest/rest"
+	"ginrest/throttling"
+)
+
+// RedisKeyPrefix is put before every throttle key in Redis.
+const RedisKeyPrefix = "ginrest:"
+
+// setUpThrottling builds the throttling backend (memory, or Redis with REDIS_URL), the
+// default throttles (DEFAULT_THROTTLE_CLASSES) and the login throttle, and checks that
+// every throttle of the URL table has its rate, as DRF's ImproperlyConfigured would.
+func (a *App) setUpThrottling(opts Options) error {
+	store := opts.ThrottleStore
+	if store == nil && a.Settings.RedisURL != "" {
+		rs, err := throttling.OpenRedis(a.Settings.RedisURL, RedisKeyPrefix)
+		if err != nil {
+			return err
+		}
+		store = rs
+	}
+	b, err := throttling.New(a.Settings, store, opts.Now, a.Logger)
+	if err != nil {
+		return err
+	}
+	a.Throttling = b
+	if a.Defaults.Throttles, err = b.ByName(a.Settings.REST.DefaultThrottleClasses); err != nil {
+		return err
+	}
+	// The login throttle comes on top of the defaults, which simplejwt's views keep in DRF.
+	if login, ok := b.Login(); ok {
+		a.LoginThrottles = append(append([]rest.Throttle{}, a.Defaults.Throttles...), login)
+	}
+	return a.checkThrottles(Patterns(a))
+}
+
+// checkThrottles asks every throttle that can whether it can work for its view.
+func (a *App) checkThrottles(routes []Route) error {
+	var errs []error
+	for _, route := range routes {
+		throttles := route.View.Base().Throttles
+		if throttles == nil {
+			throttles = a.Defaults.Throttles
+		}
+		for _, t := range throttles {
+			if c, ok := t.(throttling.ViewChecker); ok {
+				if err := c.CheckView(route.View); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
+}

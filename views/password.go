@@ -1,0 +1,50 @@
+package views
+
+import (
+	"ginrest/permissions"
+	"ginrest/rest"
+	"ginrest/serializers"
+)
+
+// Password changes the caller's password: POST /api/auth/password/ with old_password and
+// new_password. Every session of the user ends (REVOKE_ON_PASSWORD_CHANGE); the answer is
+// a new token pair, so the caller stays logged in.
+type Password struct {
+	rest.APIView
+	serializer serializers.PasswordChange
+	cookies    *Cookies // nil unless AUTH_COOKIE
+}
+
+var (
+	_ rest.Poster          = (*Password)(nil)
+	_ rest.ActionDescriber = (*Password)(nil)
+)
+
+// NewPassword builds the view; auth as for NewSessions; cookies nil unless AUTH_COOKIE.
+func NewPassword(s serializers.PasswordChange, cookies *Cookies, auth []rest.Authenticator) *Password {
+	return &Password{APIView: rest.APIView{Authenticators: auth, Permissions: []rest.Permission{permissions.IsAuthenticated},
+		Name: "Password Change", Description: "Changes the caller's password, ends their other sessions and returns a new token pair."},
+		serializer: s, cookies: cookies}
+}
+
+func (v *Password) Describe(string) rest.Fields { return v.serializer.Describe() }
+
+func (v *Password) Post(r *rest.Request) (*rest.Response, error) {
+	user, err := storedUser(r)
+	if err != nil {
+		return nil, err
+	}
+	data, err := r.Data()
+	if err != nil {
+		return nil, err
+	}
+	pair, err := v.serializer.Validate(clientContext(r), user, data)
+	if err != nil {
+		return nil, err
+	}
+	resp := rest.OK(pair)
+	if v.cookies != nil {
+		v.cookies.respond(resp)
+	}
+	return resp, nil
+}

@@ -1,0 +1,101 @@
+package views
+
+import (
+	"errors"
+	"time"
+
+	"ginrest/models"
+	"ginrest/permissions"
+	"ginrest/rest"
+	"ginrest/tokens"
+)
+
+// SessionInfo is one live session as the API shows it: a login and the refresh tokens
+// rotated from it.
+type SessionInfo struct {
+	ID         string    `json:"id"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastUsedAt time.Time `json:"last_used_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	UserAgent  string    `json:"user_agent"`
+	// IPAddress is null when the client's address was not an IP.
+	IPAddress *string `json:"ip_address"`
+}
+
+// Sessions lists the caller's live sessions, the most recently used first:
+// GET /api/token/sessions/. Which one is the caller's own is not said: an access token
+// does not name its session.
+type Sessions struct {
+	rest.APIView
+	families *tokens.Families
+}
+
+var _ rest.Getter = (*Sessions)(nil)
+
+// NewSessions builds the view; auth are its authenticators (they must give a
+// *models.User: the app's JWTAuthentication).
+func NewSessions(families *tokens.Families, auth []rest.Authenticator) *Sessions {
+	return &Sessions{APIView: rest.APIView{Authenticators: auth, Permissions: []rest.Permission{permissions.IsAuthenticated},
+		Description: "Lists the caller's live refresh-token sessions."}, families: families}
+}
+
+func (v *Sessions) Get(r *rest.Request) (*rest.Response, error) {
+	user, err := storedUser(r)
+	if err != nil {
+		return nil, err
+	}
+	sessions, err := v.families.Live(r.Context(), user.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SessionInfo, len(sessions))
+	for i, s := range sessions {
+		out[i] = SessionInfo{ID: s.ID, CreatedAt: s.CreatedAt.UTC(), LastUsedAt: s.LastUsedAt.UTC(),
+			ExpiresAt: s.ExpiresAt.UTC(), UserAgent: s.UserAgent}
+		if s.IPAddress != "" {
+			out[i].IPAddress = &s.IPAddress
+		}
+	}
+	return rest.OK(out), nil
+}
+
+// Session ends one of the caller's sessions: DELETE /api/token/sessions/<id>/ blacklists
+// its refresh tokens (its access tokens live out their few minutes, as after a logout).
+// Another user's session is a 404, as is one that does not exist: nothing tells them apart.
+type Session struct {
+	rest.APIView
+	families *tokens.Families
+}
+
+var _ rest.Deleter = (*Session)(nil)
+
+// NewSession builds the view; auth as for NewSessions.
+func NewSession(families *tokens.Families, auth []rest.Authenticator) *Session {
+	return &Session{APIView: rest.APIView{Authenticators: auth, Permissions: []rest.Permission{permissions.IsAuthenticated},
+		Description: "Ends one of the caller's sessions."}, families: families}
+}
+
+func (v *Session) Delete(r *rest.Request) (*rest.Response, error) {
+	user, err := storedUser(r)
+	if err != nil {
+		return nil, err
+	}
+	err = v.families.End(r.Context(), user.ID, r.Param("id"))
+	if errors.Is(err, tokens.ErrNoSession) {
+		return nil, rest.NotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rest.NoContent(), nil
+}
+
+// storedUser is the request's user as stored: what IsAuthenticated lets through with the
+// app's JWTAuthentication. A user of another kind (a stateless TokenUser) is refused.
+func storedUser(r *rest.Request) (*models.User, error) {
+	user, ok := r.User.(*models.User)
+	if !ok {
+		return nil, rest.PermissionDenied("")
+	}
+	return user, nil
+}
