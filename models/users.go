@@ -28,6 +28,9 @@ type Users struct {
 	Iterations int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Hasher makes and checks password hashes; nil means Django's pbkdf2_sha256
+	// (package hashers). Tests count its work to show that every failed login costs the same.
+	Hasher PasswordHasher
 	// CacheTTL is how long ForRequest may serve a user from memory (USER_CACHE_TTL);
 	// zero loads the user from the database on every request, as simplejwt does.
 	CacheTTL time.Duration
@@ -55,6 +58,34 @@ const (
 	tokenVersionColumn = `COALESCE("ginrest_token_version"."version", 0) AS "token_version"`
 	tokenVersionJoin   = `LEFT JOIN "ginrest_token_version" ON "ginrest_token_version"."user_id" = "auth_user"."id"`
 )
+
+// PasswordHasher is Django's password hasher protocol, the part Users needs.
+type PasswordHasher interface {
+	Make(password string, iterations int) (string, error)
+	Check(password, encoded string, iterations int) (ok, mustUpdate bool)
+	// Dummy does the work of one hash and discards it.
+	Dummy(password string, iterations int)
+}
+
+// PBKDF2 is Django's PBKDF2PasswordHasher, the default PasswordHasher.
+type PBKDF2 struct{}
+
+func (PBKDF2) Make(password string, iterations int) (string, error) {
+	return hashers.Make(password, iterations)
+}
+
+func (PBKDF2) Check(password, encoded string, iterations int) (bool, bool) {
+	return hashers.Check(password, encoded, iterations)
+}
+
+func (PBKDF2) Dummy(password string, iterations int) { hashers.Dummy(password, iterations) }
+
+func (u *Users) hasher() PasswordHasher {
+	if u.Hasher != nil {
+		return u.Hasher
+	}
+	return PBKDF2{}
+}
 
 // ByID loads a user by primary key. Every authenticated request calls it, as simplejwt
 // loads the user on every request, so it bypasses the ORM: one statement prepared once,
@@ -114,15 +145,15 @@ func (u *Users) first(ctx context.Context, where string, arg any) (*User, error)
 func (u *Users) Authenticate(ctx context.Context, username, password string) (*User, error) {
 	user, err := u.ByUsername(ctx, username)
 	if errors.Is(err, ErrNotFound) {
-		hashers.Dummy(password, u.Iterations)
+		u.hasher().Dummy(password, u.Iterations)
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	ok, mustUpdate := hashers.Check(password, user.Password, u.Iterations)
+	ok, mustUpdate := u.hasher().Check(password, user.Password, u.Iterations)
 	if !ok {
-		hardenRuntime(password, user.Password, u.Iterations)
+		hardenRuntime(u.hasher(), password, user.Password, u.Iterations)
 		return nil, nil
 	}
 	if !user.IsActive { // ModelBackend.user_can_authenticate, after the hash, for the same time
@@ -139,7 +170,7 @@ func (u *Users) Authenticate(ctx context.Context, username, password string) (*U
 // hardenRuntime is Django's PBKDF2PasswordHasher.harden_runtime: a wrong password against
 // a hash with fewer iterations than configured costs the difference, so the age of a
 // user's hash does not show in the time a failed login takes.
-func hardenRuntime(password, encoded string, iterations int) {
+func hardenRuntime(h PasswordHasher, password, encoded string, iterations int) {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 4 {
 		return
@@ -152,13 +183,13 @@ func hardenRuntime(password, encoded string, iterations int) {
 		stored = stored*10 + int(c-'0')
 	}
 	if extra := iterations - stored; extra > 0 {
-		hashers.Dummy(password, extra)
+		h.Dummy(password, extra)
 	}
 }
 
 // SetPassword hashes and stores a new password.
 func (u *Users) SetPassword(ctx context.Context, user *User, password string) error {
-	encoded, err := hashers.Make(password, u.Iterations)
+	encoded, err := u.hasher().Make(password, u.Iterations)
 	if err != nil {
 		return err
 	}
@@ -176,7 +207,7 @@ func (u *Users) Create(ctx context.Context, user *User, password string) error {
 	if password == "" {
 		user.Password = hashers.Unusable()
 	} else {
-		encoded, err := hashers.Make(password, u.Iterations)
+		encoded, err := u.hasher().Make(password, u.Iterations)
 		if err != nil {
 			return err
 		}
