@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -56,6 +57,21 @@ var migrations = []migration{
 			`CREATE INDEX IF NOT EXISTS "ginrest_token_family_session_id" ON "ginrest_token_family" ("session_id")`,
 		},
 	},
+	{
+		// The demo resource (models.Note, /api/notes/), laid out as Django would make an
+		// app "notes" with a Note model whose owner is a ForeignKey(User, CASCADE).
+		name: "0600_notes",
+		sqlite: []string{
+			`CREATE TABLE IF NOT EXISTS "notes_note" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "title" varchar(100) NOT NULL, "body" text NOT NULL, "done" bool NOT NULL, "created" datetime NOT NULL, "owner_id" integer NOT NULL REFERENCES "auth_user" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED)`,
+			`CREATE INDEX IF NOT EXISTS "notes_note_owner_id" ON "notes_note" ("owner_id")`,
+			`CREATE INDEX IF NOT EXISTS "notes_note_created" ON "notes_note" ("created", "id")`,
+		},
+		postgres: []string{
+			`CREATE TABLE IF NOT EXISTS "notes_note" ("id" bigserial NOT NULL PRIMARY KEY, "title" varchar(100) NOT NULL, "body" text NOT NULL, "done" boolean NOT NULL, "created" timestamp with time zone NOT NULL, "owner_id" integer NOT NULL REFERENCES "auth_user" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED)`,
+			`CREATE INDEX IF NOT EXISTS "notes_note_owner_id" ON "notes_note" ("owner_id")`,
+			`CREATE INDEX IF NOT EXISTS "notes_note_created" ON "notes_note" ("created", "id")`,
+		},
+	},
 }
 
 // migrationsTable records which of ginrest's migrations have run; Django's own
@@ -86,7 +102,8 @@ func Migrate(ctx context.Context, db *gorm.DB) ([]string, error) {
 		for _, name := range done {
 			applied[name] = true
 		}
-		for _, m := range migrations {
+		// The resources `ginrest startapp` made come after the project's own (apps.go).
+		for _, m := range slices.Concat(migrations, appMigrations()) {
 			if applied[m.name] {
 				continue
 			}

@@ -89,6 +89,7 @@ func NewHandler(view View, d Defaults) *Handler {
 		h.methods[http.MethodDelete] = v.Delete
 		allow = append(allow, http.MethodDelete)
 	}
+	allow = bindHandlers(view, h.methods, allow) // DRF's as_view(actions): bound.go
 	if _, ok := h.methods[http.MethodHead]; ok {
 		allow = append(allow, http.MethodHead)
 	}
@@ -169,7 +170,7 @@ func (h *Handler) authenticate(r *Request) error {
 }
 
 func (h *Handler) checkPermissions(r *Request) error {
-	for _, p := range h.permissions {
+	for _, p := range h.permissionsFor(r) {
 		if !p.HasPermission(r, h.view) {
 			return denied(r, p)
 		}

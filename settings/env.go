@@ -39,6 +39,8 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e.list("DEFAULT_AUTHENTICATION_CLASSES", &s.REST.DefaultAuthenticationClasses)
 	e.list("DEFAULT_PERMISSION_CLASSES", &s.REST.DefaultPermissionClasses)
 	e.list("DEFAULT_THROTTLE_CLASSES", &s.REST.DefaultThrottleClasses)
+	e.string("DEFAULT_PAGINATION_CLASS", &s.REST.DefaultPaginationClass)
+	e.int("PAGE_SIZE", &s.REST.PageSize)
 	j := &s.JWT
 	e.duration("ACCESS_TOKEN_LIFETIME", &j.AccessTokenLifetime)
 	e.duration("REFRESH_TOKEN_LIFETIME", &j.RefreshTokenLifetime)

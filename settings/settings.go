@@ -55,6 +55,14 @@ type RESTFramework struct {
 	// (DEFAULT_THROTTLE_CLASSES): AnonRateThrottle, UserRateThrottle, ScopedRateThrottle.
 	// None by default, as in DRF.
 	DefaultThrottleClasses []string
+	// DefaultPaginationClass pages the lists of the generic views and viewsets that set no
+	// Pagination (DEFAULT_PAGINATION_CLASS): PageNumberPagination, LimitOffsetPagination,
+	// CursorPagination, or "" for none. DRF's module path may be given
+	// (rest_framework.pagination.PageNumberPagination); "None" is "".
+	DefaultPaginationClass string
+	// PageSize is the page size of that paginator (PAGE_SIZE): at least 1 when a class is
+	// set. The page_size and limit query parameters go up to max(100, PageSize).
+	PageSize int
 }
 
 // SimpleJWT is simplejwt's SIMPLE_JWT setting.
@@ -137,6 +145,9 @@ func Default() *Settings {
 			DefaultAuthenticationClasses: []string{"JWTAuthentication"},
 			DefaultPermissionClasses:     []string{"AllowAny"},
 			DefaultThrottleClasses:       nil, // none, as in DRF
+			// DRF has neither by default; a starter's lists are paged from the start.
+			DefaultPaginationClass: "PageNumberPagination",
+			PageSize:               20,
 		},
 		JWT: SimpleJWT{
 			AccessTokenLifetime:    5 * time.Minute,

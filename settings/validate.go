@@ -52,6 +52,7 @@ func (s *Settings) Validate() error {
 		}
 	}
 	errs = append(errs, s.validateThrottling()...)
+	errs = append(errs, s.validatePagination()...)
 	j := s.JWT
 	if j.AccessTokenLifetime <= 0 {
 		bad("ACCESS_TOKEN_LIFETIME", "must be positive")

@@ -3,16 +3,11 @@ package tests
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +15,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"ginrest/apitest"
 	"ginrest/models"
 	"ginrest/settings"
 	"ginrest/urls"
@@ -29,56 +25,16 @@ import (
 const testKey = "reference-fixed-secret-key-for-simplejwt-capture-0123456789abcdef"
 
 // testDB opens a fresh, migrated database: a SQLite file of the test's own, or, where
-// DATABASE_URL names PostgreSQL, a schema of the test's own in that database.
+// DATABASE_URL names PostgreSQL, a schema of the test's own in that database (apitest.DB).
 func testDB(t testing.TB) *gorm.DB {
 	t.Helper()
-	dbURL := DatabaseURL(t)
-	db, err := models.Open(dbURL)
-	if err != nil {
-		t.Fatalf("open %s: %v", dbURL, err)
-	}
-	t.Cleanup(func() {
-		if sqlDB, err := db.DB(); err == nil {
-			sqlDB.Close()
-		}
-	})
-	if _, err := models.Migrate(context.Background(), db); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	return db
+	return apitest.DB(t)
 }
 
-// DatabaseURL is a database URL for one test, made fresh (see testDB).
+// DatabaseURL is a database URL for one test, made fresh (apitest.DatabaseURL).
 func DatabaseURL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv("DATABASE_URL")
-	if !strings.HasPrefix(base, "postgres") {
-		return "sqlite:///" + filepath.Join(t.TempDir(), "test.sqlite3")
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
-	admin, err := models.Open(base)
-	if err != nil {
-		t.Fatalf("DATABASE_URL=%s: %v", base, err)
-	}
-	if err := admin.Exec(`CREATE SCHEMA "` + schema + `"`).Error; err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		admin.Exec(`DROP SCHEMA "` + schema + `" CASCADE`)
-		if sqlDB, err := admin.DB(); err == nil {
-			sqlDB.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("DATABASE_URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return apitest.DatabaseURL(t)
 }
 
 // clock is a settable clock for tokens.
@@ -105,12 +61,11 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// testSettings are production-like settings with a cheap password hash.
+// testSettings are apitest's production-like settings with a cheap password hash, signed
+// with the reference captures' key.
 func testSettings() *settings.Settings {
-	s := settings.Default()
-	s.Debug = false
+	s := apitest.Settings()
 	s.SecretKey = testKey
-	s.PasswordIterations = 1000
 	return s
 }
 

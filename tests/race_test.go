@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"ginrest/apitest"
 	"ginrest/models"
 	"ginrest/settings"
 )
@@ -27,9 +28,10 @@ func TestConcurrentRefreshExactlyOneWins(t *testing.T) {
 		{reuseDetection: false, blacklisted: 1, winnerRefreshes: true},
 	} {
 		t.Run(fmt.Sprint("REFRESH_TOKEN_REUSE_DETECTION=", c.reuseDetection), func(t *testing.T) {
-			s := newServer(t, func(st *settings.Settings) { st.Sessions.ReuseDetection = c.reuseDetection })
-			s.createUser("alice", "wonderland-42")
-			_, refresh := s.login("alice", "wonderland-42")
+			srv := apitest.NewServer(t, func(st *settings.Settings) { st.Sessions.ReuseDetection = c.reuseDetection })
+			srv.CreateUser("alice", "wonderland-42")
+			client := apitest.NewClient(t, srv) // one client, shared by the racing goroutines
+			_, refresh := obtainPair(t, client, "alice", "wonderland-42")
 
 			const clients = 24
 			codes := make([]int, clients)
@@ -41,8 +43,8 @@ func TestConcurrentRefreshExactlyOneWins(t *testing.T) {
 				go func() {
 					defer done.Done()
 					start.Wait()
-					rec := s.postJSON("/api/token/refresh/", map[string]string{"refresh": refresh})
-					codes[i], bodies[i] = rec.Code, rec.Body.String()
+					res := client.Post("/api/token/refresh/", map[string]string{"refresh": refresh})
+					codes[i], bodies[i] = res.Status, res.String()
 				}()
 			}
 			start.Done()
@@ -65,15 +67,15 @@ func TestConcurrentRefreshExactlyOneWins(t *testing.T) {
 			// The old token blacklisted (and, revoked with its session, the winner's), and one
 			// new outstanding token besides the first.
 			var blacklisted, outstanding int64
-			s.App.DB.Model(&models.BlacklistedToken{}).Count(&blacklisted)
-			s.App.DB.Model(&models.OutstandingToken{}).Count(&outstanding)
+			srv.App.DB.Model(&models.BlacklistedToken{}).Count(&blacklisted)
+			srv.App.DB.Model(&models.OutstandingToken{}).Count(&outstanding)
 			if blacklisted != c.blacklisted || outstanding != 2 {
 				t.Errorf("blacklisted=%d outstanding=%d, want %d and 2", blacklisted, outstanding, c.blacklisted)
 			}
 			var pair struct{ Refresh string }
 			mustJSON(t, []byte(winner), &pair)
-			if rec := s.postJSON("/api/token/refresh/", map[string]string{"refresh": pair.Refresh}); (rec.Code == http.StatusOK) != c.winnerRefreshes {
-				t.Errorf("the winner's token refreshes: %d %s; want success %v", rec.Code, rec.Body, c.winnerRefreshes)
+			if res := client.Post("/api/token/refresh/", map[string]string{"refresh": pair.Refresh}); (res.Status == http.StatusOK) != c.winnerRefreshes {
+				t.Errorf("the winner's token refreshes: %d %s; want success %v", res.Status, res, c.winnerRefreshes)
 			}
 		})
 	}
@@ -84,7 +86,7 @@ func TestDatabaseBackend(t *testing.T) {
 	if !strings.HasPrefix(os.Getenv("DATABASE_URL"), "postgres") {
 		t.Skip("DATABASE_URL is not a postgres:// URL: tests ran on SQLite; .ci/run repeats them with DATABASE_URL=postgres://…@127.0.0.1:5432/test")
 	}
-	if db := testDB(t); !models.IsPostgres(db) {
+	if db := apitest.DB(t); !models.IsPostgres(db) {
 		t.Fatalf("DATABASE_URL is PostgreSQL but the tests opened %s", db.Dialector.Name())
 	}
 }

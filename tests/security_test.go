@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"ginrest/apitest"
 	"ginrest/hashers"
 	"ginrest/models"
 	"ginrest/settings"
@@ -17,9 +18,9 @@ import (
 // Where simplejwt is silent or weak, ginrest is stricter: each of these tokens is signed
 // with the right key, yet refused.
 func TestTokensGinrestRefuses(t *testing.T) {
-	s := newServer(t)
-	u := s.createUser("alice", "wonderland-42")
-	now := s.Clock.Now().Unix()
+	srv := apitest.NewServer(t)
+	u := srv.CreateUser("alice", "wonderland-42")
+	now := srv.Clock.Now().Unix()
 	payload := func(extra string) string {
 		return fmt.Sprintf(`{"token_type":"access","exp":%d,"iat":%d,"jti":"0123456789abcdef0123456789abcdef","user_id":%d%s}`, now+300, now, u.ID, extra)
 	}
@@ -39,15 +40,16 @@ func TestTokensGinrestRefuses(t *testing.T) {
 		{"iat as a string", `{"alg":"HS256"}`, fmt.Sprintf(`{"token_type":"access","exp":%d,"iat":"%d","jti":"0123456789abcdef0123456789abcdef","user_id":%d}`, now+300, now, u.ID)},
 	}
 	// The control proves the payload is otherwise good.
-	if rec := s.getWith("/api/protected/", sign(t, `{"alg":"HS256","typ":"JWT"}`, payload(""), testKey)); rec.Code != http.StatusOK {
-		t.Fatalf("control token refused: %d %s", rec.Code, rec.Body)
+	if res := srv.Client().Get("/api/protected/", bearer(sign(t, `{"alg":"HS256","typ":"JWT"}`, payload(""), apitest.SecretKey))); res.Status != http.StatusOK {
+		t.Fatalf("control token refused: %d %s", res.Status, res)
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			token := sign(t, c.header, c.payload, testKey)
-			assertJSON(t, s.getWith("/api/protected/", token), 401,
+			client := apitest.NewClient(t, srv)
+			token := sign(t, c.header, c.payload, apitest.SecretKey)
+			client.Get("/api/protected/", bearer(token)).AssertJSON(401,
 				`{"detail":"Given token not valid for any token type","code":"token_not_valid","messages":[{"token_class":"AccessToken","token_type":"access","message":"Token is invalid or expired"}]}`)
-			assertJSON(t, s.postJSON("/api/token/verify/", map[string]string{"token": token}), 401,
+			client.Post("/api/token/verify/", map[string]string{"token": token}).AssertJSON(401,
 				`{"detail":"Token is invalid or expired","code":"token_not_valid"}`)
 		})
 	}
@@ -55,27 +57,29 @@ func TestTokensGinrestRefuses(t *testing.T) {
 
 // A refresh token is never an access token, and the reverse.
 func TestTokenTypesAreNotInterchangeable(t *testing.T) {
-	s := newServer(t)
-	s.createUser("alice", "wonderland-42")
-	access, refresh := s.login("alice", "wonderland-42")
-	assertJSON(t, s.getWith("/api/protected/", refresh), 401,
+	srv := apitest.NewServer(t)
+	srv.CreateUser("alice", "wonderland-42")
+	c := srv.Client()
+	access, refresh := obtainPair(t, c, "alice", "wonderland-42")
+	c.Get("/api/protected/", bearer(refresh)).AssertJSON(401,
 		`{"detail":"Given token not valid for any token type","code":"token_not_valid","messages":[{"token_class":"AccessToken","token_type":"access","message":"Token has wrong type"}]}`)
 	for _, path := range []string{"/api/token/refresh/", "/api/token/blacklist/"} {
-		assertJSON(t, s.postJSON(path, map[string]string{"refresh": access}), 401, `{"detail":"Token has wrong type","code":"token_not_valid"}`)
+		c.Post(path, map[string]string{"refresh": access}).AssertJSON(401, `{"detail":"Token has wrong type","code":"token_not_valid"}`)
 	}
 }
 
 // A failed login says the same thing, with the same headers, whatever was wrong: no
 // answer tells whether the username exists.
 func TestLoginDoesNotRevealWhichPartWasWrong(t *testing.T) {
-	s := newServer(t)
-	s.createUser("alice", "wonderland-42")
-	s.createUser("bob", "bob-secret-42", func(u *models.User) { u.IsActive = false })
+	srv := apitest.NewServer(t)
+	srv.CreateUser("alice", "wonderland-42")
+	srv.CreateUser("bob", "bob-secret-42", func(u *models.User) { u.IsActive = false })
+	c := srv.Client()
 	var first string
 	for _, creds := range [][2]string{{"alice", "nope"}, {"mallory", "whatever"}, {"bob", "bob-secret-42"}, {"bob", "nope"}, {"Alice", "wonderland-42"}} {
-		rec := s.postJSON("/api/token/", map[string]string{"username": creds[0], "password": creds[1]})
-		assertJSON(t, rec, 401, `{"detail":"No active account found with the given credentials"}`)
-		shape := fmt.Sprint(rec.Header())
+		res := c.Post("/api/token/", map[string]string{"username": creds[0], "password": creds[1]})
+		res.AssertJSON(401, `{"detail":"No active account found with the given credentials"}`)
+		shape := fmt.Sprint(res.Header)
 		if first == "" {
 			first = shape
 		} else if shape != first {
@@ -86,8 +90,9 @@ func TestLoginDoesNotRevealWhichPartWasWrong(t *testing.T) {
 
 // Passwords are used exactly as given: never trimmed, and all-blank ones refused.
 func TestPasswordsAreNeverTrimmed(t *testing.T) {
-	s := newServer(t)
-	s.createUser("alice", "  spaced out  ")
+	srv := apitest.NewServer(t)
+	srv.CreateUser("alice", "  spaced out  ")
+	c := srv.Client()
 	cases := []struct {
 		password string
 		status   int
@@ -96,49 +101,50 @@ func TestPasswordsAreNeverTrimmed(t *testing.T) {
 		{"spaced out", 401},
 		{"  spaced out", 401},
 	}
-	for _, c := range cases {
-		rec := s.postJSON("/api/token/", map[string]string{"username": "alice", "password": c.password})
-		if rec.Code != c.status {
-			t.Errorf("password %q: %d, want %d", c.password, rec.Code, c.status)
+	for _, tc := range cases {
+		res := c.Post("/api/token/", map[string]string{"username": "alice", "password": tc.password})
+		if res.Status != tc.status {
+			t.Errorf("password %q: %d, want %d", tc.password, res.Status, tc.status)
 		}
 	}
 	// Usernames are trimmed, as DRF's CharField does.
-	if rec := s.postJSON("/api/token/", map[string]string{"username": " alice ", "password": "  spaced out  "}); rec.Code != 200 {
-		t.Errorf("trimmed username refused: %d", rec.Code)
+	if res := c.Post("/api/token/", map[string]string{"username": " alice ", "password": "  spaced out  "}); res.Status != 200 {
+		t.Errorf("trimmed username refused: %d", res.Status)
 	}
-	assertJSON(t, s.postJSON("/api/token/", map[string]string{"username": "alice", "password": "   "}), 400,
+	c.Post("/api/token/", map[string]string{"username": "alice", "password": "   "}).AssertJSON(400,
 		`{"password":["This field may not be blank."]}`)
 }
 
 // A Django hash with another iteration count verifies, and is re-hashed at the configured
 // count on the first successful login; a failed login changes nothing.
 func TestLoginUpgradesOlderHashes(t *testing.T) {
-	s := newServer(t)
-	u := s.createUser("alice", "")
+	srv := apitest.NewServer(t)
+	u := srv.CreateUser("alice", "")
 	old, err := hashers.Encode("wonderland-42", "oldsalt123", 2000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.App.DB.Model(u).Update("password", old)
+	srv.App.DB.Model(u).Update("password", old)
+	c := srv.Client()
 
-	s.postJSON("/api/token/", map[string]string{"username": "alice", "password": "wrong"})
-	if got := reload(t, s, u).Password; got != old {
+	c.Post("/api/token/", map[string]string{"username": "alice", "password": "wrong"})
+	if got := reload(t, srv, u).Password; got != old {
 		t.Fatalf("failed login changed the hash to %s", got)
 	}
-	s.login("alice", "wonderland-42")
-	upgraded := reload(t, s, u).Password
+	obtainPair(t, c, "alice", "wonderland-42")
+	upgraded := reload(t, srv, u).Password
 	if !strings.HasPrefix(upgraded, "pbkdf2_sha256$1000$") {
 		t.Fatalf("hash not upgraded: %s", upgraded)
 	}
 	if ok, _ := hashers.Check("wonderland-42", upgraded, 1000); !ok {
 		t.Fatal("upgraded hash does not verify")
 	}
-	s.login("alice", "wonderland-42")
+	obtainPair(t, c, "alice", "wonderland-42")
 }
 
-func reload(t testing.TB, s *server, u *models.User) *models.User {
+func reload(t testing.TB, srv *apitest.Server, u *models.User) *models.User {
 	t.Helper()
-	got, err := s.App.Users.ByID(context.Background(), u.ID)
+	got, err := srv.App.Users.ByID(context.Background(), u.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,10 +154,10 @@ func reload(t testing.TB, s *server, u *models.User) *models.User {
 func TestUpdateLastLogin(t *testing.T) {
 	for _, on := range []bool{false, true} {
 		t.Run(fmt.Sprint("UPDATE_LAST_LOGIN=", on), func(t *testing.T) {
-			s := newServer(t, func(st *settings.Settings) { st.JWT.UpdateLastLogin = on })
-			u := s.createUser("alice", "wonderland-42")
-			s.login("alice", "wonderland-42")
-			if got := reload(t, s, u).LastLogin != nil; got != on {
+			srv := apitest.NewServer(t, func(st *settings.Settings) { st.JWT.UpdateLastLogin = on })
+			u := srv.CreateUser("alice", "wonderland-42")
+			obtainPair(t, srv.Client(), "alice", "wonderland-42")
+			if got := reload(t, srv, u).LastLogin != nil; got != on {
 				t.Errorf("last_login set = %v", got)
 			}
 		})
@@ -159,47 +165,48 @@ func TestUpdateLastLogin(t *testing.T) {
 }
 
 func TestWithoutRotationTheRefreshTokenIsReusable(t *testing.T) {
-	s := newServer(t, func(st *settings.Settings) { st.JWT.RotateRefreshTokens = false; st.JWT.BlacklistAfterRotation = false })
-	s.createUser("alice", "wonderland-42")
-	_, refresh := s.login("alice", "wonderland-42")
+	srv := apitest.NewServer(t, func(st *settings.Settings) { st.JWT.RotateRefreshTokens = false; st.JWT.BlacklistAfterRotation = false })
+	srv.CreateUser("alice", "wonderland-42")
+	c := srv.Client()
+	_, refresh := obtainPair(t, c, "alice", "wonderland-42")
 	for range 2 {
-		rec := s.postJSON("/api/token/refresh/", map[string]string{"refresh": refresh})
-		if rec.Code != 200 {
-			t.Fatalf("refresh: %d %s", rec.Code, rec.Body)
+		res := c.Post("/api/token/refresh/", map[string]string{"refresh": refresh})
+		if res.Status != 200 {
+			t.Fatalf("refresh: %d %s", res.Status, res)
 		}
-		if body := bodyMap(t, rec); len(body) != 1 || body["access"] == nil {
+		if body := res.Data(); len(body) != 1 || body["access"] == nil {
 			t.Errorf("body %v, want access only", body)
 		}
 	}
 }
 
 func TestCustomAuthHeaderTypes(t *testing.T) {
-	s := newServer(t, func(st *settings.Settings) { st.JWT.AuthHeaderTypes = []string{"JWT", "Bearer"} })
-	s.createUser("alice", "wonderland-42")
-	access, _ := s.login("alice", "wonderland-42")
+	srv := apitest.NewServer(t, func(st *settings.Settings) { st.JWT.AuthHeaderTypes = []string{"JWT", "Bearer"} })
+	srv.CreateUser("alice", "wonderland-42")
+	c := srv.Client()
+	access, _ := obtainPair(t, c, "alice", "wonderland-42")
 	for _, scheme := range []string{"JWT", "Bearer"} {
-		rec := s.do(req{Method: "GET", Path: "/api/protected/", Header: map[string]string{"Authorization": scheme + " " + access}})
-		if rec.Code != 200 {
-			t.Errorf("%s: %d", scheme, rec.Code)
+		if res := c.Get("/api/protected/", apitest.Header("Authorization", scheme+" "+access)); res.Status != 200 {
+			t.Errorf("%s: %d", scheme, res.Status)
 		}
 	}
-	rec := s.do(req{Method: "GET", Path: "/api/protected/"})
-	if got := rec.Header().Get("WWW-Authenticate"); got != `JWT realm="api"` {
+	res := c.Get("/api/protected/")
+	if got := res.Header.Get("WWW-Authenticate"); got != `JWT realm="api"` {
 		t.Errorf("challenge %q, want the first type", got)
 	}
 }
 
 // Bodies over the limit are refused whole, before anything is parsed or changed.
 func TestOversizedBodiesAreRefused(t *testing.T) {
-	s := newServer(t)
-	s.createUser("alice", "wonderland-42")
+	srv := apitest.NewServer(t)
+	srv.CreateUser("alice", "wonderland-42")
+	c := srv.Client()
 	big := `{"username":"alice","password":"wonderland-42","pad":"` + strings.Repeat("x", 1<<20) + `"}`
 	for _, ct := range []string{"application/json", "application/x-www-form-urlencoded"} {
-		rec := s.do(req{Method: "POST", Path: "/api/token/", Body: big, ContentType: ct})
-		assertJSON(t, rec, 413, `{"detail":"Request body is too large."}`)
+		c.Post("/api/token/", big, apitest.Raw(ct)).AssertJSON(413, `{"detail":"Request body is too large."}`)
 	}
 	var n int64
-	s.App.DB.Model(&models.OutstandingToken{}).Count(&n)
+	srv.App.DB.Model(&models.OutstandingToken{}).Count(&n)
 	if n != 0 {
 		t.Errorf("%d tokens issued by refused requests", n)
 	}
@@ -207,9 +214,9 @@ func TestOversizedBodiesAreRefused(t *testing.T) {
 
 // The server will not be built with the public development key outside DEBUG.
 func TestProductionRefusesTheDevelopmentKey(t *testing.T) {
-	st := testSettings()
+	st := apitest.Settings()
 	st.SecretKey = settings.DevelopmentSecretKey
-	if _, err := urls.NewApp(st, testDB(t), urls.Options{}); err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
+	if _, err := urls.NewApp(st, apitest.DB(t), urls.Options{}); err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
 		t.Fatalf("NewApp with the development key: %v", err)
 	}
 }
@@ -226,26 +233,28 @@ func TestDeactivatedUserLosesAccess(t *testing.T) {
 		{time.Second, time.Second},
 		{5 * time.Second, 5 * time.Second},
 	}
-	for _, c := range cases {
-		t.Run(fmt.Sprint("USER_CACHE_TTL=", c.ttl), func(t *testing.T) {
-			s := newServer(t, func(st *settings.Settings) {
-				st.UserCacheTTL = c.ttl
+	for _, tc := range cases {
+		t.Run(fmt.Sprint("USER_CACHE_TTL=", tc.ttl), func(t *testing.T) {
+			srv := apitest.NewServer(t, func(st *settings.Settings) {
+				st.UserCacheTTL = tc.ttl
 				st.JWT.AccessTokenLifetime = time.Hour
 			})
-			u := s.createUser("alice", "wonderland-42")
-			access, _ := s.login("alice", "wonderland-42")
-			if rec := s.getWith("/api/protected/", access); rec.Code != 200 {
-				t.Fatalf("before: %d", rec.Code)
+			u := srv.CreateUser("alice", "wonderland-42")
+			c := srv.Client()
+			access, _ := obtainPair(t, c, "alice", "wonderland-42")
+			c.Credentials("Authorization", "Bearer "+access)
+			if res := c.Get("/api/protected/"); res.Status != 200 {
+				t.Fatalf("before: %d", res.Status)
 			}
-			s.App.DB.Exec(`UPDATE auth_user SET is_active = ? WHERE id = ?`, false, u.ID)
-			if c.servedUntil > 0 {
-				s.Clock.Advance(c.servedUntil - time.Millisecond)
-				if rec := s.getWith("/api/protected/", access); rec.Code != 200 {
-					t.Errorf("within the cache time: %d", rec.Code)
+			srv.App.DB.Exec(`UPDATE auth_user SET is_active = ? WHERE id = ?`, false, u.ID)
+			if tc.servedUntil > 0 {
+				srv.Clock.Advance(tc.servedUntil - time.Millisecond)
+				if res := c.Get("/api/protected/"); res.Status != 200 {
+					t.Errorf("within the cache time: %d", res.Status)
 				}
-				s.Clock.Advance(time.Millisecond)
+				srv.Clock.Advance(time.Millisecond)
 			}
-			assertJSON(t, s.getWith("/api/protected/", access), 401, `{"detail":"User is inactive","code":"user_inactive"}`)
+			c.Get("/api/protected/").AssertJSON(401, `{"detail":"User is inactive","code":"user_inactive"}`)
 		})
 	}
 }

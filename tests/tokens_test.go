@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"ginrest/apitest"
 	"ginrest/models"
 	"ginrest/settings"
 )
@@ -30,10 +31,10 @@ func num(t testing.TB, v any) int64 {
 }
 
 func TestObtainIssuesSimpleJWTTokens(t *testing.T) {
-	s := newServer(t)
-	user := s.createUser("alice", "wonderland-42")
-	access, refresh := s.login("alice", "wonderland-42")
-	now := s.Clock.Now().Unix()
+	srv := apitest.NewServer(t)
+	user := srv.CreateUser("alice", "wonderland-42")
+	access, refresh := obtainPair(t, srv.Client(), "alice", "wonderland-42")
+	now := srv.Clock.Now().Unix()
 	for _, c := range []struct {
 		token    string
 		typ      string
@@ -65,7 +66,7 @@ func TestObtainIssuesSimpleJWTTokens(t *testing.T) {
 	}
 	// The refresh token is recorded as outstanding, for its user.
 	var out models.OutstandingToken
-	if err := s.App.DB.Where("jti = ?", claimsOf(t, refresh)["jti"]).Take(&out).Error; err != nil {
+	if err := srv.App.DB.Where("jti = ?", claimsOf(t, refresh)["jti"]).Take(&out).Error; err != nil {
 		t.Fatalf("refresh token not outstanding: %v", err)
 	}
 	if out.UserID == nil || *out.UserID != user.ID || out.Token != refresh {
@@ -76,88 +77,91 @@ func TestObtainIssuesSimpleJWTTokens(t *testing.T) {
 func TestRefreshRotatesAndBlacklists(t *testing.T) {
 	// simplejwt's behaviour: the rotated token keeps working after the old one is reused.
 	// With reuse detection (the default) it would not: see TestReuseRevokesTheFamily.
-	s := newServer(t, func(st *settings.Settings) { st.Sessions.ReuseDetection = false })
-	s.createUser("alice", "wonderland-42")
-	_, refresh := s.login("alice", "wonderland-42")
-	s.Clock.Advance(3 * time.Second)
+	srv := apitest.NewServer(t, func(st *settings.Settings) { st.Sessions.ReuseDetection = false })
+	srv.CreateUser("alice", "wonderland-42")
+	c := srv.Client()
+	_, refresh := obtainPair(t, c, "alice", "wonderland-42")
+	srv.Clock.Advance(3 * time.Second)
 
-	rec := s.postJSON("/api/token/refresh/", map[string]string{"refresh": refresh})
-	if rec.Code != http.StatusOK {
-		t.Fatalf("refresh: %d %s", rec.Code, rec.Body)
+	res := c.Post("/api/token/refresh/", map[string]string{"refresh": refresh})
+	if res.Status != http.StatusOK {
+		t.Fatalf("refresh: %d %s", res.Status, res)
 	}
 	var got struct{ Access, Refresh string }
-	mustJSON(t, rec.Body.Bytes(), &got)
+	res.JSON(&got)
 	old, access, rotated := claimsOf(t, refresh), claimsOf(t, got.Access), claimsOf(t, got.Refresh)
 	// As simplejwt: the access token keeps the refresh token's iat; the new refresh is new.
 	if access["iat"].(json.Number) != old["iat"].(json.Number) {
 		t.Errorf("access iat %v, want the refresh token's %v", access["iat"], old["iat"])
 	}
-	if num(t, access["exp"]) != s.Clock.Now().Unix()+300 {
+	if num(t, access["exp"]) != srv.Clock.Now().Unix()+300 {
 		t.Errorf("access exp %v, want now+300", access["exp"])
 	}
-	if rotated["jti"] == old["jti"] || num(t, rotated["iat"]) != s.Clock.Now().Unix() || rotated["token_type"] != "refresh" {
+	if rotated["jti"] == old["jti"] || num(t, rotated["iat"]) != srv.Clock.Now().Unix() || rotated["token_type"] != "refresh" {
 		t.Errorf("rotated refresh %v from %v", rotated, old)
 	}
 	// The old token is spent everywhere; the new one is outstanding and works once.
-	assertJSON(t, s.postJSON("/api/token/refresh/", map[string]string{"refresh": refresh}), 401,
+	c.Post("/api/token/refresh/", map[string]string{"refresh": refresh}).AssertJSON(401,
 		`{"detail":"Token is blacklisted","code":"token_not_valid"}`)
-	assertJSON(t, s.postJSON("/api/token/verify/", map[string]string{"token": refresh}), 400,
+	c.Post("/api/token/verify/", map[string]string{"token": refresh}).AssertJSON(400,
 		`{"non_field_errors":["Token is blacklisted"]}`)
-	assertJSON(t, s.postJSON("/api/token/blacklist/", map[string]string{"refresh": refresh}), 401,
+	c.Post("/api/token/blacklist/", map[string]string{"refresh": refresh}).AssertJSON(401,
 		`{"detail":"Token is blacklisted","code":"token_not_valid"}`)
 	var n int64
-	s.App.DB.Model(&models.OutstandingToken{}).Where("jti = ?", rotated["jti"]).Count(&n)
+	srv.App.DB.Model(&models.OutstandingToken{}).Where("jti = ?", rotated["jti"]).Count(&n)
 	if n != 1 {
 		t.Errorf("rotated refresh token recorded %d times", n)
 	}
-	if rec := s.postJSON("/api/token/refresh/", map[string]string{"refresh": got.Refresh}); rec.Code != http.StatusOK {
-		t.Errorf("rotated token refused: %d %s", rec.Code, rec.Body)
+	if res := c.Post("/api/token/refresh/", map[string]string{"refresh": got.Refresh}); res.Status != http.StatusOK {
+		t.Errorf("rotated token refused: %d %s", res.Status, res)
 	}
 }
 
 // A refresh token re-encoded with the same claims (another JSON layout, so another string)
 // is still blacklisted: the blacklist keys on jti, not on the token's text.
 func TestBlacklistKeysOnJTI(t *testing.T) {
-	s := newServer(t)
-	s.createUser("alice", "wonderland-42")
-	_, refresh := s.login("alice", "wonderland-42")
-	assertJSON(t, s.postJSON("/api/token/blacklist/", map[string]string{"refresh": refresh}), 200, `{}`)
+	srv := apitest.NewServer(t)
+	srv.CreateUser("alice", "wonderland-42")
+	c := srv.Client()
+	_, refresh := obtainPair(t, c, "alice", "wonderland-42")
+	c.Post("/api/token/blacklist/", map[string]string{"refresh": refresh}).AssertJSON(200, `{}`)
 
 	claims := claimsOf(t, refresh)
 	payload := fmt.Sprintf(`{ "user_id": %s, "jti": %q, "iat": %s, "exp": %s, "token_type": "refresh" }`,
 		claims["user_id"], claims["jti"], claims["iat"], claims["exp"])
-	reencoded := sign(t, `{"typ":"JWT","alg":"HS256"}`, payload, testKey)
+	reencoded := sign(t, `{"typ":"JWT","alg":"HS256"}`, payload, apitest.SecretKey)
 	if reencoded == refresh {
 		t.Fatal("re-encoding gave the same string; the test proves nothing")
 	}
-	assertJSON(t, s.postJSON("/api/token/refresh/", map[string]string{"refresh": reencoded}), 401,
+	c.Post("/api/token/refresh/", map[string]string{"refresh": reencoded}).AssertJSON(401,
 		`{"detail":"Token is blacklisted","code":"token_not_valid"}`)
-	assertJSON(t, s.postJSON("/api/token/verify/", map[string]string{"token": reencoded}), 400,
+	c.Post("/api/token/verify/", map[string]string{"token": reencoded}).AssertJSON(400,
 		`{"non_field_errors":["Token is blacklisted"]}`)
 }
 
 func TestRefreshRefusesUsersWhoCannotLogIn(t *testing.T) {
 	cases := []struct {
 		name   string
-		change func(s *server, u *models.User)
+		change func(srv *apitest.Server, u *models.User)
 	}{
-		{"deactivated", func(s *server, u *models.User) { s.App.DB.Model(u).Update("is_active", false) }},
-		{"deleted", func(s *server, u *models.User) {
-			s.App.DB.Exec(`DELETE FROM token_blacklist_blacklistedtoken`)
-			s.App.DB.Exec(`DELETE FROM token_blacklist_outstandingtoken`)
-			s.App.DB.Delete(u)
+		{"deactivated", func(srv *apitest.Server, u *models.User) { srv.App.DB.Model(u).Update("is_active", false) }},
+		{"deleted", func(srv *apitest.Server, u *models.User) {
+			srv.App.DB.Exec(`DELETE FROM token_blacklist_blacklistedtoken`)
+			srv.App.DB.Exec(`DELETE FROM token_blacklist_outstandingtoken`)
+			srv.App.DB.Delete(u)
 		}},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			s := newServer(t)
-			u := s.createUser("alice", "wonderland-42")
-			_, refresh := s.login("alice", "wonderland-42")
-			c.change(s, u)
-			rec := s.postJSON("/api/token/refresh/", map[string]string{"refresh": refresh})
-			assertJSON(t, rec, 401, `{"detail":"No active account found for the given token."}`)
-			if rec.Header().Get("WWW-Authenticate") != `Bearer realm="api"` {
-				t.Errorf("WWW-Authenticate = %q", rec.Header().Get("WWW-Authenticate"))
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := apitest.NewServer(t)
+			u := srv.CreateUser("alice", "wonderland-42")
+			c := srv.Client()
+			_, refresh := obtainPair(t, c, "alice", "wonderland-42")
+			tc.change(srv, u)
+			res := c.Post("/api/token/refresh/", map[string]string{"refresh": refresh})
+			res.AssertJSON(401, `{"detail":"No active account found for the given token."}`)
+			if res.Header.Get("WWW-Authenticate") != `Bearer realm="api"` {
+				t.Errorf("WWW-Authenticate = %q", res.Header.Get("WWW-Authenticate"))
 			}
 		})
 	}
@@ -166,18 +170,19 @@ func TestRefreshRefusesUsersWhoCannotLogIn(t *testing.T) {
 // An access token works for its lifetime and not a second longer, also when its
 // verification is remembered from an earlier request.
 func TestAccessTokenExpires(t *testing.T) {
-	s := newServer(t)
-	s.createUser("alice", "wonderland-42")
-	access, _ := s.login("alice", "wonderland-42")
+	srv := apitest.NewServer(t)
+	srv.CreateUser("alice", "wonderland-42")
+	c := srv.Client()
+	access, _ := obtainPair(t, c, "alice", "wonderland-42")
 	for _, step := range []struct {
 		advance time.Duration
 		status  int
 	}{{0, 200}, {0, 200}, {299 * time.Second, 200}, {time.Second, 401}, {0, 401}} {
-		s.Clock.Advance(step.advance)
-		if rec := s.getWith("/api/protected/", access); rec.Code != step.status {
-			t.Fatalf("at %s: %d, want %d", s.Clock.Now().Format(time.TimeOnly), rec.Code, step.status)
+		srv.Clock.Advance(step.advance)
+		if res := c.Get("/api/protected/", bearer(access)); res.Status != step.status {
+			t.Fatalf("at %s: %d, want %d", srv.Clock.Now().Format(time.TimeOnly), res.Status, step.status)
 		}
 	}
-	assertJSON(t, s.postJSON("/api/token/verify/", map[string]string{"token": access}), 401,
+	c.Post("/api/token/verify/", map[string]string{"token": access}).AssertJSON(401,
 		`{"detail":"Token is invalid or expired","code":"token_not_valid"}`)
 }

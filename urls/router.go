@@ -25,6 +25,7 @@ func (a *App) Mount(routes []Route) http.Handler {
 	notFound := rest.NotFoundHandler()
 	engine.NoRoute(func(c *gin.Context) { notFound.ServeHTTP(c.Writer, c.Request) })
 	for _, route := range routes {
+		a.useDefaults(route.View) // generic views' defaults: api.go
 		h := rest.NewHandler(route.View, a.Defaults)
 		engine.Any(route.Path, func(c *gin.Context) {
 			var params []rest.Param

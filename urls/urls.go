@@ -30,5 +30,6 @@ func Patterns(a *App) []Route {
 		// A fixed well-known name (RFC 8615), so no trailing slash.
 		routes = append(routes, Route{Path: "/.well-known/jwks.json", Name: "jwks", View: views.NewJWKS(a.Tokens)})
 	}
+	routes = append(routes, a.apiRoutes()...) // the router's viewsets and API root: api.go
 	return a.sessionRoutes(routes)
 }

@@ -1,0 +1,26 @@
+package generics
+
+import (
+	"context"
+
+	"ginrest/rest"
+	"ginrest/serializers"
+)
+
+// Serializer is what a generic view needs of a serializer of the model T:
+// *serializers.Serializer[T] (serializers.New or NewModel) is one. A view that shows or
+// takes another set of fields for some requests wraps it — Represent dropping a key, say —
+// and returns it from SerializerFor (DRF's get_serializer_class).
+type Serializer[T any] interface {
+	Validate(ctx context.Context, data any) (*serializers.Validated[T], error)
+	ValidateUpdate(ctx context.Context, instance *T, data any, partial bool) (*serializers.Validated[T], error)
+	Create(ctx context.Context, v *serializers.Validated[T]) (*T, error)
+	Update(ctx context.Context, instance *T, v *serializers.Validated[T]) error
+	Represent(v *T) serializers.Data
+	Describe() rest.Fields
+	// Column is the database column of a field, by JSON name: what filters, ordering and
+	// the lookup may name.
+	Column(name string) (string, bool)
+}
+
+var _ Serializer[struct{}] = (*serializers.Serializer[struct{}])(nil)

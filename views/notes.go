@@ -1,0 +1,97 @@
+package views
+
+import (
+	"net/http"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"ginrest/filters"
+	"ginrest/generics"
+	"ginrest/models"
+	"ginrest/permissions"
+	"ginrest/rest"
+	"ginrest/serializers"
+	"ginrest/viewsets"
+)
+
+// NewNotes is the demo resource, a ModelViewSet of notes that a router mounts at
+// /api/notes/: anyone signed in lists and reads every note, only its author changes or
+// deletes it, staff do anything. The owner and the creation time are set by the server,
+// never read from input. Lists are paged by the settings' default paginator and take
+// ?search= (title, body), ?ordering= (created, title; newest first by default) and
+// ?done=true|false. Its extra actions: GET /api/notes/mine/ (the caller's notes, filtered
+// and paged the same way) and POST /api/notes/<pk>/toggle/ (done ↔ not done).
+//
+// now is the clock of created; auth must give a *models.User (the app's JWTAuthentication),
+// whatever DEFAULT_AUTHENTICATION_CLASSES says, since a note's owner is a stored user.
+func NewNotes(db *gorm.DB, now func() time.Time, auth []rest.Authenticator) *viewsets.Model[models.Note] {
+	notes := serializers.NewModel[models.Note](db)
+	signedIn := []rest.Permission{permissions.IsAuthenticated}
+	return &viewsets.Model[models.Note]{
+		GenericAPIView: generics.GenericAPIView[models.Note]{
+			APIView: rest.APIView{
+				Authenticators: auth,
+				Permissions: []rest.Permission{permissions.And(permissions.IsAuthenticated,
+					permissions.Or(permissions.IsAdminUser, permissions.IsOwnerOrReadOnly))},
+				Description: "Notes: every signed-in user reads them; their authors, and staff, change them.",
+			},
+			DB:         db,
+			Queryset:   withOwner,
+			Serializer: notes,
+			Filters: []filters.Backend{
+				filters.Exact{Fields: []string{"done"}},
+				filters.Search{Fields: []string{"title", "body"}},
+				filters.Ordering{Fields: []string{"created", "title"}, Default: []string{"-created"}},
+			},
+			// serializer.save(owner=request.user): what the client may not set.
+			PerformCreate: func(r *rest.Request, v *serializers.Validated[models.Note]) (*models.Note, error) {
+				user, err := storedUser(r)
+				if err != nil {
+					return nil, err
+				}
+				v.Value.OwnerID, v.Value.Created = user.ID, now().UTC()
+				return notes.Create(r.Context(), v)
+			},
+		},
+		ExtraActions: []viewsets.ExtraAction[models.Note]{
+			{Name: "mine", Permissions: signedIn, Description: "The caller's own notes.", Handle: mine},
+			{Name: "toggle", Detail: true, Methods: []string{http.MethodPost},
+				Description: "Marks a note done, or not done again.", Handle: toggle},
+		},
+	}
+}
+
+// withOwner is the queryset: every note, with its author's username (Note.Owner).
+func withOwner(_ *rest.Request, q *gorm.DB) *gorm.DB {
+	return q.Select(`"notes_note".*, (SELECT "auth_user"."username" FROM "auth_user" WHERE "auth_user"."id" = "notes_note"."owner_id") AS "owner"`)
+}
+
+// mine is GET /api/notes/mine/: the list, narrowed to the caller's notes.
+func mine(r *rest.Request, v *generics.GenericAPIView[models.Note]) (*rest.Response, error) {
+	user, err := storedUser(r)
+	if err != nil {
+		return nil, err
+	}
+	owner := clause.Eq{Column: clause.Column{Table: clause.CurrentTable, Name: "owner_id"}, Value: user.ID}
+	return v.ListFrom(r, v.Query(r).Where(owner))
+}
+
+// toggle is POST /api/notes/<pk>/toggle/: done flips in one statement, so two toggles at
+// once flip it twice.
+func toggle(r *rest.Request, v *generics.GenericAPIView[models.Note]) (*rest.Response, error) {
+	note, err := v.Object(r) // 404, and the owner-or-staff check
+	if err != nil {
+		return nil, err
+	}
+	err = v.DB.WithContext(r.Context()).Model(&models.Note{}).Where("id = ?", note.ID).
+		Update("done", gorm.Expr(`NOT "done"`)).Error
+	if err != nil {
+		return nil, err
+	}
+	if note, err = v.Reload(r, note); err != nil {
+		return nil, err
+	}
+	return rest.OK(v.SerializerOf(r).Represent(note)), nil
+}
