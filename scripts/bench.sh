@@ -25,9 +25,10 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-pin() { # pin CPU COMMAND...: on one core when the machine has two or more
-  if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi
-}
+# Servers on core 1, wrk on core 0, when the machine has two or more. (A prefix array, not a
+# function: a backgrounded function runs in a subshell, and $! would not be the server.)
+core0=() core1=()
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then core0=(taskset -c 0) core1=(taskset -c 1); fi
 
 go build -o "$tmp/ginrest" .
 go build -o "$tmp/baregin" ./scripts/baregin
@@ -37,9 +38,9 @@ export DATABASE_URL="sqlite:///$tmp/bench.sqlite3" DEBUG=false PASSWORD_ITERATIO
 "$tmp/ginrest" migrate >/dev/null
 printf 'bench-password-1' | "$tmp/ginrest" createuser --username bench --password-stdin >/dev/null
 
-pin 1 "$tmp/ginrest" runserver "127.0.0.1:$GINREST_PORT" >"$tmp/ginrest.log" 2>&1 & pids+=($!)
-pin 1 "$tmp/baregin" "127.0.0.1:$BARE_PORT" >"$tmp/baregin.log" 2>&1 & pids+=($!)
-pin 1 "$tmp/baregin" "127.0.0.1:$HEADERS_PORT" -drf-headers >"$tmp/baregin-headers.log" 2>&1 & pids+=($!)
+"${core1[@]}" "$tmp/ginrest" runserver "127.0.0.1:$GINREST_PORT" >"$tmp/ginrest.log" 2>&1 & pids+=($!)
+"${core1[@]}" "$tmp/baregin" "127.0.0.1:$BARE_PORT" >"$tmp/baregin.log" 2>&1 & pids+=($!)
+"${core1[@]}" "$tmp/baregin" "127.0.0.1:$HEADERS_PORT" -drf-headers >"$tmp/baregin-headers.log" 2>&1 & pids+=($!)
 for port in "$GINREST_PORT" "$BARE_PORT" "$HEADERS_PORT"; do
   for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 done
@@ -53,7 +54,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" 
 
 rps() { # rps URL: requests per second reported by wrk. Both servers get the same request,
   # Authorization header included, so the ratio is the cost of what ginrest does with it.
-  pin 0 wrk -t1 -c"$CONNS" -d"$DURATION" -H "Authorization: Bearer $token" "$1" | awk '/^Requests\/sec/ {print $2}'
+  "${core0[@]}" wrk -t1 -c"$CONNS" -d"$DURATION" -H "Authorization: Bearer $token" "$1" | awk '/^Requests\/sec/ {print $2}'
 }
 
 echo "wrk -t1 -c$CONNS -d$DURATION, $ROUNDS rounds, GET /api/protected/"
