@@ -2,22 +2,23 @@ package views
 
 import (
 	"errors"
-	"time"
 
 	"ginrest/models"
 	"ginrest/permissions"
 	"ginrest/rest"
+	"ginrest/serializers"
 	"ginrest/tokens"
 )
 
 // SessionInfo is one live session as the API shows it: a login and the refresh tokens
 // rotated from it.
 type SessionInfo struct {
-	ID         string    `json:"id"`
-	CreatedAt  time.Time `json:"created_at"`
-	LastUsedAt time.Time `json:"last_used_at"`
-	ExpiresAt  time.Time `json:"expires_at"`
-	UserAgent  string    `json:"user_agent"`
+	ID string `json:"id"`
+	// Times are rendered as DRF's DateTimeField does (ISO 8601, microseconds, Z).
+	CreatedAt  string `json:"created_at"`
+	LastUsedAt string `json:"last_used_at"`
+	ExpiresAt  string `json:"expires_at"`
+	UserAgent  string `json:"user_agent"`
 	// IPAddress is null when the client's address was not an IP.
 	IPAddress *string `json:"ip_address"`
 }
@@ -50,8 +51,9 @@ func (v *Sessions) Get(r *rest.Request) (*rest.Response, error) {
 	}
 	out := make([]SessionInfo, len(sessions))
 	for i, s := range sessions {
-		out[i] = SessionInfo{ID: s.ID, CreatedAt: s.CreatedAt.UTC(), LastUsedAt: s.LastUsedAt.UTC(),
-			ExpiresAt: s.ExpiresAt.UTC(), UserAgent: s.UserAgent}
+		out[i] = SessionInfo{ID: s.ID, CreatedAt: serializers.FormatDateTime(s.CreatedAt.UTC()),
+			LastUsedAt: serializers.FormatDateTime(s.LastUsedAt.UTC()),
+			ExpiresAt:  serializers.FormatDateTime(s.ExpiresAt.UTC()), UserAgent: s.UserAgent}
 		if s.IPAddress != "" {
 			out[i].IPAddress = &s.IPAddress
 		}
