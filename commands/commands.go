@@ -119,6 +119,20 @@ func setup(env *Env) (*settings.Settings, *gorm.DB, error) {
 	return s, db, nil
 }
 
+// migrated is setup for the commands that write: settings, and a database with every
+// migration applied. The caller closes the database.
+func migrated(env *Env) (*settings.Settings, *gorm.DB, error) {
+	s, db, err := setup(env)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := models.Migrate(background(env), db); err != nil {
+		closeDB(db)
+		return nil, nil, err
+	}
+	return s, db, nil
+}
+
 func closeDB(db *gorm.DB) {
 	if sqlDB, err := db.DB(); err == nil {
 		_ = sqlDB.Close()

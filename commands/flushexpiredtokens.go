@@ -3,7 +3,6 @@ package commands
 import (
 	"fmt"
 
-	"ginrest/models"
 	"ginrest/tokens"
 )
 
@@ -11,15 +10,12 @@ func flushexpiredtokens(env *Env, args []string) error {
 	if err := parseFlags(newFlags("flushexpiredtokens", env), args); err != nil {
 		return err
 	}
-	s, db, err := setup(env)
+	s, db, err := migrated(env)
 	if err != nil {
 		return err
 	}
 	defer closeDB(db)
 	ctx := background(env)
-	if _, err := models.Migrate(ctx, db); err != nil {
-		return err
-	}
 	app, err := newApp(env, s, db)
 	if err != nil {
 		return err

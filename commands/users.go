@@ -152,15 +152,12 @@ func create(env *Env, user *models.User, password string) error {
 	if err := validUsername(user.Username); err != nil {
 		return err
 	}
-	s, db, err := setup(env)
+	s, db, err := migrated(env)
 	if err != nil {
 		return err
 	}
 	defer closeDB(db)
 	ctx := background(env)
-	if _, err := models.Migrate(ctx, db); err != nil {
-		return err
-	}
 	users := &models.Users{DB: db, Iterations: s.PasswordIterations}
 	if _, err := users.ByUsername(ctx, user.Username); err == nil {
 		return fmt.Errorf("that username is already taken: %q", user.Username)
@@ -195,16 +192,13 @@ func changepassword(env *Env, args []string) error {
 	if username == "" {
 		return usageError{errors.New("give the username")}
 	}
-	s, db, err := setup(env)
+	// Migrated: the token-version table must exist, the new password revokes the user's tokens.
+	s, db, err := migrated(env)
 	if err != nil {
 		return err
 	}
 	defer closeDB(db)
 	ctx := background(env)
-	// The token-version table must exist: the new password revokes the user's tokens.
-	if _, err := models.Migrate(ctx, db); err != nil {
-		return err
-	}
 	users := &models.Users{DB: db, Iterations: s.PasswordIterations}
 	user, err := users.ByUsername(ctx, username)
 	if errors.Is(err, models.ErrNotFound) {

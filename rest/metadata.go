@@ -106,7 +106,12 @@ func nameFromType(view any) string {
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		name = name[i+1:]
 	}
-	name = strings.TrimSuffix(name, "View")
+	return CamelCaseToSpaces(strings.TrimSuffix(name, "View"))
+}
+
+// CamelCaseToSpaces is DRF's camelcase_to_spaces, how a class name becomes a view's name:
+// "TokenObtainPair" → "Token Obtain Pair", "APIRoot" → "API Root".
+func CamelCaseToSpaces(name string) string {
 	var b strings.Builder
 	runes := []rune(name)
 	for i, c := range runes {

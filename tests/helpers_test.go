@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -37,29 +36,8 @@ func DatabaseURL(t testing.TB) string {
 	return apitest.DatabaseURL(t)
 }
 
-// clock is a settable clock for tokens.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+// clock is the settable clock the app's tokens, timestamps and throttles read.
+type clock = apitest.Clock
 
 // testSettings are apitest's production-like settings with a cheap password hash, signed
 // with the reference captures' key.
@@ -89,7 +67,7 @@ func newServerOn(t testing.TB, db *gorm.DB, change ...func(*settings.Settings)) 
 	for _, f := range change {
 		f(s)
 	}
-	c := &clock{now: time.Now().Truncate(time.Second)}
+	c := apitest.NewClock(time.Now().Truncate(time.Second))
 	app, err := urls.NewApp(s, db, urls.Options{Now: c.Now, Logger: discardLogger()})
 	if err != nil {
 		t.Fatalf("NewApp: %v", err)

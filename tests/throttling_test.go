@@ -16,6 +16,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"ginrest/apitest"
 	"ginrest/rest"
 	"ginrest/settings"
 	"ginrest/throttling"
@@ -74,7 +75,7 @@ func newThrottledServer(t *testing.T, store throttling.Store, change ...func(*se
 	for _, f := range change {
 		f(s)
 	}
-	c := &clock{now: time.Now().Truncate(time.Second)}
+	c := apitest.NewClock(time.Now().Truncate(time.Second))
 	app, err := urls.NewApp(s, testDB(t), urls.Options{Now: c.Now, Logger: discardLogger(), ThrottleStore: store})
 	if err != nil {
 		t.Fatalf("NewApp: %v", err)

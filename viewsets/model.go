@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"unicode"
 
 	"ginrest/generics"
 	"ginrest/rest"
@@ -133,7 +132,7 @@ func (vs *Model[T]) route(actions map[string]Action, extra *ExtraAction[T], suff
 			v.APIView.Description = extra.Description
 		}
 	case v.APIView.Name == "":
-		v.APIView.Name = words(modelName[T]()) + " " + suffix
+		v.APIView.Name = rest.CamelCaseToSpaces(modelName[T]()) + " " + suffix
 	}
 	chosen := vs.SerializerFor
 	v.SerializerFor = func(r *rest.Request) generics.Serializer[T] {
@@ -170,15 +169,3 @@ func (vs *Model[T]) route(actions map[string]Action, extra *ExtraAction[T], suff
 	return v
 }
 
-// words is DRF's formatting of a class name for a view's name: "BlogPost" → "Blog Post".
-func words(name string) string {
-	var b strings.Builder
-	runes := []rune(name)
-	for i, c := range runes {
-		if i > 0 && unicode.IsUpper(c) && (unicode.IsLower(runes[i-1]) || (i+1 < len(runes) && unicode.IsLower(runes[i+1]))) {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
