@@ -168,4 +168,3 @@ func (vs *Model[T]) route(actions map[string]Action, extra *ExtraAction[T], suff
 	}
 	return v
 }
-
