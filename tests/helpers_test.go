@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -63,16 +62,10 @@ func newServer(t testing.TB, change ...func(*settings.Settings)) *server {
 
 func newServerOn(t testing.TB, db *gorm.DB, change ...func(*settings.Settings)) *server {
 	t.Helper()
-	s := testSettings()
-	for _, f := range change {
-		f(s)
-	}
-	c := apitest.NewClock(time.Now().Truncate(time.Second))
-	app, err := urls.NewApp(s, db, urls.Options{Now: c.Now, Logger: discardLogger()})
-	if err != nil {
-		t.Fatalf("NewApp: %v", err)
-	}
-	return &server{t: t, App: app, Handler: app.Handler(), Clock: c}
+	// apitest's server, signing with the captures' key; the test's changes come after.
+	withKey := func(s *settings.Settings) { s.SecretKey = testKey }
+	srv := apitest.NewServerOn(t, db, append([]func(*settings.Settings){withKey}, change...)...)
+	return &server{t: t, App: srv.App, Handler: srv.Handler, Clock: srv.Clock}
 }
 
 // createUser stores a user; change adjusts it before it is saved.
