@@ -34,7 +34,7 @@ func (*whoAmI) Get(r *rest.Request) (*rest.Response, error) {
 
 // withWhoAmI serves /whoami/ beside the URL table.
 func withWhoAmI(srv *apitest.Server) *apitest.Server {
-	srv.Handler = srv.App.Mount(append(urls.Patterns(srv.App), urls.Route{Path: "/whoami/", Name: "whoami", View: &whoAmI{}}))
+	srv.Handler = srv.App.Mount(append(srv.App.Routes, urls.Route{Path: "/whoami/", Name: "whoami", View: &whoAmI{}}))
 	return srv
 }
 

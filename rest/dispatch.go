@@ -21,8 +21,14 @@ type Defaults struct {
 	// Parsers bound request bodies; the zero value means JSON, form and multipart with a
 	// 1 MiB limit.
 	Parsers *Parsers
-	// Logger receives the errors that clients only see as a generic 500.
+	// Logger receives the errors that clients only see as a generic 500, and the causes of
+	// 503s.
 	Logger *slog.Logger
+	// ExceptionHandler is DRF's EXCEPTION_HANDLER: it sees every error a view, an
+	// authenticator or a permission returns before it is rendered, and may turn it into an
+	// *Error (the app maps a locked database or a full connection pool to a 503). nil
+	// leaves errors as they are.
+	ExceptionHandler func(error) error
 }
 
 type handlerFunc func(r *Request) (*Response, error)
@@ -36,6 +42,7 @@ type Handler struct {
 	throttles      []Throttle
 	parsers        *Parsers
 	logger         *slog.Logger
+	exceptions     func(error) error
 	methods        map[string]handlerFunc
 	allow          string
 	allowHeader    []string
@@ -46,7 +53,7 @@ type Handler struct {
 func NewHandler(view View, d Defaults) *Handler {
 	base := view.Base()
 	h := &Handler{view: view, base: base, authenticators: base.Authenticators, permissions: base.Permissions,
-		parsers: d.Parsers, logger: d.Logger, methods: map[string]handlerFunc{}}
+		parsers: d.Parsers, logger: d.Logger, exceptions: d.ExceptionHandler, methods: map[string]handlerFunc{}}
 	if h.authenticators == nil {
 		h.authenticators = d.Authenticators
 	}
@@ -180,10 +187,18 @@ func (h *Handler) checkPermissions(r *Request) error {
 
 // handleError is DRF's handle_exception plus its default exception handler.
 func (h *Handler) handleError(r *Request, err error) *Response {
+	if h.exceptions != nil {
+		err = h.exceptions(err)
+	}
 	var e *Error
-	if !errors.As(err, &e) {
+	switch {
+	case !errors.As(err, &e):
 		h.logger.ErrorContext(r.Context(), "request failed", "method", r.HTTP.Method, "path", r.HTTP.URL.Path, "error", err)
 		e = ServerError()
+	case e.Status >= http.StatusInternalServerError && err != error(e):
+		// A 503 that carries its cause (Unavailable): the client is told to retry, the
+		// operator why. A warning, not an error: the server is working as designed.
+		h.logger.WarnContext(r.Context(), "request refused", "method", r.HTTP.Method, "path", r.HTTP.URL.Path, "status", e.Status, "error", err)
 	}
 	resp := &Response{Status: e.Status, Data: e}
 	if e.Header != nil {

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 )
 
 // Error is an API exception, DRF's APIException: a status, what the client is told, and the
@@ -116,6 +119,26 @@ func ServerError() *Error {
 }
 
 // ServiceUnavailable is a 503 for a dependency (the database) that is down or overloaded.
+// DRF's exceptions.py has no such class; the words are its APIException style.
 func ServiceUnavailable() *Error {
 	return &Error{Status: http.StatusServiceUnavailable, Detail: "Service temporarily unavailable, try again later."}
 }
+
+// Unavailable is a 503 with Retry-After (whole seconds, at least 1) that keeps its cause:
+// the dispatcher answers with the *Error and logs the cause, so an operator sees why
+// (a SQLite lock held too long, a full connection pool, the password-hashing queue).
+func Unavailable(cause error, retryAfter time.Duration) error {
+	e := ServiceUnavailable()
+	secs := max(int64(math.Ceil(retryAfter.Seconds())), 1)
+	e.Header = http.Header{"Retry-After": []string{strconv.FormatInt(secs, 10)}}
+	return &unavailable{api: e, cause: cause}
+}
+
+// unavailable unwraps to an *Error (errors.As finds it) and to its cause (errors.Is does).
+type unavailable struct {
+	api   *Error
+	cause error
+}
+
+func (u *unavailable) Error() string   { return "service unavailable: " + u.cause.Error() }
+func (u *unavailable) Unwrap() []error { return []error{u.api, u.cause} }

@@ -47,7 +47,7 @@ func (j SimpleJWT) validateSliding() []error {
 	switch claim := j.SlidingTokenRefreshExpClaim; claim {
 	case "":
 		bad("SLIDING_TOKEN_REFRESH_EXP_CLAIM", "must be set")
-	case "exp", "iat", "nbf", "jti", j.TokenTypeClaim, j.JTIClaim, j.UserIDClaim:
+	case "exp", "iat", "nbf", "jti", "aud", "iss", j.TokenTypeClaim, j.JTIClaim, j.UserIDClaim:
 		bad("SLIDING_TOKEN_REFRESH_EXP_CLAIM", "%q is already another claim", claim)
 	}
 	return errs

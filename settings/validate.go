@@ -67,6 +67,12 @@ func (s *Settings) Validate() error {
 	if len(j.AuthHeaderTypes) == 0 {
 		bad("AUTH_HEADER_TYPES", "must name at least one type")
 	}
+	for _, typ := range j.AuthHeaderTypes {
+		// The type is the header's first word: one with a space, or none, never matches.
+		if typ == "" || strings.ContainsAny(typ, " \t\r\n") {
+			bad("AUTH_HEADER_TYPES", "has %q: a type is one word, such as Bearer or JWT", typ)
+		}
+	}
 	if !strings.HasPrefix(j.AuthHeaderName, "HTTP_") {
 		bad("AUTH_HEADER_NAME", "must be a Django META header name such as HTTP_AUTHORIZATION")
 	}
@@ -75,6 +81,7 @@ func (s *Settings) Validate() error {
 			bad(name, "must be set")
 		}
 	}
+	errs = append(errs, j.validateClaimNames()...)
 	if j.UserIDField != "id" && j.UserIDField != "username" {
 		bad("USER_ID_FIELD", "%q is not a unique field of auth_user (id or username)", j.UserIDField)
 	}

@@ -129,13 +129,13 @@ func TestCookieMode(t *testing.T) {
 func TestCookieModeSettings(t *testing.T) {
 	s := newServer(t, cookieMode, func(st *settings.Settings) {
 		st.Sessions.Cookie.Name, st.Sessions.Cookie.CSRFName = "rt", "xsrf"
-		st.Sessions.Cookie.SameSite, st.Sessions.Cookie.Path, st.Sessions.Cookie.Secure = "Strict", "/auth/", false
+		st.Sessions.Cookie.SameSite, st.Sessions.Cookie.Path, st.Sessions.Cookie.Secure = "Strict", "/api/", false
 	})
 	s.createUser("alice", "wonderland-42")
 	rec := s.postJSON("/api/token/", map[string]string{"username": "alice", "password": "wonderland-42"})
 	access := bodyMap(t, rec)["access"].(string)
 	c := cookiesOf(rec)
-	if rt := c["rt"]; rt == nil || rt.Secure || rt.SameSite != http.SameSiteStrictMode || rt.Path != "/auth/" || !rt.HttpOnly {
+	if rt := c["rt"]; rt == nil || rt.Secure || rt.SameSite != http.SameSiteStrictMode || rt.Path != "/api/" || !rt.HttpOnly {
 		t.Errorf("refresh cookie: %q", rec.Header().Values("Set-Cookie"))
 	}
 	if c["xsrf"] == nil {

@@ -73,7 +73,7 @@ func TestRouterPathsAndNames(t *testing.T) {
 
 	// The app's table has the demo's routes.
 	var table []string
-	for _, r := range urls.Patterns(s.App) {
+	for _, r := range s.App.Routes {
 		table = append(table, r.Path+" "+r.Name)
 	}
 	for _, want := range []string{"/api/notes/ note-list", "/api/notes/mine/ note-mine", "/api/notes/:pk/ note-detail",

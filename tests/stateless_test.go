@@ -31,7 +31,7 @@ func (*whoAmI) Get(r *rest.Request) (*rest.Response, error) {
 
 // withViews mounts the URL table plus extra routes.
 func (s *server) withViews(extra ...urls.Route) {
-	s.Handler = s.App.Mount(append(urls.Patterns(s.App), extra...))
+	s.Handler = s.App.Mount(append(s.App.Routes, extra...))
 }
 
 // deleteUser removes a user and the tokens recorded for them.

@@ -186,8 +186,16 @@ func (b *Backend) JTI(t *Token) string { return t.String(b.cfg.JTIClaim) }
 func (b *Backend) UserID(t *Token) (any, bool) { return t.Get(b.cfg.UserIDClaim) }
 
 // Encode signs a token. Claims are written in simplejwt's order (type, exp, iat, jti, then
-// the rest by name), so a ginrest token reads like a simplejwt one.
+// the rest by name), so a ginrest token reads like a simplejwt one. As simplejwt's
+// TokenBackend.encode, it writes aud and iss when AUDIENCE and ISSUER are set, whatever
+// the token held: every token the server issues is one that its own Decode accepts.
 func (b *Backend) Encode(t *Token) (string, error) {
+	if b.cfg.Audience != "" {
+		t.Claims["aud"] = b.cfg.Audience
+	}
+	if b.cfg.Issuer != "" {
+		t.Claims["iss"] = b.cfg.Issuer
+	}
 	payload, err := b.marshalClaims(t.Claims)
 	if err != nil {
 		return "", err

@@ -1,6 +1,7 @@
 package tokens_test
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -481,6 +482,40 @@ func TestAudienceAndIssuer(t *testing.T) {
 			}
 			if err != nil && err.Error() != tokens.MsgInvalid {
 				t.Errorf("error = %q, want %q", err, tokens.MsgInvalid)
+			}
+		})
+	}
+}
+
+// TestEncodeWritesAudienceAndIssuer: as simplejwt's TokenBackend.encode, every token the
+// backend signs carries aud and iss when they are configured (replacing what the token
+// held), so that the backend accepts what it issues; unconfigured, it adds neither.
+func TestEncodeWritesAudienceAndIssuer(t *testing.T) {
+	c := newClock()
+	for _, tt := range []struct{ audience, issuer string }{{"", ""}, {"api", ""}, {"", "me"}, {"api", "me"}} {
+		t.Run(tt.audience+"/"+tt.issuer, func(t *testing.T) {
+			b := newBackend(t, c, func(cfg *tokens.Config) { cfg.Audience, cfg.Issuer = tt.audience, tt.issuer })
+			for _, typ := range []tokens.Type{tokens.Access, tokens.Refresh, tokens.Sliding} {
+				tok := b.New(typ)
+				tok.Set("user_id", 1)
+				tok.Set("aud", "someone-else") // a claim copied from elsewhere does not survive
+				raw, err := b.Encode(tok)
+				if err != nil {
+					t.Fatal(err)
+				}
+				parsed, err := b.Parse(raw, typ)
+				if err != nil {
+					t.Errorf("%s: Parse of its own token: %v", typ.Name, err)
+					continue
+				}
+				// Unconfigured, aud is neither written nor checked: the stray one stays.
+				wantAud := cmp.Or(tt.audience, "someone-else")
+				if parsed.Claims["aud"] != wantAud {
+					t.Errorf("%s: aud = %v, want %q", typ.Name, parsed.Claims["aud"], wantAud)
+				}
+				if _, has := parsed.Claims["iss"]; has != (tt.issuer != "") || (has && parsed.Claims["iss"] != tt.issuer) {
+					t.Errorf("%s: iss = %v, want %q", typ.Name, parsed.Claims["iss"], tt.issuer)
+				}
 			}
 		})
 	}

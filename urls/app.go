@@ -3,8 +3,10 @@
 package urls
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -37,6 +39,8 @@ type App struct {
 	LoginThrottles []rest.Throttle
 	// Sessions are log out everywhere, sessions, cookie mode and pruning (sessions.go).
 	Sessions Sessions
+	// Routes is the URL table (Patterns), built once: Handler mounts it.
+	Routes []Route
 }
 
 // Options are the parts of an App that are not settings.
@@ -88,11 +92,36 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 	}
 	a.Defaults = rest.Defaults{Authenticators: auths, Permissions: perms,
 		Parsers: &rest.Parsers{MaxBytes: s.MaxBodyBytes}, Logger: logger}
-	// Keep this last: it checks the throttles of the URL table, whose views need the rest.
 	if err := a.setUpThrottling(opts); err != nil {
 		return nil, err
 	}
+	// Keep this last: the views of the URL table need everything above.
+	a.Routes = Patterns(a)
+	if err := errors.Join(a.checkThrottles(a.Routes), a.checkCookiePath(a.Routes)); err != nil {
+		return nil, err
+	}
 	return a, nil
+}
+
+// checkCookiePath refuses an AUTH_COOKIE_PATH under which the browser would never send the
+// refresh cookie to the endpoints that read it: every refresh would fail at the client's
+// first try instead of at start.
+func (a *App) checkCookiePath(routes []Route) error {
+	if a.Sessions.Cookies == nil {
+		return nil
+	}
+	path := a.Settings.Sessions.Cookie.Path
+	var errs []error
+	for _, r := range routes {
+		if r.Name != "token_refresh" && r.Name != "token_blacklist" {
+			continue
+		}
+		// RFC 6265 §5.1.4 path-match: a prefix that ends at a slash or at the path's end.
+		if !strings.HasPrefix(r.Path, path) || (len(r.Path) > len(path) && !strings.HasSuffix(path, "/") && r.Path[len(path)] != '/') {
+			errs = append(errs, fmt.Errorf("settings: AUTH_COOKIE_PATH %q does not cover %s (%s): the browser would never send the refresh cookie there", path, r.Path, r.Name))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // authenticators resolves DEFAULT_AUTHENTICATION_CLASSES by DRF class name.

@@ -8,9 +8,10 @@ import (
 	"ginrest/rest"
 )
 
-// Handler mounts the URL table on gin: the one place that knows gin. Views see rest.Request.
+// Handler mounts the URL table (Routes) on gin: the one place that knows gin. Views see
+// rest.Request.
 func (a *App) Handler() http.Handler {
-	return a.Mount(Patterns(a))
+	return a.Mount(a.Routes)
 }
 
 // Mount serves routes with DRF's behaviour around them: JSON 404s, slash redirects,

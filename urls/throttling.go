@@ -11,8 +11,8 @@ import (
 const RedisKeyPrefix = "ginrest:"
 
 // setUpThrottling builds the throttling backend (memory, or Redis with REDIS_URL), the
-// default throttles (DEFAULT_THROTTLE_CLASSES) and the login throttle, and checks that
-// every throttle of the URL table has its rate, as DRF's ImproperlyConfigured would.
+// default throttles (DEFAULT_THROTTLE_CLASSES) and the login throttle. NewApp then checks
+// that every throttle of the URL table has its rate, as DRF's ImproperlyConfigured would.
 func (a *App) setUpThrottling(opts Options) error {
 	store := opts.ThrottleStore
 	if store == nil && a.Settings.RedisURL != "" {
@@ -34,7 +34,7 @@ func (a *App) setUpThrottling(opts Options) error {
 	if login, ok := b.Login(); ok {
 		a.LoginThrottles = append(append([]rest.Throttle{}, a.Defaults.Throttles...), login)
 	}
-	return a.checkThrottles(Patterns(a))
+	return nil
 }
 
 // checkThrottles asks every throttle that can whether it can work for its view.
