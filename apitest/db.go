@@ -25,11 +25,7 @@ func DB(t testing.TB) *gorm.DB {
 	if err != nil {
 		t.Fatalf("open %s: %v", dbURL, err)
 	}
-	t.Cleanup(func() {
-		if sqlDB, err := db.DB(); err == nil {
-			sqlDB.Close()
-		}
-	})
+	t.Cleanup(func() { models.Close(db) })
 	if _, err := models.Migrate(context.Background(), db); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
@@ -57,9 +53,7 @@ func DatabaseURL(t testing.TB) string {
 	}
 	t.Cleanup(func() {
 		admin.Exec(`DROP SCHEMA "` + schema + `" CASCADE`)
-		if sqlDB, err := admin.DB(); err == nil {
-			sqlDB.Close()
-		}
+		models.Close(admin)
 	})
 	u, err := url.Parse(base)
 	if err != nil {

@@ -43,9 +43,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if sqlDB, err := db.DB(); err == nil {
-			_ = sqlDB.Close()
-		}
+		models.Close(db)
 	})
 	ctx := context.Background()
 	if _, err := models.Migrate(ctx, db); err != nil {

@@ -112,7 +112,7 @@ func setup(env *Env) (*settings.Settings, *gorm.DB, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := models.OpenWith(s.DatabaseURL, models.Options{BusyTimeout: s.DatabaseBusyTimeout})
+	db, err := models.OpenWith(s.DatabaseURL, models.Options{BusyTimeout: s.DatabaseBusyTimeout, MaxConns: s.DatabaseMaxConns})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -133,11 +133,7 @@ func migrated(env *Env) (*settings.Settings, *gorm.DB, error) {
 	return s, db, nil
 }
 
-func closeDB(db *gorm.DB) {
-	if sqlDB, err := db.DB(); err == nil {
-		_ = sqlDB.Close()
-	}
-}
+func closeDB(db *gorm.DB) { _ = models.Close(db) }
 
 func newApp(env *Env, s *settings.Settings, db *gorm.DB) (*urls.App, error) {
 	return urls.NewApp(s, db, urls.Options{Logger: slog.New(slog.NewTextHandler(env.Stderr, nil))})

@@ -128,9 +128,7 @@ func (p *project) db() *gorm.DB {
 		p.t.Fatal(err)
 	}
 	p.t.Cleanup(func() {
-		if sqlDB, err := db.DB(); err == nil {
-			sqlDB.Close()
-		}
+		models.Close(db)
 	})
 	if _, err := models.Migrate(context.Background(), db); err != nil {
 		p.t.Fatal(err)

@@ -19,6 +19,9 @@ import (
 // DefaultAddr is where `go run .` serves.
 const DefaultAddr = "127.0.0.1:8000"
 
+// writeMargin is how long past REQUEST_TIMEOUT a response may take to be written.
+const writeMargin = 10 * time.Second
+
 // shutdownGrace is how long requests already received may take to finish after SIGTERM.
 const shutdownGrace = 25 * time.Second
 
@@ -91,10 +94,13 @@ func runserver(env *Env, args []string) error {
 		Handler:           app.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ConnState:         conns.track,
+		// Past the request's own deadline (REQUEST_TIMEOUT, which answers 503), so that the
+		// handler always answers first: a write timeout that fires closes the connection
+		// with no answer at all.
+		WriteTimeout:   s.RequestTimeout + writeMargin,
+		IdleTimeout:    120 * time.Second,
+		MaxHeaderBytes: 64 << 10,
+		ConnState:      conns.track,
 	}
 	mode := "production"
 	if s.Debug {

@@ -158,7 +158,7 @@ func create(env *Env, user *models.User, password string) error {
 	}
 	defer closeDB(db)
 	ctx := background(env)
-	users := &models.Users{DB: db, Iterations: s.PasswordIterations}
+	users := &models.Users{DB: db, Iterations: s.PasswordIterations, HashingTimeout: s.PasswordHashingQueueTimeout}
 	if _, err := users.ByUsername(ctx, user.Username); err == nil {
 		return fmt.Errorf("that username is already taken: %q", user.Username)
 	} else if !errors.Is(err, models.ErrNotFound) {
@@ -199,7 +199,7 @@ func changepassword(env *Env, args []string) error {
 	}
 	defer closeDB(db)
 	ctx := background(env)
-	users := &models.Users{DB: db, Iterations: s.PasswordIterations}
+	users := &models.Users{DB: db, Iterations: s.PasswordIterations, HashingTimeout: s.PasswordHashingQueueTimeout}
 	user, err := users.ByUsername(ctx, username)
 	if errors.Is(err, models.ErrNotFound) {
 		return fmt.Errorf("user %q does not exist", username)

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -11,14 +13,15 @@ import (
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+	"gorm.io/plugin/dbresolver"
 )
 
 // sqlitePragmas configure every pooled connection for a server, so they live in the DSN:
-// WAL lets readers run beside the writer; _txlock=immediate takes the write lock at BEGIN,
-// without which the busy timeout (added by dialectorFor) cannot help a transaction that
-// reads then writes; synchronous FULL makes an acknowledged commit survive a crash;
-// foreign keys are enforced as on PostgreSQL.
-const sqlitePragmas = "_journal_mode=WAL&_foreign_keys=on&_synchronous=FULL&_txlock=immediate"
+// WAL lets readers run beside the writer; synchronous FULL makes an acknowledged commit
+// survive a crash; foreign keys are enforced as on PostgreSQL. The writer adds
+// _txlock=immediate, which takes the write lock at BEGIN, without which the busy timeout
+// cannot help a transaction that reads then writes (another process holds the lock).
+const sqlitePragmas = "_journal_mode=WAL&_foreign_keys=on&_synchronous=FULL"
 
 // DefaultBusyTimeout is how long a SQLite connection waits for another writer's lock
 // before the statement fails with "database is locked".
@@ -29,60 +32,214 @@ type Options struct {
 	// BusyTimeout is SQLite's busy_timeout, rounded to milliseconds: how long a write waits
 	// for the write lock before failing. Zero means DefaultBusyTimeout. PostgreSQL ignores it.
 	BusyTimeout time.Duration
+	// MaxConns caps the open connections of PostgreSQL's pool (DATABASE_MAX_CONNS), and of
+	// SQLite's pool of readers; zero means DefaultMaxConns. A request that finds every
+	// connection busy waits for one until its context ends.
+	MaxConns int
 }
+
+// DefaultMaxConns is the connection cap of one process: with PostgreSQL's default
+// max_connections of 100 (3 kept for superusers), 9 processes fit beside psql and a cron
+// job. N processes need N × DATABASE_MAX_CONNS < max_connections − superuser_reserved.
+const DefaultMaxConns = 10
 
 // Open connects to DATABASE_URL: sqlite:///relative.db, sqlite:////abs/path.db or
 // postgres://…
 func Open(databaseURL string) (*gorm.DB, error) { return OpenWith(databaseURL, Options{}) }
 
-// OpenWith is Open with options.
-func OpenWith(databaseURL string, opts Options) (*gorm.DB, error) {
-	dialector, err := dialectorFor(databaseURL, opts)
-	if err != nil {
-		return nil, err
-	}
-	db, err := gorm.Open(dialector, &gorm.Config{
+// gormConfig is every connection's ORM configuration.
+func gormConfig() *gorm.Config {
+	return &gorm.Config{
 		// Queries carry password hashes and tokens: never log them.
 		Logger: logger.Discard,
 		// Writes that must be atomic open their own transaction; single statements need none.
 		SkipDefaultTransaction: true,
 		PrepareStmt:            true,
-	})
+	}
+}
+
+// OpenWith is Open with options.
+//
+// SQLite allows one writer at a time. Writers that each hold a pooled connection fight
+// over the file lock inside SQLite, where busy_timeout sleeps and retries with no queue,
+// and under load some lose with "database is locked". So a SQLite database is two pools,
+// as pocketbase keeps them: one connection that writes (every transaction and every
+// statement that is not a SELECT), for which writers queue in Go, and a pool of read-only
+// connections for the SELECTs outside transactions, which WAL lets run beside the writer.
+// gorm's dbresolver routes each statement. A write still waits busy_timeout for another
+// process's lock, and fails after it; the app answers that with a 503 (Unavailable).
+func OpenWith(databaseURL string, opts Options) (*gorm.DB, error) {
+	maxConns := opts.MaxConns
+	if maxConns == 0 {
+		maxConns = DefaultMaxConns
+	}
+	if maxConns < 1 {
+		return nil, errors.New("database: the connection cap must be at least 1")
+	}
+	var p *pools
+	var err error
+	switch {
+	case strings.HasPrefix(databaseURL, "sqlite://"):
+		p, err = openSQLite(databaseURL, opts.BusyTimeout, maxConns)
+	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
+		p, err = openPostgres(databaseURL, maxConns)
+	default:
+		return nil, errors.New("DATABASE_URL must start with sqlite:// or postgres://")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := p.db.Use(p); err != nil {
+		p.close()
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	return p.db, nil
+}
+
+func openSQLite(databaseURL string, busy time.Duration, readers int) (*pools, error) {
+	path, err := SQLitePath(databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if busy == 0 {
+		busy = DefaultBusyTimeout
+	}
+	if busy < 0 {
+		return nil, errors.New("database: the busy timeout must not be negative")
+	}
+	base := fmt.Sprintf("file:%s?%s&_busy_timeout=%d", (&url.URL{Path: path}).EscapedPath(), sqlitePragmas, max(busy.Milliseconds(), 1))
+	writer, err := gorm.Open(sqlite.Open(base+"&_txlock=immediate"), gormConfig())
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
+	}
+	p := &pools{db: writer}
+	if p.writer, err = writer.DB(); err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	// One connection, kept open: its page cache stays warm and the queue for it is Go's.
+	p.writer.SetMaxOpenConns(1)
+	p.writer.SetMaxIdleConns(1)
+	// query_only: a statement routed here by mistake fails loudly instead of writing
+	// beside the writer.
+	if p.reader, err = sql.Open("sqlite3", base+"&_query_only=true"); err != nil {
+		p.close()
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	p.reader.SetMaxOpenConns(readers)
+	p.reader.SetMaxIdleConns(readers)
+	p.reader.SetConnMaxIdleTime(5 * time.Minute)
+	if err := p.ping(context.Background()); err != nil {
+		p.close()
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	p.resolver = dbresolver.Register(dbresolver.Config{
+		Replicas: []gorm.Dialector{sqlite.Dialector{Conn: p.reader}},
+	})
+	return p, nil
+}
+
+func openPostgres(databaseURL string, maxConns int) (*pools, error) {
+	db, err := gorm.Open(postgres.Open(databaseURL), gormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	p := &pools{db: db}
+	if p.writer, err = db.DB(); err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	// Without a cap, a burst opens a connection per request and PostgreSQL answers
+	// "too many clients" to this process and every other one.
+	p.writer.SetMaxOpenConns(maxConns)
+	p.writer.SetMaxIdleConns(maxConns)
+	p.writer.SetConnMaxIdleTime(5 * time.Minute)
+	p.writer.SetConnMaxLifetime(30 * time.Minute)
+	if err := p.ping(context.Background()); err != nil {
+		p.close()
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	return p, nil
+}
+
+// pools are the connection pools behind a *gorm.DB, kept as a gorm plugin so that Close,
+// Ping and Stats find them from the *gorm.DB alone.
+type pools struct {
+	db       *gorm.DB
+	writer   *sql.DB // PostgreSQL: the only pool
+	reader   *sql.DB // SQLite only
+	resolver *dbresolver.DBResolver
+}
+
+const poolsPlugin = "ginrest:pools"
+
+func (p *pools) Name() string { return poolsPlugin }
+
+func (p *pools) Initialize(db *gorm.DB) error {
+	if p.resolver != nil {
+		return db.Use(p.resolver)
+	}
+	return nil
+}
+
+func (p *pools) ping(ctx context.Context) error {
+	for _, pool := range []*sql.DB{p.writer, p.reader} {
+		if pool != nil {
+			if err := pool.PingContext(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (p *pools) close() error {
+	var errs []error
+	for _, pool := range []*sql.DB{p.reader, p.writer} {
+		if pool != nil {
+			errs = append(errs, pool.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func poolsOf(db *gorm.DB) (*pools, bool) {
+	p, ok := db.Config.Plugins[poolsPlugin].(*pools)
+	return p, ok
+}
+
+// Close closes every pool of a database that Open opened.
+func Close(db *gorm.DB) error {
+	if p, ok := poolsOf(db); ok {
+		return p.close()
 	}
 	sqlDB, err := db.DB()
 	if err != nil {
-		return nil, fmt.Errorf("database: %w", err)
+		return err
 	}
-	sqlDB.SetMaxIdleConns(64)
-	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	if err := sqlDB.Ping(); err != nil {
-		return nil, fmt.Errorf("database: %w", err)
-	}
-	return db, nil
+	return sqlDB.Close()
 }
 
-func dialectorFor(databaseURL string, opts Options) (gorm.Dialector, error) {
-	switch {
-	case strings.HasPrefix(databaseURL, "sqlite://"):
-		path, err := SQLitePath(databaseURL)
-		if err != nil {
-			return nil, err
-		}
-		busy := opts.BusyTimeout
-		if busy == 0 {
-			busy = DefaultBusyTimeout
-		}
-		if busy < 0 {
-			return nil, errors.New("database: the busy timeout must not be negative")
-		}
-		dsn := fmt.Sprintf("file:%s?%s&_busy_timeout=%d", (&url.URL{Path: path}).EscapedPath(), sqlitePragmas, max(busy.Milliseconds(), 1))
-		return sqlite.Open(dsn), nil
-	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
-		return postgres.Open(databaseURL), nil
+// Ping checks that every pool of the database reaches it (readiness).
+func Ping(ctx context.Context, db *gorm.DB) error {
+	if p, ok := poolsOf(db); ok {
+		return p.ping(ctx)
 	}
-	return nil, errors.New("DATABASE_URL must start with sqlite:// or postgres://")
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// PoolStats are the statistics of a database's pools, by name ("write", "read").
+func PoolStats(db *gorm.DB) map[string]sql.DBStats {
+	stats := map[string]sql.DBStats{}
+	if p, ok := poolsOf(db); ok {
+		stats["write"] = p.writer.Stats()
+		if p.reader != nil {
+			stats["read"] = p.reader.Stats()
+		}
+	}
+	return stats
 }
 
 // SQLitePath is the file a sqlite:// URL names: three slashes then a relative path, four
@@ -101,3 +258,11 @@ func SQLitePath(databaseURL string) (string, error) {
 
 // IsPostgres reports whether db speaks PostgreSQL.
 func IsPostgres(db *gorm.DB) bool { return db.Dialector.Name() == "postgres" }
+
+// readPool is the pool for SELECTs outside a transaction: SQLite's readers, or the one pool.
+func readPool(db *gorm.DB) (*sql.DB, error) {
+	if p, ok := poolsOf(db); ok && p.reader != nil {
+		return p.reader, nil
+	}
+	return db.DB()
+}

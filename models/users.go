@@ -14,6 +14,7 @@ import (
 
 	"ginrest/cache"
 	"ginrest/hashers"
+	"ginrest/rest"
 )
 
 // ErrNotFound is returned for a user that does not exist.
@@ -31,12 +32,24 @@ type Users struct {
 	// Hasher makes and checks password hashes; nil means Django's pbkdf2_sha256
 	// (package hashers). Tests count its work to show that every failed login costs the same.
 	Hasher PasswordHasher
+	// Hashing runs every password hash Users makes (logins, SetPassword, Create) a few at
+	// a time, in arrival order, so that a burst of logins is answered first come, first
+	// served instead of all late together. nil means a queue of runtime.GOMAXPROCS(0)
+	// workers bounded by HashingTimeout, built at first use. Set it before the first hash.
+	Hashing *hashers.Queue
+	// HashingTimeout is PASSWORD_HASHING_QUEUE_TIMEOUT, the bound of the default Hashing
+	// queue: a hash that would wait longer is refused with a 503 and Retry-After. 0 never
+	// refuses (the CPU bound and the order still hold).
+	HashingTimeout time.Duration
 	// CacheTTL is how long ForRequest may serve a user from memory (USER_CACHE_TTL);
 	// zero loads the user from the database on every request, as simplejwt does.
 	CacheTTL time.Duration
 
 	cacheOnce sync.Once
 	cache     *cache.TTL[int64, User]
+
+	hashingOnce sync.Once
+	hashing     *hashers.Queue
 
 	byIDOnce sync.Once
 	byIDStmt *sql.Stmt
@@ -87,12 +100,30 @@ func (u *Users) hasher() PasswordHasher {
 	return PBKDF2{}
 }
 
+func (u *Users) queue() *hashers.Queue {
+	if u.Hashing != nil {
+		return u.Hashing
+	}
+	u.hashingOnce.Do(func() { u.hashing = hashers.NewQueue(u.HashingTimeout) })
+	return u.hashing
+}
+
+// hash runs f, the hashing part of one operation, in the hashing queue. A refusal becomes
+// a 503 whose Retry-After is the estimated wait; an ended ctx, its error.
+func (u *Users) hash(ctx context.Context, f func()) error {
+	err := u.queue().Do(ctx, f)
+	if busy, ok := errors.AsType[*hashers.BusyError](err); ok {
+		return rest.Unavailable(err, busy.Wait)
+	}
+	return err
+}
+
 // ByID loads a user by primary key. Every authenticated request calls it, as simplejwt
 // loads the user on every request, so it bypasses the ORM: one statement prepared once,
 // scanned straight into the struct.
 func (u *Users) ByID(ctx context.Context, id int64) (*User, error) {
 	u.byIDOnce.Do(func() {
-		sqlDB, err := u.DB.DB()
+		sqlDB, err := readPool(u.DB) // beside the writer, never queued behind it
 		if err != nil {
 			u.byIDErr = err
 			return
@@ -142,25 +173,42 @@ func (u *Users) first(ctx context.Context, where string, arg any) (*User, error)
 // Authenticate is Django's authenticate() with ModelBackend: the active user whose password
 // matches, or nil. Whether the username exists does not change the time it takes: an
 // unknown user costs one hash, as a wrong password does.
+//
+// A login's hashing takes one turn of the hashing queue, re-hash included, so a login let
+// in is not refused halfway; it may be refused before any hash (rest.Unavailable).
 func (u *Users) Authenticate(ctx context.Context, username, password string) (*User, error) {
 	user, err := u.ByUsername(ctx, username)
 	if errors.Is(err, ErrNotFound) {
-		u.hasher().Dummy(password, u.Iterations)
-		return nil, nil
+		return nil, u.hash(ctx, func() { u.hasher().Dummy(password, u.Iterations) })
 	}
 	if err != nil {
 		return nil, err
 	}
-	ok, mustUpdate := u.hasher().Check(password, user.Password, u.Iterations)
-	if !ok {
-		hardenRuntime(u.hasher(), password, user.Password, u.Iterations)
+	var ok bool
+	var rehashed string
+	var rehashErr error
+	err = u.hash(ctx, func() {
+		h := u.hasher()
+		var mustUpdate bool
+		ok, mustUpdate = h.Check(password, user.Password, u.Iterations)
+		switch {
+		case !ok:
+			hardenRuntime(h, password, user.Password, u.Iterations)
+		case mustUpdate && user.IsActive:
+			rehashed, rehashErr = h.Make(password, u.Iterations)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !ok || !user.IsActive { // ModelBackend.user_can_authenticate, after the hash, for the same time
 		return nil, nil
 	}
-	if !user.IsActive { // ModelBackend.user_can_authenticate, after the hash, for the same time
-		return nil, nil
+	if rehashErr != nil {
+		return nil, rehashErr
 	}
-	if mustUpdate {
-		if err := u.SetPassword(ctx, user, password); err != nil {
+	if rehashed != "" { // stored after the turn: the queue holds CPUs, never the database
+		if err := u.storePassword(ctx, user, rehashed); err != nil {
 			return nil, err
 		}
 	}
@@ -187,12 +235,36 @@ func hardenRuntime(h PasswordHasher, password, encoded string, iterations int) {
 	}
 }
 
+// MakePassword is Django's make_password: a new hash of password at Iterations, made in
+// its turn of the hashing queue. Hash before a transaction, never inside one: the wait
+// for a turn would hold the transaction (and SQLite's write lock) open.
+func (u *Users) MakePassword(ctx context.Context, password string) (string, error) {
+	var encoded string
+	var makeErr error
+	if err := u.hash(ctx, func() { encoded, makeErr = u.hasher().Make(password, u.Iterations) }); err != nil {
+		return "", err
+	}
+	return encoded, makeErr
+}
+
+// CheckPassword is Django's check_password on a stored user, in its turn of the hashing
+// queue: whether password is the user's.
+func (u *Users) CheckPassword(ctx context.Context, user *User, password string) (bool, error) {
+	var ok bool
+	err := u.hash(ctx, func() { ok, _ = u.hasher().Check(password, user.Password, u.Iterations) })
+	return ok, err
+}
+
 // SetPassword hashes and stores a new password.
 func (u *Users) SetPassword(ctx context.Context, user *User, password string) error {
-	encoded, err := u.hasher().Make(password, u.Iterations)
+	encoded, err := u.MakePassword(ctx, password)
 	if err != nil {
 		return err
 	}
+	return u.storePassword(ctx, user, encoded)
+}
+
+func (u *Users) storePassword(ctx context.Context, user *User, encoded string) error {
 	if err := u.DB.WithContext(ctx).Model(user).Update("password", encoded).Error; err != nil {
 		return err
 	}
@@ -207,7 +279,7 @@ func (u *Users) Create(ctx context.Context, user *User, password string) error {
 	if password == "" {
 		user.Password = hashers.Unusable()
 	} else {
-		encoded, err := u.hasher().Make(password, u.Iterations)
+		encoded, err := u.MakePassword(ctx, password)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -192,6 +193,11 @@ func (h *Handler) handleError(r *Request, err error) *Response {
 	}
 	var e *Error
 	switch {
+	case errors.Is(r.Context().Err(), context.Canceled) && !errors.As(err, &e):
+		// The client went away (or the server is stopping) and the work was abandoned:
+		// not the server's fault, and nobody reads the answer.
+		h.logger.DebugContext(r.Context(), "request abandoned", "method", r.HTTP.Method, "path", r.HTTP.URL.Path, "error", err)
+		e = ServiceUnavailable()
 	case !errors.As(err, &e):
 		h.logger.ErrorContext(r.Context(), "request failed", "method", r.HTTP.Method, "path", r.HTTP.URL.Path, "error", err)
 		e = ServerError()

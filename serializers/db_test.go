@@ -25,9 +25,7 @@ func testDB(t *testing.T, sqliteDDL, postgresDDL string) *gorm.DB {
 		t.Fatalf("open %s: %v", dbURL, err)
 	}
 	t.Cleanup(func() {
-		if sqlDB, err := db.DB(); err == nil {
-			sqlDB.Close()
-		}
+		models.Close(db)
 	})
 	if err := db.Exec(ddl).Error; err != nil {
 		t.Fatalf("create table: %v", err)

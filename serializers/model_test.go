@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"ginrest/models"
 	"ginrest/rest"
 	"ginrest/serializers"
 )
@@ -211,12 +212,10 @@ func TestUniqueRace(t *testing.T) {
 // A database failure during the unique check is not the client's fault: not a 400.
 func TestUniqueDatabaseDown(t *testing.T) {
 	db, s := blogDB(t)
-	sqlDB, err := db.DB()
-	if err != nil {
+	if err := models.Close(db); err != nil {
 		t.Fatal(err)
 	}
-	sqlDB.Close()
-	_, err = s.Validate(t.Context(), parse(t, `{"slug": "a"}`))
+	_, err := s.Validate(t.Context(), parse(t, `{"slug": "a"}`))
 	if err == nil || isBadRequest(err) {
 		t.Errorf("got %v, want the database's error", err)
 	}

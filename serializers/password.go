@@ -3,7 +3,6 @@ package serializers
 import (
 	"context"
 
-	"ginrest/hashers"
 	"ginrest/models"
 	"ginrest/rest"
 	"ginrest/tokens"
@@ -47,7 +46,11 @@ func (s PasswordChange) Validate(ctx context.Context, user *models.User, data an
 	if err != nil {
 		return nil, err
 	}
-	if ok, _ := hashers.Check(oldPassword, stored.Password, s.Users.Iterations); !ok {
+	ok, err := s.Users.CheckPassword(ctx, stored, oldPassword)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return nil, rest.ValidationError(map[string]any{oldPasswordField.Name: []string{MsgPasswordIncorrect}})
 	}
 	if err := s.Revoker.SetPassword(ctx, stored, newPassword); err != nil {

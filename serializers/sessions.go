@@ -87,18 +87,31 @@ func (s *JWT) logout(ctx context.Context, refresh *tokens.Token) error {
 // token presented again is a reuse (RFC 9700 §4.14.2): its session is revoked, the client
 // is told only what simplejwt tells it. A token blacklisted because its user's tokens were
 // revoked (log out everywhere, a password change) is told why instead.
+//
+// A reuse within REFRESH_TOKEN_REUSE_INTERVAL of the rotation leaves the session alive and
+// says so with ErrReusedInGrace beside the client's error: cookie mode then leaves the
+// browser's cookie alone, which may already hold the token the rotation issued.
 func (s *JWT) refused(ctx context.Context, t *tokens.Token, err error) error {
 	te, ok := tokens.AsError(err)
 	if !ok || te.Message != tokens.MsgBlacklisted {
 		return invalidToken(err)
 	}
+	graced := false
 	if s.Families != nil {
-		if err := s.Families.Reused(ctx, t); err != nil {
-			return err
+		var rerr error
+		if graced, rerr = s.Families.Reused(ctx, t); rerr != nil {
+			return rerr
 		}
 	}
 	if err := s.checkVersionOf(ctx, t); err != nil {
 		return err
 	}
+	if graced {
+		return errors.Join(invalidToken(err), ErrReusedInGrace)
+	}
 	return invalidToken(err)
 }
+
+// ErrReusedInGrace marks the refusal of a refresh token presented again within
+// REFRESH_TOKEN_REUSE_INTERVAL of its rotation: refused, but its session lives.
+var ErrReusedInGrace = errors.New("refresh token reused within the reuse interval")

@@ -23,6 +23,8 @@ func TestSettingsThatCannotWorkTogether(t *testing.T) {
 		{"type and jti claims collide", map[string]string{"TOKEN_TYPE_CLAIM": "jti"}, []string{"TOKEN_TYPE_CLAIM", "JTI_CLAIM"}},
 		{"sliding claim is aud", map[string]string{"SLIDING_TOKEN_REFRESH_EXP_CLAIM": "aud"}, []string{"SLIDING_TOKEN_REFRESH_EXP_CLAIM"}},
 		{"header type with a space", map[string]string{"AUTH_HEADER_TYPES": "Bearer Token"}, []string{"AUTH_HEADER_TYPES"}},
+		{"request deadline inside the hashing queue", map[string]string{"REQUEST_TIMEOUT": "20s"}, []string{"REQUEST_TIMEOUT", "PASSWORD_HASHING_QUEUE_TIMEOUT"}},
+		{"no database connection", map[string]string{"DATABASE_MAX_CONNS": "0"}, []string{"DATABASE_MAX_CONNS"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -42,6 +44,7 @@ func TestSettingsThatCannotWorkTogether(t *testing.T) {
 		{"USER_ID_CLAIM": "sub", "AUDIENCE": "my-api", "ISSUER": "https://auth.example.com"},
 		{"AUTH_HEADER_TYPES": "Bearer,JWT"},
 		{"TOKEN_TYPE_CLAIM": "typ", "JTI_CLAIM": "token_id"},
+		{"REQUEST_TIMEOUT": "2m", "PASSWORD_HASHING_QUEUE_TIMEOUT": "90s", "DATABASE_MAX_CONNS": "4"},
 	} {
 		if _, err := settings.Load(env(vars)); err != nil {
 			t.Errorf("%v refused: %v", vars, err)

@@ -22,6 +22,14 @@ type Sessions struct {
 	// refresh token of it is presented again (REFRESH_TOKEN_REUSE_DETECTION). It needs
 	// BLACKLIST_AFTER_ROTATION: without it, a rotated token is not refused.
 	ReuseDetection bool
+	// ReuseInterval is the grace period of reuse detection (REFRESH_TOKEN_REUSE_INTERVAL),
+	// as Auth0's reuse interval and Okta's grace period for token rotation: a rotated
+	// refresh token presented again within it of its rotation is refused, but its session
+	// lives; after it, the session is revoked. The default, 10s, covers the losers of
+	// concurrent refreshes (two tabs, a retry after a timeout, a response lost on the
+	// network) and is short enough that a thief's later replay still ends the session.
+	// 0 is no grace: every reuse revokes.
+	ReuseInterval time.Duration
 	// PruneInterval is how often runserver deletes expired tokens and sessions
 	// (TOKEN_PRUNE_INTERVAL); 0 never does (run flushexpiredtokens instead).
 	PruneInterval time.Duration
@@ -60,6 +68,9 @@ func (s *Settings) validateSessions() []error {
 		errs = append(errs, fmt.Errorf("settings: %s %s", name, fmt.Sprintf(format, args...)))
 	}
 	ss := s.Sessions
+	if ss.ReuseInterval < 0 {
+		bad("REFRESH_TOKEN_REUSE_INTERVAL", "must not be negative (0 is no grace period)")
+	}
 	if ss.PruneInterval < 0 {
 		bad("TOKEN_PRUNE_INTERVAL", "must not be negative")
 	} else if ss.PruneInterval > 0 && ss.PruneInterval < time.Second {

@@ -15,7 +15,7 @@ func TestSessionsDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	ss := s.Sessions
-	if !ss.TokenVersionCheck || !ss.RevokeOnPasswordChange || !ss.ReuseDetection || ss.PruneInterval != 0 {
+	if !ss.TokenVersionCheck || !ss.RevokeOnPasswordChange || !ss.ReuseDetection || ss.ReuseInterval != 10*time.Second || ss.PruneInterval != 0 {
 		t.Errorf("defaults: %+v", ss)
 	}
 	c := ss.Cookie
@@ -27,7 +27,7 @@ func TestSessionsDefaults(t *testing.T) {
 
 func TestSessionsFromEnvironment(t *testing.T) {
 	s, err := settings.Load(env(map[string]string{
-		"TOKEN_VERSION_CHECK": "false", "REVOKE_ON_PASSWORD_CHANGE": "0", "REFRESH_TOKEN_REUSE_DETECTION": "false",
+		"TOKEN_VERSION_CHECK": "false", "REVOKE_ON_PASSWORD_CHANGE": "0", "REFRESH_TOKEN_REUSE_DETECTION": "false", "REFRESH_TOKEN_REUSE_INTERVAL": "2m30s",
 		"TOKEN_PRUNE_INTERVAL": "1h", "AUTH_COOKIE": "true", "AUTH_COOKIE_NAME": "rt", "AUTH_COOKIE_SECURE": "false",
 		"AUTH_COOKIE_SAMESITE": "strict", "AUTH_COOKIE_PATH": "/auth/", "AUTH_COOKIE_DOMAIN": "example.com", "AUTH_COOKIE_CSRF_NAME": "xsrf",
 	}))
@@ -36,7 +36,7 @@ func TestSessionsFromEnvironment(t *testing.T) {
 	}
 	ss := s.Sessions
 	c := ss.Cookie
-	if ss.TokenVersionCheck || ss.RevokeOnPasswordChange || ss.ReuseDetection || ss.PruneInterval != time.Hour ||
+	if ss.TokenVersionCheck || ss.RevokeOnPasswordChange || ss.ReuseDetection || ss.ReuseInterval != 150*time.Second || ss.PruneInterval != time.Hour ||
 		!c.Enabled || c.Name != "rt" || c.Secure || c.SameSiteMode() != http.SameSiteStrictMode || c.Path != "/auth/" ||
 		c.Domain != "example.com" || c.CSRFName != "xsrf" {
 		t.Errorf("overrides not applied: %+v", ss)
@@ -52,6 +52,8 @@ func TestSessionsInvalid(t *testing.T) {
 		{map[string]string{"TOKEN_VERSION_CHECK": "maybe"}, "TOKEN_VERSION_CHECK"},
 		{map[string]string{"REVOKE_ON_PASSWORD_CHANGE": "yes please"}, "REVOKE_ON_PASSWORD_CHANGE"},
 		{map[string]string{"REFRESH_TOKEN_REUSE_DETECTION": "2"}, "REFRESH_TOKEN_REUSE_DETECTION"},
+		{map[string]string{"REFRESH_TOKEN_REUSE_INTERVAL": "10"}, "REFRESH_TOKEN_REUSE_INTERVAL"},
+		{map[string]string{"REFRESH_TOKEN_REUSE_INTERVAL": "-1s"}, "REFRESH_TOKEN_REUSE_INTERVAL"},
 		{map[string]string{"TOKEN_PRUNE_INTERVAL": "hourly"}, "TOKEN_PRUNE_INTERVAL"},
 		{map[string]string{"TOKEN_PRUNE_INTERVAL": "-1h"}, "TOKEN_PRUNE_INTERVAL"},
 		{map[string]string{"TOKEN_PRUNE_INTERVAL": "10ms"}, "TOKEN_PRUNE_INTERVAL"},
@@ -79,6 +81,17 @@ func TestSessionsInvalid(t *testing.T) {
 	// SameSite=None is fine with Secure.
 	if _, err := settings.Load(env(map[string]string{"AUTH_COOKIE_SAMESITE": "None"})); err != nil {
 		t.Errorf("SameSite=None with Secure: %v", err)
+	}
+}
+
+// REFRESH_TOKEN_REUSE_INTERVAL=0 is valid: no grace period, with reuse detection still on.
+func TestReuseIntervalZeroIsValid(t *testing.T) {
+	s, err := settings.Load(env(map[string]string{"REFRESH_TOKEN_REUSE_INTERVAL": "0"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Sessions.ReuseInterval != 0 || !s.Sessions.ReuseDetection {
+		t.Errorf("REFRESH_TOKEN_REUSE_INTERVAL=0: %+v", s.Sessions)
 	}
 }
 

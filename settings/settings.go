@@ -18,9 +18,22 @@ type Settings struct {
 	// DatabaseBusyTimeout is how long a SQLite write waits for another writer's lock
 	// before failing (DATABASE_BUSY_TIMEOUT; Django's OPTIONS["timeout"]).
 	DatabaseBusyTimeout time.Duration
+	// DatabaseMaxConns caps this process's open connections (DATABASE_MAX_CONNS): PostgreSQL's
+	// pool, or SQLite's readers (SQLite writes through one connection). With N processes on
+	// one PostgreSQL, keep N × DATABASE_MAX_CONNS below max_connections − 3.
+	DatabaseMaxConns int
+	// RequestTimeout is every request's deadline (REQUEST_TIMEOUT): a request still waiting
+	// then (for a database connection, a lock) is answered 503 with Retry-After. It is
+	// longer than PASSWORD_HASHING_QUEUE_TIMEOUT, so a queued login is answered, not cut.
+	RequestTimeout time.Duration
 	// PasswordIterations is Django's PBKDF2PasswordHasher.iterations (PASSWORD_ITERATIONS).
 	// Hashes with another count still verify and are re-hashed at the next login.
 	PasswordIterations int
+	// PasswordHashingQueueTimeout bounds the wait for a password hash
+	// (PASSWORD_HASHING_QUEUE_TIMEOUT): hashes run a few at a time, as many as the CPUs,
+	// in arrival order, and a login whose estimated wait is longer is refused at once with
+	// a 503 and Retry-After rather than answered after the client has given up.
+	PasswordHashingQueueTimeout time.Duration
 	// MaxBodyBytes bounds a request body (DATA_UPLOAD_MAX_MEMORY_SIZE).
 	MaxBodyBytes int64
 	// UserCacheTTL is how long an authenticated request's user may be served from memory
@@ -135,12 +148,17 @@ func Default() *Settings {
 		SecretKey:           DevelopmentSecretKey,
 		DatabaseURL:         "sqlite:///db.sqlite3",
 		DatabaseBusyTimeout: 5 * time.Second,
+		DatabaseMaxConns:    10, // models.DefaultMaxConns: 9 processes fit PostgreSQL's default 100
+		RequestTimeout:      60 * time.Second,
 		PasswordIterations:  1_000_000, // Django 5.2
 		MaxBodyBytes:        1 << 20,
 		UserCacheTTL:        time.Second,
 		ThrottleRates:       map[string]string{"login": "10/min"},
 		TrustedProxies:      nil, // X-Forwarded-For is ignored
 		RedisURL:            "",  // throttles count in memory
+		// A burst of logins is answered in arrival order; a hash that would wait longer than
+		// this is refused at once (503), since the client would have gone meanwhile.
+		PasswordHashingQueueTimeout: 30 * time.Second,
 		REST: RESTFramework{
 			DefaultAuthenticationClasses: []string{"JWTAuthentication"},
 			DefaultPermissionClasses:     []string{"AllowAny"},
@@ -177,8 +195,9 @@ func Default() *Settings {
 		Sessions: Sessions{
 			TokenVersionCheck:      true,
 			RevokeOnPasswordChange: true,
-			ReuseDetection:         true, // RFC 9700 §4.14.2
-			PruneInterval:          0,    // never: flushexpiredtokens does it
+			ReuseDetection:         true,             // RFC 9700 §4.14.2
+			ReuseInterval:          10 * time.Second, // racing tabs, a retry: see Sessions.ReuseInterval
+			PruneInterval:          0,                // never: flushexpiredtokens does it
 			Cookie: AuthCookie{
 				Enabled:  false, // tokens in JSON bodies, as simplejwt
 				Name:     "refresh_token",

@@ -37,8 +37,20 @@ func (s *Settings) Validate() error {
 	if s.DatabaseBusyTimeout < 0 {
 		bad("DATABASE_BUSY_TIMEOUT", "must not be negative")
 	}
+	if s.DatabaseMaxConns < 1 {
+		bad("DATABASE_MAX_CONNS", "must be at least 1")
+	}
+	if s.RequestTimeout <= 0 {
+		bad("REQUEST_TIMEOUT", "must be positive")
+	} else if s.RequestTimeout <= s.PasswordHashingQueueTimeout {
+		// A login admitted to the hashing queue would be cut off by its own deadline.
+		bad("REQUEST_TIMEOUT", "(%v) must be longer than PASSWORD_HASHING_QUEUE_TIMEOUT (%v)", s.RequestTimeout, s.PasswordHashingQueueTimeout)
+	}
 	if s.PasswordIterations < 1 {
 		bad("PASSWORD_ITERATIONS", "must be at least 1")
+	}
+	if s.PasswordHashingQueueTimeout <= 0 {
+		bad("PASSWORD_HASHING_QUEUE_TIMEOUT", "must be positive")
 	}
 	if s.MaxBodyBytes < 1 {
 		bad("DATA_UPLOAD_MAX_MEMORY_SIZE", "must be at least 1")

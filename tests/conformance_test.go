@@ -193,9 +193,7 @@ func openDjangoCopy(t testing.TB) (*gorm.DB, string) {
 		t.Fatalf("open the Django database: %v", err)
 	}
 	t.Cleanup(func() {
-		if sqlDB, err := db.DB(); err == nil {
-			sqlDB.Close()
-		}
+		models.Close(db)
 	})
 	return db, path
 }

@@ -159,3 +159,36 @@ func TestNoCookiesByDefault(t *testing.T) {
 	assertJSON(t, s.do(req{Method: "POST", Path: "/api/token/refresh/", Header: map[string]string{"Cookie": "refresh_token=" + refresh}}), 400,
 		`{"refresh":["This field is required."]}`)
 }
+
+// Two tabs of one browser refresh with the same cookie at once: the loser's refusal leaves
+// the cookie alone (the browser may already hold the winner's), and the session lives. A
+// copy of the old cookie presented after REFRESH_TOKEN_REUSE_INTERVAL ends the session and
+// tells the browser to drop its cookies.
+func TestCookieModeTwoTabsKeepTheSession(t *testing.T) {
+	s := newServer(t, cookieMode)
+	s.createUser("alice", "wonderland-42")
+	_, refresh, csrf := cookieLogin(t, s)
+	rec := cookiePost(s, "/api/token/refresh/", refresh, csrf.Value)
+	if rec.Code != 200 {
+		t.Fatalf("the winning tab: %d %s", rec.Code, rec.Body)
+	}
+	won, wonCSRF := checkAuthCookies(t, rec)
+	rec = cookiePost(s, "/api/token/refresh/", refresh, csrf.Value)
+	assertJSON(t, rec, 401, bodyBlacklisted)
+	if v := rec.Header().Values("Set-Cookie"); len(v) != 0 {
+		t.Errorf("the losing tab's refusal set cookies %q: it would drop the winner's", v)
+	}
+	rec = cookiePost(s, "/api/token/refresh/", won, wonCSRF.Value)
+	if rec.Code != 200 {
+		t.Fatalf("the winner's cookie after the race: %d %s", rec.Code, rec.Body)
+	}
+	latest, latestCSRF := checkAuthCookies(t, rec)
+
+	s.Clock.Advance(s.App.Settings.Sessions.ReuseInterval)
+	rec = cookiePost(s, "/api/token/refresh/", won, wonCSRF.Value)
+	assertJSON(t, rec, 401, bodyBlacklisted)
+	if c := cookiesOf(rec)["refresh_token"]; c == nil || c.MaxAge != -1 {
+		t.Errorf("a reuse after the interval did not clear the cookie: %q", rec.Header().Values("Set-Cookie"))
+	}
+	assertJSON(t, cookiePost(s, "/api/token/refresh/", latest, latestCSRF.Value), 401, bodyBlacklisted)
+}

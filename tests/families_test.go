@@ -8,7 +8,9 @@ import (
 )
 
 // Refresh-token reuse detection (RFC 9700 §4.14.2): a rotated refresh token presented
-// again revokes its whole family, whoever presents it; other sessions are untouched.
+// again, once REFRESH_TOKEN_REUSE_INTERVAL has passed since its rotation, revokes its whole
+// family, whoever presents it; other sessions are untouched. (Within the interval, see
+// reuse_interval_test.go.)
 func TestReuseRevokesTheFamily(t *testing.T) {
 	cases := []struct {
 		name string
@@ -17,22 +19,26 @@ func TestReuseRevokesTheFamily(t *testing.T) {
 	}{
 		{"the client refreshes, the thief reuses", func(s *server, stolen string) (string, string) {
 			_, client := sessPair(s.t, s.sessRefresh(stolen))
+			s.Clock.Advance(reuseInterval)
 			assertJSON(s.t, s.sessRefresh(stolen), 401, bodyBlacklisted)
 			return client, ""
 		}},
 		{"the thief refreshes, the client reuses", func(s *server, stolen string) (string, string) {
 			_, thief := sessPair(s.t, s.sessRefresh(stolen))
+			s.Clock.Advance(reuseInterval)
 			assertJSON(s.t, s.sessRefresh(stolen), 401, bodyBlacklisted)
 			return "", thief
 		}},
 		{"reuse at logout", func(s *server, stolen string) (string, string) {
 			_, thief := sessPair(s.t, s.sessRefresh(stolen))
+			s.Clock.Advance(reuseInterval)
 			assertJSON(s.t, s.postJSON("/api/token/blacklist/", map[string]string{"refresh": stolen}), 401, bodyBlacklisted)
 			return "", thief
 		}},
 		{"reuse after further rotations", func(s *server, stolen string) (string, string) {
 			_, r2 := sessPair(s.t, s.sessRefresh(stolen))
 			_, r3 := sessPair(s.t, s.sessRefresh(r2))
+			s.Clock.Advance(reuseInterval)
 			assertJSON(s.t, s.sessRefresh(stolen), 401, bodyBlacklisted)
 			return r3, ""
 		}},
@@ -74,6 +80,7 @@ func TestReuseOfATokenFromBeforeSessions(t *testing.T) {
 	if list := s.sessList(access); len(list) != 1 {
 		t.Fatalf("sessions after adopting a token: %v", list)
 	}
+	s.Clock.Advance(reuseInterval)
 	assertJSON(t, s.sessRefresh(legacy), 401, bodyBlacklisted)
 	assertJSON(t, s.sessRefresh(next), 401, bodyBlacklisted)
 	if list := s.sessList(access); len(list) != 0 {

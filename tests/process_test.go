@@ -36,6 +36,7 @@ func TestProcess(t *testing.T) {
 	t.Run("SIGTERMFinishesRequestsInFlight", func(t *testing.T) { testSIGTERMFinishesRequestsInFlight(t, bin) })
 	t.Run("DefaultRunIsADevelopmentServer", func(t *testing.T) { testDefaultRun(t, bin) })
 	t.Run("ProductionRefusesTheDevelopmentKey", func(t *testing.T) { testProcessRefusesDevelopmentKey(t, bin) })
+	t.Run("TwoProcessesShareADatabase", func(t *testing.T) { testTwoProcessesShareADatabase(t, bin) })
 }
 
 // buildBinary runs `go build -o <tmp>/ginrest ginrest` from the module root.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"ginrest/apitest"
 	"ginrest/models"
@@ -15,20 +16,25 @@ import (
 
 // With rotation and blacklisting, many clients refreshing one refresh token at once get
 // exactly one new pair between them. The losers present a token that was just rotated: with
-// reuse detection (the default) that is a reuse, and the session is revoked, the winner's
-// new token with it (a client must not refresh one token twice at once); without it, the
-// winner's token lives. Run with DATABASE_URL=postgres://… for PostgreSQL.
+// reuse detection (the default) that is a reuse, forgiven within REFRESH_TOKEN_REUSE_INTERVAL
+// (the default, 10s), so the winner's token lives; with no interval the session is revoked,
+// the winner's new token with it; without reuse detection, the winner's token lives. Run
+// with DATABASE_URL=postgres://… for PostgreSQL.
 func TestConcurrentRefreshExactlyOneWins(t *testing.T) {
 	for _, c := range []struct {
 		reuseDetection  bool
+		reuseInterval   time.Duration
 		blacklisted     int64 // rows after the race
 		winnerRefreshes bool
 	}{
-		{reuseDetection: true, blacklisted: 2, winnerRefreshes: false},
-		{reuseDetection: false, blacklisted: 1, winnerRefreshes: true},
+		{reuseDetection: true, reuseInterval: 10 * time.Second, blacklisted: 1, winnerRefreshes: true},
+		{reuseDetection: true, reuseInterval: 0, blacklisted: 2, winnerRefreshes: false},
+		{reuseDetection: false, reuseInterval: 10 * time.Second, blacklisted: 1, winnerRefreshes: true},
 	} {
-		t.Run(fmt.Sprint("REFRESH_TOKEN_REUSE_DETECTION=", c.reuseDetection), func(t *testing.T) {
-			srv := apitest.NewServer(t, func(st *settings.Settings) { st.Sessions.ReuseDetection = c.reuseDetection })
+		t.Run(fmt.Sprint("REFRESH_TOKEN_REUSE_DETECTION=", c.reuseDetection, "/REFRESH_TOKEN_REUSE_INTERVAL=", c.reuseInterval), func(t *testing.T) {
+			srv := apitest.NewServer(t, func(st *settings.Settings) {
+				st.Sessions.ReuseDetection, st.Sessions.ReuseInterval = c.reuseDetection, c.reuseInterval
+			})
 			srv.CreateUser("alice", "wonderland-42")
 			client := apitest.NewClient(t, srv) // one client, shared by the racing goroutines
 			_, refresh := obtainPair(t, client, "alice", "wonderland-42")

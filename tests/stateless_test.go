@@ -52,11 +52,7 @@ func (s *server) deleteUser(u *models.User) {
 // closeDB closes the server's database: any query from now on fails.
 func (s *server) closeDB() {
 	s.t.Helper()
-	sqlDB, err := s.App.DB.DB()
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if err := sqlDB.Close(); err != nil {
+	if err := models.Close(s.App.DB); err != nil {
 		s.t.Fatal(err)
 	}
 }

@@ -76,7 +76,8 @@ func TestObtainIssuesSimpleJWTTokens(t *testing.T) {
 
 func TestRefreshRotatesAndBlacklists(t *testing.T) {
 	// simplejwt's behaviour: the rotated token keeps working after the old one is reused.
-	// With reuse detection (the default) it would not: see TestReuseRevokesTheFamily.
+	// With reuse detection (the default) it would only within REFRESH_TOKEN_REUSE_INTERVAL
+	// of the rotation: see TestReuseRevokesTheFamily.
 	srv := apitest.NewServer(t, func(st *settings.Settings) { st.Sessions.ReuseDetection = false })
 	srv.CreateUser("alice", "wonderland-42")
 	c := srv.Client()

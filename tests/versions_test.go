@@ -181,9 +181,7 @@ func TestChangepasswordCommandRevokes(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if sqlDB, err := db.DB(); err == nil {
-			sqlDB.Close()
-		}
+		models.Close(db)
 	})
 	if _, err := models.Migrate(context.Background(), db); err != nil {
 		t.Fatal(err)

@@ -19,14 +19,18 @@ import (
 // refreshed, or a thief after the client did — and, with ReuseDetection, the whole family
 // is revoked, so that neither can refresh again.
 //
-// That includes the losers of concurrent refreshes of one token: they present a token that
-// has just been rotated, and the server cannot tell a client racing itself from a thief
-// racing the client. So a client that refreshes one token twice at once is logged out of
-// that session: clients should refresh one request at a time.
+// Except within ReuseInterval of the rotation, as Auth0's reuse interval and Okta's grace
+// period: the losers of concurrent refreshes of one token (two tabs, a retry after a
+// timeout) present a token that has just been rotated, and the server cannot tell a client
+// racing itself from a thief racing the client. Such a token is refused, but the session
+// lives, and the winner's new token with it. A copy presented later ends the session.
 type Families struct {
 	Blacklist *Blacklist
 	// ReuseDetection is REFRESH_TOKEN_REUSE_DETECTION.
 	ReuseDetection bool
+	// ReuseInterval is REFRESH_TOKEN_REUSE_INTERVAL: how long after a refresh token was
+	// blacklisted its reuse is refused without revoking its family; 0 is no grace.
+	ReuseInterval time.Duration
 	// Proxies are TRUSTED_PROXIES: the client's address a session records is the peer's,
 	// or what trusted proxies say in X-Forwarded-For.
 	Proxies rest.TrustedProxies
@@ -165,18 +169,48 @@ func (f *Families) sessionOf(tx *gorm.DB, t *Token) (string, error) {
 }
 
 // Reused is called when a refresh token that is already blacklisted is presented: with
-// ReuseDetection, it revokes the token's whole family.
-func (f *Families) Reused(ctx context.Context, t *Token) error {
+// ReuseDetection, it revokes the token's whole family, unless the token was blacklisted
+// less than ReuseInterval ago, which it reports (graced): the session lives on. The time
+// is the blacklist row's blacklisted_at, in the database, so the grace period holds across
+// processes.
+func (f *Families) Reused(ctx context.Context, t *Token) (graced bool, err error) {
 	if !f.ReuseDetection {
-		return nil
+		return false, nil
 	}
-	return f.db(ctx).Transaction(func(tx *gorm.DB) error {
+	now := f.now()
+	err = f.db(ctx).Transaction(func(tx *gorm.DB) error {
 		id, err := f.sessionOf(tx, t)
 		if err != nil || id == "" {
 			return err
 		}
-		return f.revoke(tx, id, f.now())
+		if graced, err = f.inGrace(tx, id, t, now); err != nil || graced {
+			return err
+		}
+		return f.revoke(tx, id, now)
 	})
+	return graced && err == nil, err
+}
+
+// inGrace reports whether t, of the session id, was blacklisted less than ReuseInterval
+// before now while its session lives on: a rotation, not a logout or a revocation. A token
+// whose blacklist row is gone (flushed since) is not.
+func (f *Families) inGrace(tx *gorm.DB, id string, t *Token, now time.Time) (bool, error) {
+	if f.ReuseInterval <= 0 {
+		return false, nil
+	}
+	var live int64
+	if err := tx.Model(&models.Session{}).Where(`"id" = ? AND "revoked_at" IS NULL`, id).Count(&live).Error; err != nil || live == 0 {
+		return false, err
+	}
+	var rows []models.BlacklistedToken
+	err := tx.Select(`"token_blacklist_blacklistedtoken"."blacklisted_at"`).
+		Joins(`JOIN "token_blacklist_outstandingtoken" ON "token_blacklist_outstandingtoken"."id" = "token_blacklist_blacklistedtoken"."token_id"`).
+		Where(`"token_blacklist_outstandingtoken"."jti" = ?`, f.Blacklist.Backend.JTI(t)).
+		Limit(1).Find(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return false, err
+	}
+	return now.Before(rows[0].BlacklistedAt.Add(f.ReuseInterval)), nil
 }
 
 // Logout blacklists a refresh token and every other token of its session: the session

@@ -6,7 +6,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"ginrest/hashers"
 	"ginrest/models"
 	"ginrest/settings"
 )
@@ -82,7 +81,8 @@ func (r *Revoker) RevokeAll(ctx context.Context, userID int64, reason string, ch
 // every token issued before, in one transaction. The hash is made before the transaction
 // begins: it takes a while, and SQLite's write lock would be held meanwhile.
 func (r *Revoker) SetPassword(ctx context.Context, user *models.User, password string) error {
-	encoded, err := hashers.Make(password, r.Users.Iterations)
+	// Hashed before the transaction and in the hashing queue: see Users.MakePassword.
+	encoded, err := r.Users.MakePassword(ctx, password)
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 		logger = slog.Default()
 	}
 	a := &App{Settings: s, DB: db, Tokens: backend, Logger: logger,
-		Users: &models.Users{DB: db, Iterations: s.PasswordIterations, Now: opts.Now, CacheTTL: s.UserCacheTTL}}
+		Users: &models.Users{DB: db, Iterations: s.PasswordIterations, HashingTimeout: s.PasswordHashingQueueTimeout, Now: opts.Now, CacheTTL: s.UserCacheTTL}}
 	if s.JWT.BlacklistEnabled {
 		a.Blacklist = &tokens.Blacklist{DB: db, Backend: backend}
 	}
@@ -91,7 +91,9 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 		return nil, err
 	}
 	a.Defaults = rest.Defaults{Authenticators: auths, Permissions: perms,
-		Parsers: &rest.Parsers{MaxBytes: s.MaxBodyBytes}, Logger: logger}
+		Parsers: &rest.Parsers{MaxBytes: s.MaxBodyBytes}, Logger: logger,
+		// A locked or unreachable database is a 503 with Retry-After, not a 500.
+		ExceptionHandler: models.Unavailable}
 	if err := a.setUpThrottling(opts); err != nil {
 		return nil, err
 	}

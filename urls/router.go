@@ -1,6 +1,7 @@
 package urls
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -23,12 +24,18 @@ func (a *App) Mount(routes []Route) http.Handler {
 	engine.RedirectFixedPath = false
 	engine.HandleMethodNotAllowed = false // every method reaches the view, which answers 405 in DRF's words
 	_ = engine.SetTrustedProxies(nil)     // X-Forwarded-For is ignored unless proxies are configured
+	timeout := a.Settings.RequestTimeout
 	notFound := rest.NotFoundHandler()
 	engine.NoRoute(func(c *gin.Context) { notFound.ServeHTTP(c.Writer, c.Request) })
 	for _, route := range routes {
 		a.useDefaults(route.View) // generic views' defaults: api.go
 		h := rest.NewHandler(route.View, a.Defaults)
 		engine.Any(route.Path, func(c *gin.Context) {
+			// The request's deadline (REQUEST_TIMEOUT) reaches every database call and queue
+			// through its context, so a request that waits too long is answered (503), never
+			// cut off by the server's write timeout.
+			ctx, cancel := context.WithTimeout(c.Request.Context(), timeout)
+			defer cancel()
 			var params []rest.Param
 			if len(c.Params) > 0 {
 				params = make([]rest.Param, len(c.Params))
@@ -36,7 +43,7 @@ func (a *App) Mount(routes []Route) http.Handler {
 					params[i] = rest.Param{Key: p.Key, Value: p.Value}
 				}
 			}
-			h.Serve(c.Writer, c.Request, params)
+			h.Serve(c.Writer, c.Request.WithContext(ctx), params)
 		})
 	}
 	return rest.SecurityHeaders(rest.Recoverer(a.Logger, engine))

@@ -30,7 +30,7 @@ func (a *App) setUpSessions() {
 	}
 	if a.Blacklist != nil {
 		proxies, _ := settings.ParseTrustedProxies(s.TrustedProxies) // Validate has checked them
-		ss.Families = &tokens.Families{Blacklist: a.Blacklist, ReuseDetection: s.Sessions.ReuseDetection, Proxies: proxies}
+		ss.Families = &tokens.Families{Blacklist: a.Blacklist, ReuseDetection: s.Sessions.ReuseDetection, ReuseInterval: s.Sessions.ReuseInterval, Proxies: proxies}
 		ss.Pruner = &tokens.Pruner{Blacklist: a.Blacklist, Families: ss.Families, Logger: a.Logger}
 	}
 	ss.Revoker = tokens.NewRevoker(s, a.DB, a.Users, a.Tokens.Now)

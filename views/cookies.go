@@ -162,8 +162,10 @@ func (v *cookieView) Post(r *rest.Request) (*rest.Response, error) {
 	out, err := v.inner.validateData(clientContext(r), data)
 	if err != nil {
 		var e *rest.Error
-		if errors.As(err, &e) && fromCookie && e.Status == http.StatusUnauthorized {
+		if errors.As(err, &e) && fromCookie && e.Status == http.StatusUnauthorized && !errors.Is(err, serializers.ErrReusedInGrace) {
 			// The cookie's token is dead (expired, blacklisted): the browser may drop it.
+			// Not when it lost a race of two tabs (reused within the reuse interval): the
+			// browser may hold the winner's new cookie by now, which a clear would drop.
 			e2 := *e
 			e2.Header = e.Header.Clone()
 			if e2.Header == nil {
