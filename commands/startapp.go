@@ -46,6 +46,7 @@ func startapp(env *Env, args []string) error {
 	fs := newFlags("startapp", env)
 	root := fs.String("root", ".", "the project's directory (where go.mod is)")
 	plural := fs.String("plural", "", "the plural of NAME, for the URL and file names (default: English rules)")
+	dryRun := fs.Bool("dry-run", false, "check NAME and print what would be written, writing nothing")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -64,6 +65,17 @@ func startapp(env *Env, args []string) error {
 			return err
 		}
 		rendered[f[1]] = src
+	}
+	if *dryRun {
+		for _, f := range files {
+			fmt.Fprintf(env.Stdout, "  would create %s\n", filepath.ToSlash(f[1]))
+		}
+		for _, reg := range registries() { // a new resource adds a line to each
+			fmt.Fprintf(env.Stdout, "  would update %s\n", filepath.ToSlash(filepath.Join(reg.dir, reg.file)))
+		}
+		fmt.Fprintf(env.Stdout, "Would create the %s resource: model %s (table %s), a ModelViewSet at /api/%[1]s/, and its tests. Nothing written (--dry-run).\n",
+			r.Plural, r.Model, r.Table)
+		return nil
 	}
 	for _, f := range files { // every file is rendered before any is written
 		if err := os.WriteFile(filepath.Join(*root, f[1]), rendered[f[1]], 0o644); err != nil {

@@ -2,13 +2,11 @@ package commands_test
 
 import (
 	"bytes"
-	"errors"
 	"go/format"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -49,18 +47,27 @@ func projectCopy(t *testing.T) string {
 	return dst
 }
 
-// freeName is base, or base2, base3...: a resource name the project does not use yet, so
-// these tests also pass in a project that has made a resource of that name.
-func freeName(root, base string) string {
-	for i := 1; ; i++ {
-		name := base
-		if i > 1 {
-			name += strconv.Itoa(i)
-		}
-		if _, err := os.Stat(filepath.Join(root, "models", name+".go")); errors.Is(err, os.ErrNotExist) {
+// freeName is base, or xbase, xxbase...: the first that startapp --dry-run accepts in root.
+// These tests scaffold resources into a copy of the project they run in, and that project
+// may have made resources of its own with startapp: widget or widgets, or any name that
+// clashes with what a test would make (a test file TestWidgetses... takes TestWidgets).
+// Asking the command itself, against the copy, is the one check that cannot drift from
+// the rules startapp applies; a prefix, unlike a suffix, keeps the name's English plural.
+func freeName(t *testing.T, root, base string) string {
+	t.Helper()
+	name := base
+	for range 20 {
+		code, stdout, stderr := startapp(root, "--dry-run", name)
+		if code == 0 {
 			return name
 		}
+		if code != 1 || stdout != "" {
+			t.Fatalf("startapp --dry-run %s: exit %d, %s%s", name, code, stdout, stderr)
+		}
+		name = "x" + name
 	}
+	t.Fatalf("no name free in the project copy from %s to %s", base, name)
+	return ""
 }
 
 // startapp runs the command on root and returns its exit status and output.
@@ -90,7 +97,7 @@ func goFiles(t *testing.T, root string) map[string]string {
 func TestStartappRefusesNames(t *testing.T) {
 	root := projectCopy(t)
 	// A prefix registered by hand, in a file of another name.
-	gadget := freeName(root, "gadget")
+	gadget := freeName(t, root, "gadget")
 	extra := "package urls\n\n// router.Register(\"" + gadget + "s\", views.NewGadgets(a.DB), \"\")\n"
 	if err := os.WriteFile(filepath.Join(root, "urls", "extra.go"), []byte(extra), 0o644); err != nil {
 		t.Fatal(err)
@@ -147,13 +154,46 @@ func TestStartappRefusesNames(t *testing.T) {
 }
 
 // startapp writes the resource's files, formatted, and lists it in both registries; a
-// second resource is listed after the first; a name taken is refused.
+// second resource is listed with the first; a name taken is refused. So in a project that
+// has made resources of those names (issue 14): the test takes names free in its copy.
 func TestStartappWritesAResource(t *testing.T) {
-	root := projectCopy(t)
-	widget, box := freeName(root, "widget"), freeName(root, "box")
+	for _, made := range [][]string{nil, {"widgets"}, {"widget"}, {"widget", "box", "xbox"}} {
+		t.Run(strings.Join(append([]string{"made"}, made...), "_"), func(t *testing.T) {
+			root := projectCopy(t)
+			for _, name := range made {
+				// Run in a project that has made these already, the refusal is the state
+				// wanted: a resource of that name, or one that clashes with it.
+				if code, _, stderr := startapp(root, "--dry-run", name); code == 1 && strings.Contains(stderr, " already") {
+					t.Logf("the project has %s: %s", name, stderr)
+					continue
+				}
+				if code, stdout, stderr := startapp(root, name); code != 0 {
+					t.Fatalf("startapp %s: exit %d, %s%s", name, code, stdout, stderr)
+				}
+			}
+			writesAResource(t, root)
+		})
+	}
+}
+
+func writesAResource(t *testing.T, root string) {
+	widget, box := freeName(t, root, "widget"), freeName(t, root, "box")
 	// The expectations below are written for widget and box.
 	names := strings.NewReplacer("widget", widget, "Widget", strings.ToUpper(widget[:1])+widget[1:], "box", box, "Box", strings.ToUpper(box[:1])+box[1:])
-	code, stdout, stderr := startapp(root, widget)
+
+	// --dry-run says what it would write, and writes nothing.
+	before := goFiles(t, root)
+	code, stdout, stderr := startapp(root, "--dry-run", widget)
+	for _, line := range []string{"would create models/widget.go", "would create tests/widgets_test.go", "would update urls/apps.go", "Nothing written"} {
+		if line = names.Replace(line); code != 0 || !strings.Contains(stdout, line) {
+			t.Errorf("startapp --dry-run %s: exit %d, output lacks %q:\n%s%s", widget, code, line, stdout, stderr)
+		}
+	}
+	if after := goFiles(t, root); len(after) != len(before) {
+		t.Errorf("--dry-run wrote files: %d .go files before, %d after", len(before), len(after))
+	}
+
+	code, stdout, stderr = startapp(root, widget)
 	if code != 0 || stderr != "" {
 		t.Fatalf("startapp %s: exit %d, %s%s", widget, code, stdout, stderr)
 	}
@@ -197,48 +237,100 @@ func TestStartappWritesAResource(t *testing.T) {
 	if code, stdout, stderr := startapp(root, "--plural", names.Replace("boxes"), box); code != 0 || !strings.Contains(stdout, names.Replace("/api/boxes/")) {
 		t.Fatalf("startapp %s: exit %d, %s%s", box, code, stdout, stderr)
 	}
+	// Each registry lists the resources in the order of their files' names, among any the
+	// project has made.
 	files = goFiles(t, root)
-	if reg, want := files["urls/apps.go"], names.Replace("a.registerBoxes(router)\n\ta.registerWidgets(router)"); !strings.Contains(reg, want) {
-		t.Errorf("urls/apps.go after a second resource, without %q:\n%s", want, reg)
-	}
-	if reg, want := files["models/apps.go"], names.Replace("boxMigrations()...)\n\tall = append(all, widgetMigrations()...)"); !strings.Contains(reg, want) {
-		t.Errorf("models/apps.go after a second resource, without %q:\n%s", want, reg)
+	for _, reg := range []struct{ path, box, widget, boxFile, widgetFile string }{
+		{"urls/apps.go", "\ta.registerBoxes(router)\n", "\ta.registerWidgets(router)\n", "urls/boxes.go", "urls/widgets.go"},
+		{"models/apps.go", "\tall = append(all, boxMigrations()...)\n", "\tall = append(all, widgetMigrations()...)\n", "models/box_migrations.go", "models/widget_migrations.go"},
+	} {
+		src := files[reg.path]
+		b, w := strings.Index(src, names.Replace(reg.box)), strings.Index(src, names.Replace(reg.widget))
+		if b < 0 || w < 0 || (b < w) != (names.Replace(reg.boxFile) < names.Replace(reg.widgetFile)) {
+			t.Errorf("%s after a second resource, without %q and %q in the order of their files:\n%s", reg.path, names.Replace(reg.box), names.Replace(reg.widget), src)
+		}
 	}
 }
 
 // What startapp makes builds, and its tests pass at once, as Django's startapp's do. Slow:
 // it builds a copy of the project and runs the new tests there.
 func TestStartappBuildsAndItsTestsPass(t *testing.T) {
+	gobin := slowGoTest(t, "the build of a project copy with a new resource (about 20 s)")
+	root := projectCopy(t)
+	widget := freeName(t, root, "widget")
+	if code, stdout, stderr := startapp(root, widget); code != 0 {
+		t.Fatalf("startapp %s: exit %d, %s%s", widget, code, stdout, stderr)
+	}
+	tests := strings.ToUpper(widget[:1]) + widget[1:] + "s" // TestWidgets...
+	goIn(t, gobin, root, "build", "./...")
+	goIn(t, gobin, root, "vet", "./models", "./views", "./urls", "./tests")
+	if out := goIn(t, gobin, root, "test", "-count=1", "-v", "-run", "^Test"+tests, "./tests"); strings.Count(out, "--- PASS: Test"+tests) < 4 {
+		t.Errorf("go test did not run the new tests:\n%s", out)
+	}
+}
+
+// A project that has made a resource with startapp still passes these tests, whatever the
+// name it chose: the tests' own resources take names free in the copy (freeName). Issue 14:
+// after startapp widgets, TestStartappWritesAResource failed on its own widget. Slowest of
+// all: in a copy with the user's resource, it runs this file's tests (the build test
+// included, which copies the copy) and the user's resource's tests.
+func TestStartappTestsPassInAProjectWithAResource(t *testing.T) {
+	gobin := slowGoTest(t, "two copies of the project running startapp's tests (about a minute each)")
+	self := t.Name()
+	for _, user := range []string{"widgets", "widget"} {
+		t.Run(user, func(t *testing.T) {
+			root := projectCopy(t)
+			code, stdout, stderr := startapp(root, user)
+			if code != 0 {
+				t.Fatalf("startapp %s: exit %d, %s%s", user, code, stdout, stderr)
+			}
+			_, run, ok := strings.Cut(stdout, "go test ./tests -run ")
+			run, _, _ = strings.Cut(run, " ")
+			if !ok || run == "" {
+				t.Fatalf("startapp %s names no tests to run:\n%s", user, stdout)
+			}
+			// -skip: this test, in the copy, would start copies of its own.
+			out := goIn(t, gobin, root, "test", "-count=1", "-v", "-skip", "^"+self+"$",
+				"-run", "^(TestStartapp|Test"+run+")", "./commands", "./tests")
+			for _, want := range []string{
+				"--- PASS: TestStartappRefusesNames", "--- PASS: TestStartappWritesAResource",
+				"--- PASS: TestStartappBuildsAndItsTestsPass", "--- PASS: Test" + run + "CreateReadUpdateDelete",
+			} {
+				if !strings.Contains(out, want) {
+					t.Errorf("go test in a project with a %s resource: no %q\n%s", user, want, out)
+				}
+			}
+		})
+	}
+}
+
+// slowGoTest skips a test that runs the go command on a copy of the project under -short
+// and -race, and returns the go command's path.
+func slowGoTest(t *testing.T, what string) string {
+	t.Helper()
 	if testing.Short() {
-		t.Skip("-short: skipping the build of a project copy with a new resource (about 20 s); run without -short")
+		t.Skipf("-short: skipping %s; run without -short", what)
 	}
 	if raceEnabled {
-		t.Skip("-race: the work is a go build in a subprocess, which the race detector does not watch; the run without -race covers it")
+		t.Skip("-race: the work is the go command in a subprocess, which the race detector does not watch; the run without -race covers it")
 	}
 	gobin, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command on PATH to build the project copy")
 	}
-	root := projectCopy(t)
-	widget := freeName(root, "widget")
-	if code, stdout, stderr := startapp(root, widget); code != 0 {
-		t.Fatalf("startapp %s: exit %d, %s%s", widget, code, stdout, stderr)
+	return gobin
+}
+
+// goIn runs the go command in root, with the environment's build cache (the copy's
+// packages other than those startapp touched are built already), and returns its output.
+func goIn(t *testing.T, gobin, root string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(gobin, args...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go %s in the copy: %v\n%s", strings.Join(args, " "), err, out)
 	}
-	tests := strings.ToUpper(widget[:1]) + widget[1:] + "s" // TestWidgets...
-	for _, args := range [][]string{
-		{"build", "./..."},
-		{"vet", "./models", "./views", "./urls", "./tests"},
-		{"test", "-count=1", "-v", "-run", "^Test" + tests, "./tests"},
-	} {
-		cmd := exec.Command(gobin, args...)
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("go %s in the copy: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		if args[0] == "test" && strings.Count(string(out), "--- PASS: Test"+tests) < 4 {
-			t.Errorf("go test did not run the new tests:\n%s", out)
-		}
-	}
+	return string(out)
 }
