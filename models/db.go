@@ -135,6 +135,7 @@ func openSQLite(databaseURL string, busy time.Duration, readers int) (*pools, er
 	p.resolver = dbresolver.Register(dbresolver.Config{
 		Replicas: []gorm.Dialector{sqlite.Dialector{Conn: p.reader}},
 	})
+	p.batches = newBatcher(writer)
 	return p, nil
 }
 
@@ -167,6 +168,7 @@ type pools struct {
 	writer   *sql.DB // PostgreSQL: the only pool
 	reader   *sql.DB // SQLite only
 	resolver *dbresolver.DBResolver
+	batches  *batcher // SQLite only: Transaction's group commit
 }
 
 const poolsPlugin = "ginrest:pools"
@@ -192,6 +194,9 @@ func (p *pools) ping(ctx context.Context) error {
 }
 
 func (p *pools) close() error {
+	if p.batches != nil {
+		p.batches.close()
+	}
 	var errs []error
 	for _, pool := range []*sql.DB{p.reader, p.writer} {
 		if pool != nil {

@@ -51,13 +51,13 @@ func (bl *Blacklist) Check(ctx context.Context, t *Token) error {
 // if it was never recorded. Of two concurrent calls for one token exactly one succeeds; the
 // other gets "Token is blacklisted".
 func (bl *Blacklist) Add(ctx context.Context, t *Token) error {
-	return bl.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return bl.add(tx, t) })
+	return models.Transaction(ctx, bl.DB, func(tx *gorm.DB) error { return bl.add(tx, t) })
 }
 
 // Rotate blacklists the old refresh token and records its replacement in one transaction:
 // either both happen or neither, so no refresh succeeds unless its blacklist write committed.
 func (bl *Blacklist) Rotate(ctx context.Context, old, replacement *Token, userID *int64) error {
-	return bl.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return models.Transaction(ctx, bl.DB, func(tx *gorm.DB) error {
 		if err := bl.add(tx, old); err != nil {
 			return err
 		}
@@ -92,7 +92,7 @@ func (bl *Blacklist) add(tx *gorm.DB, t *Token) error {
 // entries: simplejwt's flushexpiredtokens. It returns how many tokens went.
 func (bl *Blacklist) FlushExpired(ctx context.Context, now time.Time) (int64, error) {
 	var n int64
-	err := bl.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := models.Transaction(ctx, bl.DB, func(tx *gorm.DB) error {
 		expired := tx.Model(&models.OutstandingToken{}).Select("id").Where("expires_at <= ?", now.UTC())
 		if err := tx.Where("token_id IN (?)", expired).Delete(&models.BlacklistedToken{}).Error; err != nil {
 			return err

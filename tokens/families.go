@@ -84,7 +84,7 @@ func (f *Families) now() time.Time { return f.Blacklist.Backend.Now().UTC() }
 // transaction.
 func (f *Families) Start(ctx context.Context, t *Token, userID int64) error {
 	now, c := f.now(), f.clientFrom(ctx)
-	return f.db(ctx).Transaction(func(tx *gorm.DB) error {
+	return models.Transaction(ctx, f.Blacklist.DB, func(tx *gorm.DB) error {
 		id, err := f.open(tx, t, userID, now, c)
 		if err != nil {
 			return err
@@ -115,7 +115,7 @@ func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, b
 	now := f.now()
 	c := f.clientFrom(ctx)
 	bl := f.Blacklist
-	return f.db(ctx).Transaction(func(tx *gorm.DB) error {
+	return models.Transaction(ctx, f.Blacklist.DB, func(tx *gorm.DB) error {
 		id, err := f.sessionOf(tx, old)
 		if err != nil {
 			return err
@@ -178,7 +178,7 @@ func (f *Families) Reused(ctx context.Context, t *Token) (graced bool, err error
 		return false, nil
 	}
 	now := f.now()
-	err = f.db(ctx).Transaction(func(tx *gorm.DB) error {
+	err = models.Transaction(ctx, f.Blacklist.DB, func(tx *gorm.DB) error {
 		id, err := f.sessionOf(tx, t)
 		if err != nil || id == "" {
 			return err
@@ -217,7 +217,7 @@ func (f *Families) inGrace(tx *gorm.DB, id string, t *Token, now time.Time) (boo
 // ends. Like Blacklist.Add, it refuses a token already blacklisted with "Token is
 // blacklisted", and then changes nothing.
 func (f *Families) Logout(ctx context.Context, t *Token) error {
-	return f.db(ctx).Transaction(func(tx *gorm.DB) error {
+	return models.Transaction(ctx, f.Blacklist.DB, func(tx *gorm.DB) error {
 		id, err := f.sessionOf(tx, t)
 		if err != nil {
 			return err
@@ -245,7 +245,7 @@ var ErrNoSession = errors.New("tokens: no such session")
 // included, is ErrNoSession.
 func (f *Families) End(ctx context.Context, userID int64, sessionID string) error {
 	now := f.now()
-	return f.db(ctx).Transaction(func(tx *gorm.DB) error {
+	return models.Transaction(ctx, f.Blacklist.DB, func(tx *gorm.DB) error {
 		res := tx.Exec(`UPDATE "ginrest_session" SET "revoked_at" = ? WHERE "id" = ? AND "user_id" = ? AND `+liveSession,
 			now, sessionID, userID, now, now)
 		if res.Error != nil {

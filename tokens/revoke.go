@@ -47,7 +47,7 @@ func (r *Revoker) now() time.Time {
 // that a new password and the revocation happen together or not at all.
 func (r *Revoker) RevokeAll(ctx context.Context, userID int64, reason string, change func(tx *gorm.DB) error) error {
 	now := r.now().UTC()
-	err := r.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := models.Transaction(ctx, r.DB, func(tx *gorm.DB) error {
 		if change != nil {
 			if err := change(tx); err != nil {
 				return err

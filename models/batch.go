@@ -1,0 +1,179 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"gorm.io/gorm"
+)
+
+// Transaction runs fn in a transaction and returns once it has committed (or failed).
+//
+// On SQLite the transactions of concurrent requests are committed together: SQLite has one
+// writer, and a durable commit costs an fsync (synchronous=FULL), which is most of what a
+// small transaction costs. So the writer takes every transaction waiting when it is free,
+// runs each in a savepoint of one transaction — a failing fn rolls back its own work only —
+// and commits them with one fsync; each caller is answered after that commit. Requests run
+// one after the other, so each sees the writes of those before it, exactly as if they had
+// committed in turn: the rotation race still has one winner. A fn must be quick and touch
+// nothing but tx (no network, no hashing): the others of its batch wait for it.
+//
+// On PostgreSQL, whose own commits are grouped by the server, it is db.Transaction.
+func Transaction(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
+	if p, ok := poolsOf(db); ok && p.batches != nil {
+		return p.batches.do(ctx, fn)
+	}
+	return db.WithContext(ctx).Transaction(fn)
+}
+
+// maxBatch bounds the transactions committed together, so that one batch's wait stays short.
+const maxBatch = 256
+
+// batcher is SQLite's committer: one goroutine, started with the first transaction, owns
+// the writer while it commits.
+type batcher struct {
+	db    *gorm.DB
+	queue chan *pending
+	stop  chan struct{} // closed by close
+	done  chan struct{} // closed when the committer has stopped (or never started)
+
+	mu      sync.Mutex
+	started bool
+	closed  bool
+}
+
+type pending struct {
+	ctx    context.Context
+	fn     func(tx *gorm.DB) error
+	result chan error
+}
+
+func newBatcher(db *gorm.DB) *batcher {
+	return &batcher{db: db, queue: make(chan *pending, maxBatch), stop: make(chan struct{}), done: make(chan struct{})}
+}
+
+func (b *batcher) do(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return errClosed
+	}
+	if !b.started {
+		b.started = true
+		go b.run()
+	}
+	b.mu.Unlock()
+	p := &pending{ctx: ctx, fn: fn, result: make(chan error, 1)}
+	select {
+	case b.queue <- p:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-b.stop:
+		return errClosed
+	}
+	// Once queued, the answer comes: the batch commits or fails, and a request whose
+	// context ended before its batch began is skipped and told so.
+	select {
+	case err := <-p.result:
+		return err
+	case <-b.done:
+		select { // stopped: it may have answered on its way out
+		case err := <-p.result:
+			return err
+		default:
+			return errClosed
+		}
+	}
+}
+
+var errClosed = fmt.Errorf("sql: database is closed")
+
+func (b *batcher) run() {
+	defer close(b.done)
+	batch := make([]*pending, 0, maxBatch)
+	for {
+		select {
+		case <-b.stop:
+			b.drain()
+			return
+		case p := <-b.queue:
+			batch = append(batch[:0], p)
+		}
+	collect:
+		for len(batch) < maxBatch {
+			select {
+			case p := <-b.queue:
+				batch = append(batch, p)
+			default:
+				break collect
+			}
+		}
+		b.commit(batch)
+	}
+}
+
+// commit runs a batch in one transaction, each request in its own savepoint.
+func (b *batcher) commit(batch []*pending) {
+	errs := make([]error, len(batch))
+	err := b.db.Transaction(func(tx *gorm.DB) error {
+		for i, p := range batch {
+			if err := p.ctx.Err(); err != nil {
+				errs[i] = err // its client is gone: do nothing for it
+				continue
+			}
+			// Not under p.ctx: SQLite's interrupt of a cancelled statement can roll back the
+			// whole transaction, and so the batch of others with it.
+			errs[i] = savepoint(tx, p.fn)
+		}
+		return nil
+	})
+	for i, p := range batch {
+		if errs[i] == nil {
+			errs[i] = err // BEGIN or COMMIT failed: nothing of the batch was kept
+		}
+		p.result <- errs[i]
+	}
+}
+
+// savepoint runs fn in a savepoint of tx (gorm's nested transaction): its error or panic
+// rolls back its own work only.
+func savepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("transaction panicked: %v", r)
+		}
+	}()
+	return tx.Transaction(fn)
+}
+
+// drain answers what is still queued when the database closes.
+func (b *batcher) drain() {
+	for {
+		select {
+		case p := <-b.queue:
+			p.result <- errClosed
+		default:
+			return
+		}
+	}
+}
+
+// close stops the committer after the batch it is committing; what is still queued is
+// answered errClosed.
+func (b *batcher) close() {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return
+	}
+	b.closed = true
+	started := b.started
+	b.mu.Unlock()
+	close(b.stop)
+	if started {
+		<-b.done
+	} else {
+		close(b.done)
+	}
+}

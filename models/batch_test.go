@@ -1,0 +1,98 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"gorm.io/gorm"
+)
+
+func openBatchDB(t *testing.T) *gorm.DB {
+	t.Helper()
+	db, err := OpenWith("sqlite:///"+filepath.Join(t.TempDir(), "batch.sqlite3"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { Close(db) })
+	if err := db.Exec(`CREATE TABLE "item" ("n" INTEGER PRIMARY KEY)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// Concurrent transactions committed together each keep or lose their own work: a failing
+// or panicking one rolls back alone, a duplicate sees the write of the one before it, and
+// every caller is answered after the commit that holds its write.
+func TestTransactionsCommitTogetherEachInItsOwnSavepoint(t *testing.T) {
+	db := openBatchDB(t)
+	const n = 200
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	bad := errors.New("refused")
+	for i := range n {
+		wg.Go(func() {
+			errs[i] = Transaction(context.Background(), db, func(tx *gorm.DB) error {
+				v := i
+				if i >= 150 {
+					v = i - 140 // 50 duplicates of 10..59: whichever comes second fails
+				}
+				if err := tx.Exec(`INSERT INTO "item" VALUES (?)`, v).Error; err != nil {
+					return err
+				}
+				switch {
+				case i == 7:
+					return bad // after its insert: rolled back
+				case i == 8:
+					panic("a bug")
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	failed := 0
+	for i, err := range errs {
+		switch {
+		case i == 7 && !errors.Is(err, bad), i == 8 && err == nil:
+			t.Errorf("transaction %d: %v", i, err)
+		case err != nil:
+			failed++
+		}
+	}
+	var rows int64
+	if err := db.Raw(`SELECT COUNT(*) FROM "item"`).Scan(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	// 150 distinct values, less 7 and 8, rolled back; 50 duplicates and 7 and 8 failed.
+	if rows != 148 || failed != 52 {
+		t.Errorf("%d rows kept and %d transactions failed, want 148 and 52", rows, failed)
+	}
+	var kept int64
+	if err := db.Raw(`SELECT COUNT(*) FROM "item" WHERE "n" IN (7, 8)`).Scan(&kept).Error; err != nil || kept != 0 {
+		t.Errorf("rolled-back inserts kept: %d (%v)", kept, err)
+	}
+}
+
+// A transaction whose context has ended before its turn does nothing and says so; after
+// Close, Transaction refuses at once.
+func TestTransactionContextAndClose(t *testing.T) {
+	db := openBatchDB(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ran := false
+	if err := Transaction(ctx, db, func(tx *gorm.DB) error { ran = true; return nil }); !errors.Is(err, context.Canceled) || ran {
+		t.Errorf("cancelled: err %v, ran %v", err, ran)
+	}
+	if err := Transaction(context.Background(), db, func(tx *gorm.DB) error { return tx.Exec(`INSERT INTO "item" VALUES (1)`).Error }); err != nil {
+		t.Fatal(err)
+	}
+	if err := Close(db); err != nil {
+		t.Fatal(err)
+	}
+	if err := Transaction(context.Background(), db, func(tx *gorm.DB) error { return nil }); err == nil {
+		t.Error("a transaction after Close succeeded")
+	}
+}

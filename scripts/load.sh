@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Load script (issue 7): the real server under the loads that broke it, on SQLite on disk
+# (DATABASE_URL to use another database). Not a timed test: it prints figures, and fails
+# only if a request went unanswered or got a 5xx.
+#   1. the machine's raw PBKDF2 rate with Go's own implementation on every core (baseline);
+#   2. BURST logins at once (default 200, PBKDF2 at ITERATIONS, default Django's 1,000,000);
+#   3. CLIENTS mixed clients (login, protected GETs, refresh with rotation, logout) for DURATION;
+#   4. CLIENTS clients refreshing the token they were just given, then verifying distinct tokens.
+# Peak RSS of the server (VmHWM) is printed after each phase.
+#   ITERATIONS=1000000 BURST=200 CLIENTS=32 DURATION=20s bash scripts/load.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ITERATIONS=${ITERATIONS:-1000000}
+BURST=${BURST:-200}
+CLIENTS=${CLIENTS:-32}
+DURATION=${DURATION:-20s}
+USERS=${USERS:-20}
+PORT=${PORT:-18090}
+
+tmp=$(mktemp -d)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+go build -o "$tmp/ginrest" .
+go build -o "$tmp/loadgen" ./scripts/loadgen
+
+export DATABASE_URL=${DATABASE_URL:-"sqlite:///$tmp/load.sqlite3"} DEBUG=false PASSWORD_ITERATIONS="$ITERATIONS" \
+  SECRET_KEY="load-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" ACCESS_TOKEN_LIFETIME=1h \
+  THROTTLE_RATES=login=1000000/min
+"$tmp/ginrest" migrate >/dev/null
+for i in $(seq 0 $((USERS - 1))); do
+  printf 'load-password' | "$tmp/ginrest" createuser --username "load$i" --password-stdin >/dev/null
+done
+
+"$tmp/ginrest" runserver "127.0.0.1:$PORT" >"$tmp/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/api/" && break; sleep 0.1; done
+
+failed=0
+phase() { # phase TITLE loadgen-args...: runs loadgen, prints its report and the peak RSS
+  local title=$1
+  shift
+  echo
+  echo "== $title"
+  "$tmp/loadgen" -addr "127.0.0.1:$PORT" -users "$USERS" "$@" | tee "$tmp/out"
+  grep -q '^5xx: 0, errors: 0$' "$tmp/out" || failed=1
+  echo "server peak RSS: $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' "/proc/$pid/status")"
+}
+
+echo "== baseline: raw PBKDF2 on every core"
+"$tmp/loadgen" -mode pbkdf2 -iterations "$ITERATIONS" -d 10s | head -1
+phase "$BURST logins at once, PBKDF2 x$ITERATIONS" -mode burst -n "$BURST"
+phase "$CLIENTS mixed clients for $DURATION" -mode mixed -c "$CLIENTS" -d "$DURATION"
+phase "$CLIENTS clients refreshing (rotation) for 10s" -mode refresh -c "$CLIENTS" -d 10s
+phase "$CLIENTS clients verifying distinct tokens for 10s" -mode verify -c "$CLIENTS" -d 10s
+
+if grep -q 'level=ERROR' "$tmp/server.log"; then
+  echo
+  echo "server errors:"
+  grep 'level=ERROR' "$tmp/server.log" | head -20
+  failed=1
+fi
+[ "$failed" = 0 ] && echo && echo "every request answered, no 5xx" || { echo "FAILED: a request went unanswered or got a 5xx"; exit 1; }
