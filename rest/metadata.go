@@ -103,6 +103,9 @@ func withMethod(r *Request, method string) *Request {
 // into words at capitals.
 func nameFromType(view any) string {
 	name := fmt.Sprintf("%T", view)
+	// A generic view's type names its type arguments, dots and all:
+	// *generics.ListCreate[ginrest/models.Note] is "List Create", not "Note]".
+	name, _, _ = strings.Cut(name, "[")
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		name = name[i+1:]
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+	"time"
 
 	"ginrest/rest"
 )
@@ -107,6 +108,11 @@ func TestOptionsBody(t *testing.T) {
 	})
 }
 
+// GenericListView stands for a generic view such as generics.List[models.Note].
+type GenericListView[T any] struct{ rest.APIView }
+
+func (*GenericListView[T]) Get(*rest.Request) (*rest.Response, error) { return rest.OK(nil), nil }
+
 func TestOptionsName(t *testing.T) {
 	tests := []struct {
 		view rest.View
@@ -117,6 +123,8 @@ func TestOptionsName(t *testing.T) {
 		{&GetPostView{}, "Get Post"},
 		{&Nothing{}, "Nothing"},
 		{&TokenObtainPairView{APIView: rest.APIView{Name: "Custom name"}}, "Custom name"},
+		// A generic view is named by its type, not by its type argument's package path.
+		{&GenericListView[time.Month]{}, "Generic List"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {

@@ -185,8 +185,8 @@ func (b *Backend) JTI(t *Token) string { return t.String(b.cfg.JTIClaim) }
 // UserID is the token's user claim, as it was sent (a number or a string).
 func (b *Backend) UserID(t *Token) (any, bool) { return t.Get(b.cfg.UserIDClaim) }
 
-// Encode signs a token. Claims are written in simplejwt's order (type, exp, iat, jti, then
-// the rest by name), so a ginrest token reads like a simplejwt one. As simplejwt's
+// Encode signs a token. Claims are written in simplejwt's order (see marshalClaims), so a
+// ginrest token reads like a simplejwt one. As simplejwt's
 // TokenBackend.encode, it writes aud and iss when AUDIENCE and ISSUER are set, whatever
 // the token held: every token the server issues is one that its own Decode accepts.
 func (b *Backend) Encode(t *Token) (string, error) {
@@ -209,15 +209,21 @@ func (b *Backend) Encode(t *Token) (string, error) {
 	return t.Raw, nil
 }
 
+// marshalClaims writes the claims in the order simplejwt inserts them, which PyJWT keeps:
+// Token() sets the type, exp, iat, jti (and a sliding token's refresh_exp), for_user the
+// user id, get_token overrides the rest (here in name order), and encode appends aud and
+// iss last.
 func (b *Backend) marshalClaims(claims map[string]any) ([]byte, error) {
-	first := []string{b.cfg.TokenTypeClaim, "exp", "iat", b.cfg.JTIClaim}
+	first := []string{b.cfg.TokenTypeClaim, "exp", "iat", b.cfg.JTIClaim, b.cfg.SlidingRefreshExpClaim, b.cfg.UserIDClaim}
+	last := []string{"aud", "iss"}
 	rest := make([]string, 0, len(claims))
 	for k := range claims {
-		if !slices.Contains(first, k) {
+		if !slices.Contains(first, k) && !slices.Contains(last, k) {
 			rest = append(rest, k)
 		}
 	}
 	slices.Sort(rest)
+	rest = append(rest, last...)
 	var buf bytes.Buffer
 	buf.WriteByte('{')
 	n := 0

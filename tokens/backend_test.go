@@ -127,7 +127,7 @@ func payloadKeys(t *testing.T, raw string) ([]string, string) {
 }
 
 // TestClaimsLayout checks that Encode writes simplejwt's order: the type claim, exp, iat,
-// the jti claim, then the others by name.
+// the jti claim, the user claim, then the others by name (aud and iss last).
 func TestClaimsLayout(t *testing.T) {
 	c := newClock()
 	t.Run("default claim names", func(t *testing.T) {
@@ -141,7 +141,7 @@ func TestClaimsLayout(t *testing.T) {
 			t.Fatal(err)
 		}
 		keys, payload := payloadKeys(t, raw)
-		want := []string{"token_type", "exp", "iat", "jti", "Mid", "alpha", "user_id", "zeta"}
+		want := []string{"token_type", "exp", "iat", "jti", "user_id", "Mid", "alpha", "zeta"}
 		if !slices.Equal(keys, want) {
 			t.Errorf("claims in order %q, want %q (payload %s)", keys, want, payload)
 		}
@@ -157,6 +157,17 @@ func TestClaimsLayout(t *testing.T) {
 		raw, _ := b.Encode(tok)
 		keys, payload := payloadKeys(t, raw)
 		if want := []string{"kind", "exp", "iat", "id", "a"}; !slices.Equal(keys, want) {
+			t.Errorf("claims in order %q, want %q (payload %s)", keys, want, payload)
+		}
+	})
+	t.Run("sliding, with audience and issuer", func(t *testing.T) {
+		b := newBackend(t, c, func(cfg *tokens.Config) { cfg.Audience, cfg.Issuer = "api", "me" })
+		tok := b.New(tokens.Sliding)
+		tok.Set("user_id", 1)
+		tok.Set("email", "a@example.com") // sorts before user_id, written after it
+		raw, _ := b.Encode(tok)
+		keys, payload := payloadKeys(t, raw)
+		if want := []string{"token_type", "exp", "iat", "jti", "refresh_exp", "user_id", "email", "aud", "iss"}; !slices.Equal(keys, want) {
 			t.Errorf("claims in order %q, want %q (payload %s)", keys, want, payload)
 		}
 	})
