@@ -7,7 +7,12 @@
 //	loadgen -mode mixed -addr 127.0.0.1:18090 -users 20 -c 32 -d 20s # c clients for d
 //	loadgen -mode refresh -addr ... -c 32 -d 10s                      # refresh what it was given
 //	loadgen -mode verify -addr ... -c 32 -d 10s                       # verify distinct tokens
+//	loadgen -mode protected -addr ... -c 32 -d 10s                    # GET /api/protected/
 //	loadgen -mode pbkdf2 -iterations 1000000 -d 10s                   # the machine's raw rate
+//
+// With -warmup, the timed modes make their logins first (refresh, verify, protected) and
+// the clock starts once every client has: the rates and latencies are then those of the
+// loop alone, and the logins are reported apart, as "warm-up". scripts/compare.sh uses it.
 //
 // Every mode ends with one line "5xx: N, errors: N" that scripts/load.sh checks.
 package main
@@ -32,13 +37,14 @@ import (
 )
 
 func main() {
-	mode := flag.String("mode", "mixed", "burst, mixed, refresh, verify or pbkdf2")
+	mode := flag.String("mode", "mixed", "burst, mixed, refresh, verify, protected or pbkdf2")
 	addr := flag.String("addr", "127.0.0.1:18090", "the server")
 	users := flag.Int("users", 20, "users load0 .. loadN-1, password load-password")
 	n := flag.Int("n", 200, "burst: logins sent at once")
 	conns := flag.Int("c", 32, "clients")
 	duration := flag.Duration("d", 20*time.Second, "how long the timed modes run")
 	iterations := flag.Int("iterations", 1_000_000, "pbkdf2: iterations of one hash")
+	warmup := flag.Bool("warmup", false, "timed modes: log in first, start the clock when every client has")
 	flag.Parse()
 
 	r := &recorder{byKey: map[string]*series{}}
@@ -47,15 +53,18 @@ func main() {
 		Transport: &http.Transport{MaxIdleConnsPerHost: *conns + *n, MaxConnsPerHost: 0},
 	}, rec: r}
 	start := time.Now()
+	g := &gate{rec: r, d: *duration, warmup: *warmup}
 	switch *mode {
 	case "burst":
 		burst(c, *users, *n)
 	case "mixed":
-		timed(*conns, *duration, func(i int, until time.Time) { mixed(c, i, *users, until) })
+		start = timed(*conns, g, func(i int, ready func() time.Time) { mixed(c, i, *users, ready()) })
 	case "refresh":
-		timed(*conns, *duration, func(i int, until time.Time) { refreshLoop(c, i, *users, until) })
+		start = timed(*conns, g, func(i int, ready func() time.Time) { refreshLoop(c, i, *users, ready) })
 	case "verify":
-		timed(*conns, *duration, func(i int, until time.Time) { verifyLoop(c, i, *users, until) })
+		start = timed(*conns, g, func(i int, ready func() time.Time) { verifyLoop(c, i, *users, ready) })
+	case "protected":
+		start = timed(*conns, g, func(i int, ready func() time.Time) { protectedLoop(c, i, *users, ready) })
 	case "pbkdf2":
 		rawPBKDF2(*iterations, *duration)
 		return
@@ -63,7 +72,11 @@ func main() {
 		fmt.Fprintf(os.Stderr, "unknown mode %q\n", *mode)
 		os.Exit(2)
 	}
-	r.report(time.Since(start))
+	if g.setup != nil {
+		fmt.Println("warm-up (not in the figures below):")
+		g.setup.print(g.setupTook)
+	}
+	r.report(time.Since(start), g.setup)
 }
 
 // burst sends n logins at once, spread over the users.
@@ -83,14 +96,54 @@ func burst(c *client, users, n int) {
 	done.Wait()
 }
 
-// timed runs conns clients until the deadline.
-func timed(conns int, d time.Duration, f func(i int, until time.Time)) {
-	until := time.Now().Add(d)
+// timed runs conns clients until the deadline, and returns when the clock started. Each
+// client calls ready once, after its logins, for the deadline: without -warmup it is
+// known at once; with it, it is d after the last client is ready, and what was recorded
+// until then is set apart as the warm-up.
+func timed(conns int, g *gate, f func(i int, ready func() time.Time)) time.Time {
+	g.start = time.Now()
+	g.until = g.start.Add(g.d)
+	g.opened = make(chan struct{})
+	if g.warmup {
+		g.pending.Add(conns)
+		began := g.start
+		go func() {
+			g.pending.Wait()
+			g.setup = g.rec.take()
+			g.start = time.Now()
+			g.setupTook = g.start.Sub(began)
+			g.until = g.start.Add(g.d)
+			close(g.opened)
+		}()
+	}
 	var wg sync.WaitGroup
 	for i := range conns {
-		wg.Go(func() { f(i, until) })
+		wg.Go(func() { f(i, g.ready) })
 	}
 	wg.Wait()
+	return g.start
+}
+
+// gate starts the clock of a timed mode (-warmup: once every client has logged in).
+type gate struct {
+	rec       *recorder
+	d         time.Duration
+	warmup    bool
+	pending   sync.WaitGroup
+	opened    chan struct{}
+	start     time.Time
+	until     time.Time
+	setup     *recorder // the warm-up's answers
+	setupTook time.Duration
+}
+
+func (g *gate) ready() time.Time {
+	if !g.warmup {
+		return g.until
+	}
+	g.pending.Done()
+	<-g.opened
+	return g.until
 }
 
 // mixed is a session loop: log in, then protected GETs and refreshes (rotation: the client
@@ -117,23 +170,34 @@ func mixed(c *client, i, users int, until time.Time) {
 }
 
 // refreshLoop refreshes the token it was just given, as a client that refreshes does.
-func refreshLoop(c *client, i, users int, until time.Time) {
+func refreshLoop(c *client, i, users int, ready func() time.Time) {
 	_, refresh, ok := c.login(i % users)
+	until := ready()
 	for ok && time.Now().Before(until) {
 		_, refresh, ok = c.refresh(refresh)
 	}
 }
 
 // verifyLoop verifies distinct tokens: each client logs in a few times first, then cycles.
-func verifyLoop(c *client, i, users int, until time.Time) {
+func verifyLoop(c *client, i, users int, ready func() time.Time) {
 	var tokens []string
 	for range 4 {
 		if access, _, ok := c.login(i % users); ok {
 			tokens = append(tokens, access)
 		}
 	}
+	until := ready()
 	for k := 0; len(tokens) > 0 && time.Now().Before(until); k++ {
 		c.call("verify", http.MethodPost, "/api/token/verify/", "", map[string]string{"token": tokens[k%len(tokens)]})
+	}
+}
+
+// protectedLoop logs in once, then calls the protected view with its access token.
+func protectedLoop(c *client, i, users int, ready func() time.Time) {
+	access, _, ok := c.login(i % users)
+	until := ready()
+	for ok && time.Now().Before(until) {
+		c.call("protected", http.MethodGet, "/api/protected/", access, nil)
 	}
 }
 
@@ -241,10 +305,47 @@ func (r *recorder) add(endpoint, status string, took time.Duration) {
 	s.latencies = append(s.latencies, took)
 }
 
-func (r *recorder) report(elapsed time.Duration) {
+// take returns what was recorded so far, and starts afresh.
+func (r *recorder) take() *recorder {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	total, fives, errors := 0, 0, 0
+	old := &recorder{byKey: r.byKey}
+	r.byKey = map[string]*series{}
+	return old
+}
+
+// report prints the answers by endpoint and the line scripts/load.sh checks, whose counts
+// include those of the warm-up (nil without one).
+func (r *recorder) report(elapsed time.Duration, warmup *recorder) {
+	fives, errors := r.print(elapsed)
+	if warmup != nil {
+		f, e := warmup.counts()
+		fives, errors = fives+f, errors+e
+	}
+	fmt.Printf("5xx: %d, errors: %d\n", fives, errors)
+}
+
+func (r *recorder) counts() (fives, errors int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range r.byKey {
+		for code, n := range s.statuses {
+			switch {
+			case code == "error":
+				errors += n
+			case strings.HasPrefix(code, "5"):
+				fives += n
+			}
+		}
+	}
+	return fives, errors
+}
+
+// print prints one line per endpoint and the total.
+func (r *recorder) print(elapsed time.Duration) (fives, errors int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	total := 0
 	endpoints := make([]string, 0, len(r.byKey))
 	for e := range r.byKey {
 		endpoints = append(endpoints, e)
@@ -275,7 +376,7 @@ func (r *recorder) report(elapsed time.Duration) {
 			s.latencies[len(s.latencies)-1].Round(time.Millisecond), strings.Join(parts, " "))
 	}
 	fmt.Printf("total      %7d  %8.1f/s in %s\n", total, float64(total)/elapsed.Seconds(), elapsed.Round(time.Millisecond))
-	fmt.Printf("5xx: %d, errors: %d\n", fives, errors)
+	return fives, errors
 }
 
 func pct(sorted []time.Duration, p int) time.Duration {
