@@ -45,13 +45,13 @@ func resourceFiles(r resource) [][2]string {
 func startapp(env *Env, args []string) error {
 	fs := newFlags("startapp", env)
 	root := fs.String("root", ".", "the project's directory (where go.mod is)")
-	plural := fs.String("plural", "", "the plural of NAME, for the URL and file names (default: English rules)")
+	plural := fs.String("plural", "", "the plural, for the URL and file names, NAME being the singular (default: NAME in either, the other by English rules)")
 	dryRun := fs.Bool("dry-run", false, "check NAME and print what would be written, writing nothing")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError{errors.New("startapp takes one NAME, e.g. widget")}
+		return usageError{errors.New("startapp takes one NAME, e.g. widgets or widget")}
 	}
 	r, err := newResource(*root, fs.Arg(0), *plural)
 	if err != nil {
@@ -98,17 +98,18 @@ Next: go test ./tests -run %[4]s    then add fields to models/%[5]s.go with a mi
 
 var resourceName = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
 
-// newResource checks a name and derives the resource's names from it. A name must make
+// newResource checks a name, singular or plural, and derives the resource's names from it
+// (nounForms), or takes plural as given, name being the singular. A name must make
 // identifiers, file names and a table name that nothing in the project uses yet.
 func newResource(root, name, plural string) (resource, error) {
 	if !resourceName.MatchString(name) || len(name) > 40 {
 		return resource{}, fmt.Errorf("%q is not a resource name: use lower-case letters and digits, starting with a letter (a Go identifier such as widget or blogpost)", name)
 	}
 	if plural == "" {
-		plural = pluralOf(name)
+		name, plural = nounForms(name)
 	}
-	if !resourceName.MatchString(plural) || len(plural) > 40 || plural == name {
-		return resource{}, fmt.Errorf("%q is not a plural for %q: use lower-case letters and digits, other than the name", plural, name)
+	if !resourceName.MatchString(plural) || len(plural) > 40 {
+		return resource{}, fmt.Errorf("%q is not a plural for %q: use lower-case letters and digits, starting with a letter", plural, name)
 	}
 	for _, n := range []string{name, plural} {
 		if slices.Contains(strings.Fields(reservedNames), n) {
@@ -126,18 +127,106 @@ func newResource(root, name, plural string) (resource, error) {
 	return r, nil
 }
 
-// pluralOf is the English plural of a lower-case noun, by the regular rules; --plural
-// gives the others (person → people).
+// nounForms are the singular and the plural of a resource's name, typed in either: widget
+// and widgets both give widget, widgets. The rules, for lower-case English nouns, are
+// conservative: they change no more than an ending they recognize, and --plural gives what
+// they get wrong (startapp --plural people person).
+//
+//   - A noun of irregularNouns, in either form, takes its pair there: person and people,
+//     analysis and analyses, movie and movies, series and series.
+//   - A word ending in ss, us or sis is a singular: class, status, analysis.
+//   - Any other word ending in s is a plural: ies after a consonant is a y (categories);
+//     sses, xes, zzes, ches and shes lose their es (classes, boxes, matches, wishes); uses
+//     loses its es (statuses, buses) but ouses and auses only the s (houses, causes); any
+//     other loses its s (books, notes, cases, apis).
+//   - The plural of a singular: sis makes ses (analyses); s, x, z, ch and sh add es
+//     (statuses, boxes); y after a consonant makes ies (categories); any other adds s.
+func nounForms(word string) (singular, plural string) {
+	if p, ok := irregularNouns[word]; ok {
+		return word, p
+	}
+	if s, ok := irregularPlurals[word]; ok {
+		return s, word
+	}
+	if s := singularOf(word); s != "" {
+		return s, word
+	}
+	return word, pluralOf(word)
+}
+
+// singularOf is the singular of a regular plural, or "" for a word that is not one.
+func singularOf(word string) string {
+	var s string
+	switch {
+	case !strings.HasSuffix(word, "s"), hasAnySuffix(word, "ss", "us", "sis"):
+		return ""
+	case strings.HasSuffix(word, "ies") && len(word) > 4 && consonant(word[len(word)-4]):
+		s = word[:len(word)-3] + "y"
+	case hasAnySuffix(word, "ouses", "auses"):
+		s = word[:len(word)-1]
+	case hasAnySuffix(word, "sses", "xes", "zzes", "ches", "shes", "uses"):
+		s = word[:len(word)-2]
+	default:
+		s = word[:len(word)-1]
+	}
+	if !resourceName.MatchString(s) {
+		return ""
+	}
+	return s
+}
+
+// pluralOf is the plural of a singular by the regular rules.
 func pluralOf(name string) string {
 	switch {
-	case strings.HasSuffix(name, "s"), strings.HasSuffix(name, "x"), strings.HasSuffix(name, "z"),
-		strings.HasSuffix(name, "ch"), strings.HasSuffix(name, "sh"):
+	case strings.HasSuffix(name, "sis"):
+		return name[:len(name)-2] + "es"
+	case hasAnySuffix(name, "s", "x", "z", "ch", "sh"):
 		return name + "es"
-	case strings.HasSuffix(name, "y") && len(name) > 1 && !strings.ContainsRune("aeiou", rune(name[len(name)-2])):
+	case strings.HasSuffix(name, "y") && len(name) > 1 && consonant(name[len(name)-2]):
 		return name[:len(name)-1] + "ies"
 	}
 	return name + "s"
 }
+
+func hasAnySuffix(s string, suffixes ...string) bool {
+	return slices.ContainsFunc(suffixes, func(suffix string) bool { return strings.HasSuffix(s, suffix) })
+}
+
+// consonant reports whether c is a lower-case letter other than a vowel (y is a consonant).
+func consonant(c byte) bool { return 'a' <= c && c <= 'z' && !strings.ContainsRune("aeiou", rune(c)) }
+
+// irregularNouns are the singular and plural of nouns the rules get wrong, among those a
+// resource may well be named for; irregularPlurals is the other way round.
+var irregularNouns = map[string]string{
+	"person": "people", "child": "children", "man": "men", "woman": "women", "mouse": "mice",
+	"foot": "feet", "tooth": "teeth", "goose": "geese",
+	"criterion": "criteria", "phenomenon": "phenomena",
+	"matrix": "matrices", "vertex": "vertices",
+	"axis": "axes", "analysis": "analyses", "crisis": "crises", "diagnosis": "diagnoses",
+	"hypothesis": "hypotheses", "synopsis": "synopses", "thesis": "theses",
+	"alias": "aliases", "atlas": "atlases", "bias": "biases", "canvas": "canvases", "gas": "gases",
+	"lens": "lenses", "quiz": "quizzes",
+	"cache": "caches", "niche": "niches", "headache": "headaches",
+	"movie": "movies", "cookie": "cookies", "pie": "pies", "tie": "ties", "lie": "lies",
+	"zombie": "zombies", "calorie": "calories", "selfie": "selfies", "hoodie": "hoodies",
+	"rookie": "rookies", "brownie": "brownies", "smoothie": "smoothies", "goalie": "goalies",
+	"hero": "heroes", "potato": "potatoes", "tomato": "tomatoes", "echo": "echoes", "veto": "vetoes",
+	"leaf": "leaves", "life": "lives", "knife": "knives", "wife": "wives", "half": "halves",
+	"shelf": "shelves", "wolf": "wolves", "thief": "thieves", "loaf": "loaves", "calf": "calves",
+	"use": "uses", "excuse": "excuses", "abuse": "abuses", "fuse": "fuses", "ruse": "ruses",
+	"menu": "menus", "sku": "skus", "cpu": "cpus", "gpu": "gpus", "guru": "gurus",
+	"emu": "emus", "haiku": "haikus",
+	"series": "series", "species": "species", "news": "news", "sheep": "sheep", "fish": "fish",
+	"deer": "deer", "aircraft": "aircraft",
+}
+
+var irregularPlurals = func() map[string]string {
+	m := make(map[string]string, len(irregularNouns))
+	for s, p := range irregularNouns {
+		m[p] = s
+	}
+	return m
+}()
 
 func title(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
 

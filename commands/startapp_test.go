@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -120,7 +121,7 @@ func TestStartappRefusesNames(t *testing.T) {
 		{[]string{"string"}, 1, `"string" is reserved`},
 		{[]string{"app"}, 1, `"app" is reserved`},
 		{[]string{"--plural", "apps", "application"}, 1, `"apps" is reserved`},
-		{[]string{"--plural", "widget", "widget"}, 1, `"widget" is not a plural for "widget"`},
+		{[]string{"--plural", "wid-gets", "widget"}, 1, `"wid-gets" is not a plural for "widget"`},
 		{[]string{"--plural", "Widgets", "widget"}, 1, `"Widgets" is not a plural for "widget"`},
 		{[]string{"model"}, 1, `"models" is the name of the project's package models/`},
 		{[]string{"view"}, 1, `"views" is the name of the project's package views/`},
@@ -128,7 +129,12 @@ func TestStartappRefusesNames(t *testing.T) {
 		{[]string{"note"}, 1, "models/note.go exists already"},
 		{[]string{"--plural", "memos", "note"}, 1, "exists already"},
 		{[]string{"user"}, 1, "models/user.go exists already"},
-		{[]string{"options"}, 1, "models/db.go uses the model Options already"},
+		{[]string{"--plural", "optionses", "options"}, 1, "models/db.go uses the model Options already"},
+		{[]string{"strings"}, 1, `"string" is reserved`},
+		{[]string{"apps"}, 1, `"app" is reserved`},
+		{[]string{"models"}, 1, `"models" is the name of the project's package models/`},
+		{[]string{"notes"}, 1, "models/note.go exists already"},
+		{[]string{"users"}, 1, "models/user.go exists already"},
 		{[]string{"session"}, 1, "exists already"}, // views/sessions.go
 		{[]string{"--plural", "notes", "memo"}, 1, "views/notes.go exists already"},
 		{[]string{gadget}, 1, "urls/extra.go uses the route prefix " + gadget + "s already"},
@@ -149,6 +155,113 @@ func TestStartappRefusesNames(t *testing.T) {
 	for path, content := range before {
 		if after[path] != content {
 			t.Errorf("refused names changed %s", path)
+		}
+	}
+}
+
+// startapp takes a resource's name in the singular or the plural, as a Django user types
+// either (issue 12), and derives the other by conservative English rules; --plural gives
+// the plural the rules get wrong, NAME then being the singular as typed.
+func TestStartappNames(t *testing.T) {
+	// A module with nothing in it: no name clashes there, whatever resources the project
+	// running this test has made, and --dry-run writes nothing.
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/names\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	summary := regexp.MustCompile(`Would create the (\w+) resource: model (\w+) \(table (\w+)\)`)
+	cases := []struct {
+		args          []string
+		model, plural string
+	}{
+		{[]string{"widget"}, "Widget", "widgets"},
+		{[]string{"widgets"}, "Widget", "widgets"},
+		{[]string{"book"}, "Book", "books"},
+		{[]string{"books"}, "Book", "books"},
+		{[]string{"category"}, "Category", "categories"},
+		{[]string{"categories"}, "Category", "categories"},
+		{[]string{"day"}, "Day", "days"},
+		{[]string{"days"}, "Day", "days"},
+		{[]string{"fly"}, "Fly", "flies"},
+		{[]string{"flies"}, "Fly", "flies"},
+		{[]string{"box"}, "Box", "boxes"},
+		{[]string{"boxes"}, "Box", "boxes"},
+		{[]string{"status"}, "Status", "statuses"},
+		{[]string{"statuses"}, "Status", "statuses"},
+		{[]string{"bus"}, "Bus", "buses"},
+		{[]string{"buses"}, "Bus", "buses"},
+		{[]string{"class"}, "Class", "classes"},
+		{[]string{"classes"}, "Class", "classes"},
+		{[]string{"address"}, "Address", "addresses"},
+		{[]string{"addresses"}, "Address", "addresses"},
+		{[]string{"match"}, "Match", "matches"},
+		{[]string{"matches"}, "Match", "matches"},
+		{[]string{"wish"}, "Wish", "wishes"},
+		{[]string{"wishes"}, "Wish", "wishes"},
+		{[]string{"buzz"}, "Buzz", "buzzes"},
+		{[]string{"buzzes"}, "Buzz", "buzzes"},
+		{[]string{"house"}, "House", "houses"},
+		{[]string{"houses"}, "House", "houses"},
+		{[]string{"cause"}, "Cause", "causes"},
+		{[]string{"causes"}, "Cause", "causes"},
+		{[]string{"response"}, "Response", "responses"},
+		{[]string{"responses"}, "Response", "responses"},
+		{[]string{"database"}, "Database", "databases"},
+		{[]string{"databases"}, "Database", "databases"},
+		{[]string{"size"}, "Size", "sizes"},
+		{[]string{"sizes"}, "Size", "sizes"},
+		{[]string{"archive"}, "Archive", "archives"},
+		{[]string{"archives"}, "Archive", "archives"},
+		{[]string{"photo"}, "Photo", "photos"},
+		{[]string{"photos"}, "Photo", "photos"},
+		{[]string{"api"}, "Api", "apis"},
+		{[]string{"apis"}, "Api", "apis"},
+		{[]string{"blogpost"}, "Blogpost", "blogposts"},
+		{[]string{"blogposts"}, "Blogpost", "blogposts"},
+		{[]string{"widget2"}, "Widget2", "widget2s"},
+		{[]string{"widget2s"}, "Widget2", "widget2s"},
+		// The rules keep a plural as typed: only the singular is derived from it.
+		{[]string{"mouses"}, "Mouse", "mouses"},
+		// Irregular nouns, in either form.
+		{[]string{"person"}, "Person", "people"},
+		{[]string{"people"}, "Person", "people"},
+		{[]string{"child"}, "Child", "children"},
+		{[]string{"children"}, "Child", "children"},
+		{[]string{"analysis"}, "Analysis", "analyses"},
+		{[]string{"analyses"}, "Analysis", "analyses"},
+		{[]string{"quiz"}, "Quiz", "quizzes"},
+		{[]string{"quizzes"}, "Quiz", "quizzes"},
+		{[]string{"niche"}, "Niche", "niches"},
+		{[]string{"niches"}, "Niche", "niches"},
+		{[]string{"movie"}, "Movie", "movies"},
+		{[]string{"movies"}, "Movie", "movies"},
+		{[]string{"hero"}, "Hero", "heroes"},
+		{[]string{"heroes"}, "Hero", "heroes"},
+		{[]string{"leaf"}, "Leaf", "leaves"},
+		{[]string{"leaves"}, "Leaf", "leaves"},
+		{[]string{"alias"}, "Alias", "aliases"},
+		{[]string{"aliases"}, "Alias", "aliases"},
+		{[]string{"menu"}, "Menu", "menus"},
+		{[]string{"menus"}, "Menu", "menus"},
+		{[]string{"series"}, "Series", "series"},
+		{[]string{"news"}, "News", "news"},
+		// --plural: NAME is the singular, as typed.
+		{[]string{"--plural", "octopi", "octopus"}, "Octopus", "octopi"},
+		{[]string{"--plural", "statuses", "status"}, "Status", "statuses"},
+		{[]string{"--plural", "sheep", "sheep"}, "Sheep", "sheep"},
+		{[]string{"--plural", "datas", "data"}, "Data", "datas"},
+	}
+	for _, c := range cases {
+		code, stdout, stderr := startapp(root, append([]string{"--dry-run"}, c.args...)...)
+		m := summary.FindStringSubmatch(stdout)
+		if code != 0 || m == nil {
+			t.Errorf("startapp --dry-run %s: exit %d, %s%s", strings.Join(c.args, " "), code, stdout, stderr)
+			continue
+		}
+		singular := strings.ToLower(c.model)
+		if m[1] != c.plural || m[2] != c.model || m[3] != c.plural+"_"+singular || !strings.Contains(stdout, "would create models/"+singular+".go") {
+			t.Errorf("startapp %s: the %s resource, model %s, table %s; want the %s resource, model %s\n%s",
+				strings.Join(c.args, " "), m[1], m[2], m[3], c.plural, c.model, stdout)
 		}
 	}
 }
@@ -231,8 +344,10 @@ func writesAResource(t *testing.T, root string) {
 		}
 	}
 
-	if code, _, stderr := startapp(root, widget); code != 1 || !strings.Contains(stderr, names.Replace("models/widget.go exists already")) {
-		t.Errorf("startapp %s again: exit %d, %q", widget, code, stderr)
+	for _, again := range []string{widget, names.Replace("widgets")} { // the singular, the plural
+		if code, _, stderr := startapp(root, again); code != 1 || !strings.Contains(stderr, names.Replace("models/widget.go exists already")) {
+			t.Errorf("startapp %s after startapp %s: exit %d, %q", again, widget, code, stderr)
+		}
 	}
 	if code, stdout, stderr := startapp(root, "--plural", names.Replace("boxes"), box); code != 0 || !strings.Contains(stdout, names.Replace("/api/boxes/")) {
 		t.Fatalf("startapp %s: exit %d, %s%s", box, code, stdout, stderr)
@@ -273,15 +388,28 @@ func TestStartappBuildsAndItsTestsPass(t *testing.T) {
 // name it chose: the tests' own resources take names free in the copy (freeName). Issue 14:
 // after startapp widgets, TestStartappWritesAResource failed on its own widget. Slowest of
 // all: in a copy with the user's resource, it runs this file's tests (the build test
-// included, which copies the copy) and the user's resource's tests.
+// included, which copies the copy) and the user's resource's tests. A name that makes the
+// resource an earlier one made (widget, as widgets does) is not run twice.
 func TestStartappTestsPassInAProjectWithAResource(t *testing.T) {
-	gobin := slowGoTest(t, "two copies of the project running startapp's tests (about a minute each)")
+	gobin := slowGoTest(t, "copies of the project running startapp's tests (about a minute each)")
 	self := t.Name()
+	made := map[string]string{} // the dry run's summary → the name that made it
 	for _, user := range []string{"widgets", "widget"} {
 		t.Run(user, func(t *testing.T) {
 			root := projectCopy(t)
-			code, stdout, stderr := startapp(root, user)
-			if code != 0 {
+			code, stdout, stderr := startapp(root, "--dry-run", user)
+			if code == 1 && strings.Contains(stderr, " already") {
+				t.Skipf("the project has made %s, or a resource that clashes with it: this run of the tests is the test. %s", user, stderr)
+			}
+			_, summary, ok := strings.Cut(stdout, "Would create the ")
+			if summary, _, _ = strings.Cut(summary, ","); code != 0 || !ok {
+				t.Fatalf("startapp --dry-run %s: exit %d, %s%s", user, code, stdout, stderr)
+			}
+			if earlier, ok := made[summary]; ok {
+				t.Skipf("startapp %s makes what startapp %s does (%s), tested above", user, earlier, summary)
+			}
+			made[summary] = user
+			if code, stdout, stderr = startapp(root, user); code != 0 {
 				t.Fatalf("startapp %s: exit %d, %s%s", user, code, stdout, stderr)
 			}
 			_, run, ok := strings.Cut(stdout, "go test ./tests -run ")
