@@ -29,6 +29,7 @@ type resource struct {
 	Model  string // Widget
 	Views  string // Widgets: NewWidgets, TestWidgets...
 	Table  string // widgets_widget
+	Owner  bool   // --owner: an owner_id column, set on create; only the owner (or staff) changes it
 }
 
 // resourceFiles are the files startapp writes for a resource: template → path.
@@ -46,6 +47,7 @@ func startapp(env *Env, args []string) error {
 	fs := newFlags("startapp", env)
 	root := fs.String("root", ".", "the project's directory (where go.mod is)")
 	plural := fs.String("plural", "", "the plural, for the URL and file names, NAME being the singular (default: NAME in either, the other by English rules)")
+	owner := fs.Bool("owner", false, "give each object an owner, the user who creates it; others may read it, not change it (as views/notes.go)")
 	dryRun := fs.Bool("dry-run", false, "check NAME and print what would be written, writing nothing")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -57,6 +59,7 @@ func startapp(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	r.Owner = *owner
 	files := resourceFiles(r)
 	rendered := make(map[string][]byte, len(files))
 	for _, f := range files {
@@ -73,8 +76,8 @@ func startapp(env *Env, args []string) error {
 		for _, reg := range registries() { // a new resource adds a line to each
 			fmt.Fprintf(env.Stdout, "  would update %s\n", filepath.ToSlash(filepath.Join(reg.dir, reg.file)))
 		}
-		fmt.Fprintf(env.Stdout, "Would create the %s resource: model %s (table %s), a ModelViewSet at /api/%[1]s/, and its tests. Nothing written (--dry-run).\n",
-			r.Plural, r.Model, r.Table)
+		fmt.Fprintf(env.Stdout, "Would create the %s resource: model %s (table %s), a ModelViewSet at /api/%[1]s/%s, and its tests. Nothing written (--dry-run).\n",
+			r.Plural, r.Model, r.Table, r.owned())
 		return nil
 	}
 	for _, f := range files { // every file is rendered before any is written
@@ -90,10 +93,18 @@ func startapp(env *Env, args []string) error {
 	for _, path := range updated {
 		fmt.Fprintf(env.Stdout, "  updated %s\n", filepath.ToSlash(path))
 	}
-	fmt.Fprintf(env.Stdout, `Created the %[1]s resource: model %[2]s (table %[3]s), a ModelViewSet at /api/%[1]s/, and its tests.
+	fmt.Fprintf(env.Stdout, `Created the %[1]s resource: model %[2]s (table %[3]s), a ModelViewSet at /api/%[1]s/%[6]s, and its tests.
 Next: go test ./tests -run %[4]s    then add fields to models/%[5]s.go with a migration in models/%[5]s_migrations.go.
-`, r.Plural, r.Model, r.Table, r.Views, r.Name)
+`, r.Plural, r.Model, r.Table, r.Views, r.Name, r.owned())
 	return nil
+}
+
+// owned is what the summary says of an owner.
+func (r resource) owned() string {
+	if r.Owner {
+		return " (owned: only a " + r.Name + "'s owner, or staff, change it)"
+	}
+	return ""
 }
 
 var resourceName = regexp.MustCompile(`^[a-z][a-z0-9]*$`)

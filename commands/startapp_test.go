@@ -342,6 +342,9 @@ func writesAResource(t *testing.T, root string) {
 		if formatted, err := format.Source([]byte(src)); err != nil || string(formatted) != src {
 			t.Errorf("%s is not gofmt'd Go: %v", path, err)
 		}
+		if strings.Contains(strings.ToLower(src), "owner") && !strings.HasSuffix(path, "apps.go") {
+			t.Errorf("%s, without --owner, speaks of an owner:\n%s", path, src)
+		}
 	}
 
 	for _, again := range []string{widget, names.Replace("widgets")} { // the singular, the plural
@@ -367,20 +370,83 @@ func writesAResource(t *testing.T, root string) {
 	}
 }
 
+// startapp --owner gives each object an owner, as the demo's notes: an owner_id column set
+// from the request's user on create, the owner's username in the output, and
+// IsOwnerOrReadOnly (or staff) on changes, with tests of it. TestStartappBuildsAndItsTestsPass
+// builds it and runs those tests.
+func TestStartappOwner(t *testing.T) {
+	root := projectCopy(t)
+	gadget := freeName(t, root, "gadget")
+	names := strings.NewReplacer("gadget", gadget, "Gadget", strings.ToUpper(gadget[:1])+gadget[1:])
+	code, stdout, stderr := startapp(root, "--owner", gadget)
+	if code != 0 || stderr != "" || !strings.Contains(stdout, names.Replace("/api/gadgets/ (owned: only a gadget's owner, or staff, change it)")) {
+		t.Fatalf("startapp --owner %s: exit %d, %s%s", gadget, code, stdout, stderr)
+	}
+	files := goFiles(t, root)
+	for path, want := range map[string][]string{
+		"models/gadget.go": {
+			"`json:\"owner\" gorm:\"column:owner;->\" drf:\"read_only\"`", "OwnerID int64     `json:\"-\" gorm:\"column:owner_id\"`",
+			"func (o *Gadget) IsOwnedBy(user rest.User) bool", `"ginrest/rest"`,
+		},
+		"models/gadget_migrations.go": {
+			`"owner_id" integer NOT NULL REFERENCES "auth_user" ("id") ON DELETE CASCADE`,
+			`CREATE INDEX IF NOT EXISTS "gadgets_gadget_owner_id" ON "gadgets_gadget" ("owner_id")`,
+		},
+		"views/gadgets.go": {
+			"func NewGadgets(db *gorm.DB, now func() time.Time, auth []rest.Authenticator) *viewsets.Model[models.Gadget]",
+			"permissions.Or(permissions.IsAdminUser, permissions.IsOwnerOrReadOnly)",
+			`WHERE "auth_user"."id" = "gadgets_gadget"."owner_id") AS "owner"`,
+			"v.Value.OwnerID, v.Value.Created = user.ID, now().UTC()",
+		},
+		"urls/gadgets.go": {
+			"auth := []rest.Authenticator{a.JWTAuthentication()}",
+			`router.Register("gadgets", views.NewGadgets(a.DB, a.Tokens.Now, auth), "")`,
+		},
+		"tests/gadgets_test.go": {
+			"func TestGadgetsOnlyTheirOwnerChangesThem(t *testing.T)",
+			`other.Patch("/api/gadgets/1/", map[string]any{"name": "Bob's now"}).AssertJSON(http.StatusForbidden, denied)`,
+			`"owner": "alice", "created": %q}`,
+		},
+	} {
+		src, ok := files[names.Replace(path)]
+		if !ok {
+			t.Errorf("%s was not written", path)
+			continue
+		}
+		for _, w := range want {
+			if w = names.Replace(w); !strings.Contains(src, w) {
+				t.Errorf("%s lacks %q:\n%s", path, w, src)
+			}
+		}
+		if formatted, err := format.Source([]byte(src)); err != nil || string(formatted) != src {
+			t.Errorf("%s is not gofmt'd Go: %v", path, err)
+		}
+	}
+}
+
 // What startapp makes builds, and its tests pass at once, as Django's startapp's do. Slow:
 // it builds a copy of the project and runs the new tests there.
 func TestStartappBuildsAndItsTestsPass(t *testing.T) {
-	gobin := slowGoTest(t, "the build of a project copy with a new resource (about 20 s)")
+	gobin := slowGoTest(t, "the build of a project copy with new resources (about 20 s)")
 	root := projectCopy(t)
-	widget := freeName(t, root, "widget")
-	if code, stdout, stderr := startapp(root, widget); code != 0 {
-		t.Fatalf("startapp %s: exit %d, %s%s", widget, code, stdout, stderr)
+	widget, gadget := freeName(t, root, "widget"), freeName(t, root, "gadget")
+	for _, args := range [][]string{{widget}, {"--owner", gadget}} {
+		if code, stdout, stderr := startapp(root, args...); code != 0 {
+			t.Fatalf("startapp %s: exit %d, %s%s", strings.Join(args, " "), code, stdout, stderr)
+		}
 	}
-	tests := strings.ToUpper(widget[:1]) + widget[1:] + "s" // TestWidgets...
+	widgets := "Test" + strings.ToUpper(widget[:1]) + widget[1:] + "s" // TestWidgets...
+	gadgets := "Test" + strings.ToUpper(gadget[:1]) + gadget[1:] + "s"
 	goIn(t, gobin, root, "build", "./...")
 	goIn(t, gobin, root, "vet", "./models", "./views", "./urls", "./tests")
-	if out := goIn(t, gobin, root, "test", "-count=1", "-v", "-run", "^Test"+tests, "./tests"); strings.Count(out, "--- PASS: Test"+tests) < 4 {
-		t.Errorf("go test did not run the new tests:\n%s", out)
+	out := goIn(t, gobin, root, "test", "-count=1", "-v", "-run", "^("+widgets+"|"+gadgets+")", "./tests")
+	for _, want := range []string{
+		widgets + "NeedASignedInUser", widgets + "CreateReadUpdateDelete", widgets + "Validation", widgets + "SearchOrderingAndTheAPIRoot",
+		gadgets + "NeedASignedInUser", gadgets + "CreateReadUpdateDelete", gadgets + "OnlyTheirOwnerChangesThem", gadgets + "Validation", gadgets + "SearchOrderingAndTheAPIRoot",
+	} {
+		if !strings.Contains(out, "--- PASS: "+want+" ") {
+			t.Errorf("go test did not pass %s:\n%s", want, out)
+		}
 	}
 }
 
