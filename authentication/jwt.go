@@ -31,7 +31,8 @@ type JWT struct {
 	AllowInactive bool
 	// Versions, when set (TOKEN_VERSION_CHECK), refuses a token issued before its user's
 	// tokens were revoked (log out everywhere, a password change). The version is loaded
-	// with the user, so it costs no query; like the user, it may be USER_CACHE_TTL old.
+	// with the user, so it costs no query; like the user, it may be USER_CACHE_TTL old,
+	// except that a token newer than the cached copy makes User read the user again.
 	Versions *tokens.Versions
 	// UserIDField is the auth_user column the user claim names (USER_ID_FIELD).
 	UserIDField string
@@ -131,6 +132,11 @@ func (a *JWT) User(r *rest.Request, token *tokens.Token) (*models.User, error) {
 		return nil, InvalidToken("Token contained no recognizable user identification")
 	}
 	user, err := a.Users.ForRequest(r.Context(), a.UserIDField, claim)
+	if err == nil && a.Versions != nil && a.Versions.Newer(token, user) {
+		// The cached copy of the user predates the token: another instance bumped the
+		// version and issued it since. Read the user again rather than refuse the token.
+		user, err = a.Users.ReloadForRequest(r.Context(), a.UserIDField, claim)
+	}
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, &rest.Error{Status: http.StatusUnauthorized, Detail: "User not found", Code: "user_not_found"}
 	}

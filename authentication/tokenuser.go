@@ -1,6 +1,10 @@
 package authentication
 
-import "ginrest/tokens"
+import (
+	"fmt"
+
+	"ginrest/tokens"
+)
 
 // TokenUser is simplejwt's TokenUser: the user a token describes, made without the
 // database. It is authenticated and never staff: a token says who its holder is, not what
@@ -18,3 +22,11 @@ type TokenUser struct {
 
 func (*TokenUser) IsAuthenticated() bool { return true }
 func (*TokenUser) IsAdmin() bool         { return false }
+
+// PK is the user claim as text ("" without one): the stored user's id, which it names.
+func (u *TokenUser) PK() string {
+	if u.ID == nil {
+		return ""
+	}
+	return fmt.Sprint(u.ID)
+}

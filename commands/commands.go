@@ -135,8 +135,15 @@ func migrated(env *Env) (*settings.Settings, *gorm.DB, error) {
 
 func closeDB(db *gorm.DB) { _ = models.Close(db) }
 
+// newApp builds the app; the caller closes it (App.Close) before the database.
 func newApp(env *Env, s *settings.Settings, db *gorm.DB) (*urls.App, error) {
-	return urls.NewApp(s, db, urls.Options{Logger: slog.New(slog.NewTextHandler(env.Stderr, nil))})
+	opts := urls.Options{Logger: slog.New(slog.NewTextHandler(env.Stderr, nil))}
+	if s.Debug {
+		// A person watches a development server: one short line per request, as Django's
+		// runserver prints them, on stderr as Django's are.
+		opts.DevAccessLog = env.Stderr
+	}
+	return urls.NewApp(s, db, opts)
 }
 
 func background(env *Env) context.Context {

@@ -20,6 +20,7 @@ func flushexpiredtokens(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer app.Close()
 	bl := &tokens.Blacklist{DB: db, Backend: app.Tokens}
 	// Expired sessions go too, their family rows with them (the background pruner's work,
 	// for those who run this command from cron instead).

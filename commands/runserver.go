@@ -67,12 +67,18 @@ func runserver(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer app.Close() // the Redis client; before closeDB, after the server has stopped
 	if s.Debug {
 		if err := seedDemoUser(ctx, env, app.Users); err != nil {
 			return err
 		}
 	}
 
+	stopMetrics, err := serveMetrics(env, app, s.MetricsAddr) // METRICS_ADDR: metrics.go
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err

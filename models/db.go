@@ -223,9 +223,14 @@ func Close(db *gorm.DB) error {
 	return sqlDB.Close()
 }
 
-// Ping checks that every pool of the database reaches it (readiness).
+// Ping checks that the database answers (readiness). On SQLite it asks a reader: the one
+// writer connection may be busy committing, which says nothing about readiness, and a
+// ping queued behind it would report a busy server as down.
 func Ping(ctx context.Context, db *gorm.DB) error {
 	if p, ok := poolsOf(db); ok {
+		if p.reader != nil {
+			return p.reader.PingContext(ctx)
+		}
 		return p.ping(ctx)
 	}
 	sqlDB, err := db.DB()

@@ -2,7 +2,10 @@
 // that ginrest can open a database Django created and run beside a Django service.
 package models
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // User is django.contrib.auth's User, table auth_user.
 type User struct {
@@ -30,3 +33,6 @@ func (*User) IsAuthenticated() bool { return true }
 
 // IsAdmin is is_staff, what DRF's IsAdminUser checks.
 func (u *User) IsAdmin() bool { return u.IsStaff }
+
+// PK is Django's user.pk as text: what logs and throttles name the user by.
+func (u *User) PK() string { return strconv.FormatInt(u.ID, 10) }

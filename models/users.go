@@ -47,6 +47,10 @@ type Users struct {
 
 	cacheOnce sync.Once
 	cache     *cache.TTL[int64, User]
+	// cacheMu orders what loads store in the cache against forget; cacheGen counts forgets,
+	// so that a load that began before a forget does not store what it read.
+	cacheMu  sync.Mutex
+	cacheGen uint64
 
 	hashingOnce sync.Once
 	hashing     *hashers.Queue
@@ -107,6 +111,10 @@ func (u *Users) queue() *hashers.Queue {
 	u.hashingOnce.Do(func() { u.hashing = hashers.NewQueue(u.HashingTimeout) })
 	return u.hashing
 }
+
+// HashingQueue is the queue every password hash runs in (Hashing, or the default one), for
+// monitoring its Stats.
+func (u *Users) HashingQueue() *hashers.Queue { return u.queue() }
 
 // hash runs f, the hashing part of one operation, in the hashing queue. A refusal becomes
 // a 503 whose Retry-After is the estimated wait; an ended ctx, its error.
@@ -356,8 +364,9 @@ const cachedUsers = 16384
 
 // ForRequest is the user an authenticated request names: ByClaim, served from memory for
 // up to CacheTTL. A user deactivated or changed elsewhere (another instance, Django) is
-// seen within CacheTTL; changes made through Users are seen at once. Login and refresh
-// never use it: they always read the database.
+// seen by a request that begins CacheTTL after the change committed; changes made through
+// Users (and Forget) are seen by requests that begin after them. Login and refresh never
+// use it: they always read the database.
 func (u *Users) ForRequest(ctx context.Context, field string, claim any) (*User, error) {
 	if u.CacheTTL <= 0 || field != "id" {
 		return u.ByClaim(ctx, field, claim)
@@ -366,24 +375,72 @@ func (u *Users) ForRequest(ctx context.Context, field string, claim any) (*User,
 	if !ok {
 		return nil, ErrNotFound
 	}
-	u.cacheOnce.Do(func() { u.cache = cache.New[int64, User](cachedUsers, u.now) })
-	if user, ok := u.cache.Get(id); ok {
+	if user, ok := u.requestCache().Get(id); ok {
 		return &user, nil // a copy: requests may not change each other's user
 	}
+	return u.load(ctx, id)
+}
+
+// ReloadForRequest is ForRequest reading the database whatever the cache holds, and
+// caching what it read: for a request that shows the cached copy is out of date, such as
+// a token issued at a token version the copy has not reached (a logout-all or password
+// change through another instance).
+func (u *Users) ReloadForRequest(ctx context.Context, field string, claim any) (*User, error) {
+	if u.CacheTTL <= 0 || field != "id" {
+		return u.ByClaim(ctx, field, claim)
+	}
+	id, ok := ClaimID(claim)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return u.load(ctx, id)
+}
+
+// load reads a user for the request cache and stores it there until CacheTTL after the
+// read began, not after it ended: a copy read before a change committed elsewhere is never
+// served CacheTTL after that commit, however long the read and this goroutine took. A
+// forget while the read was in flight keeps the copy out of the cache, since it may
+// predate the change the forget is for.
+func (u *Users) load(ctx context.Context, id int64) (*User, error) {
+	c := u.requestCache()
+	u.cacheMu.Lock()
+	gen := u.cacheGen
+	u.cacheMu.Unlock()
+	start := u.now()
 	user, err := u.ByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	u.cache.Set(id, *user, u.now().Add(u.CacheTTL))
+	if testHookLoaded != nil {
+		testHookLoaded()
+	}
+	u.cacheMu.Lock()
+	if gen == u.cacheGen {
+		c.Set(id, *user, start.Add(u.CacheTTL))
+	}
+	u.cacheMu.Unlock()
 	return user, nil
 }
 
-// forget drops a changed user from the request cache. It makes the cache if need be,
-// rather than read the field cacheOnce writes without synchronising with it.
+// testHookLoaded, set by tests, runs in load between the read and the store.
+var testHookLoaded func()
+
+// requestCache is the request-user cache, made at first use.
+func (u *Users) requestCache() *cache.TTL[int64, User] {
+	u.cacheOnce.Do(func() { u.cache = cache.New[int64, User](cachedUsers, u.now) })
+	return u.cache
+}
+
+// forget drops a changed user from the request cache, and keeps loads in flight from
+// storing what they read before the change. It makes the cache if need be, rather than
+// read the field cacheOnce writes without synchronising with it.
 func (u *Users) forget(id int64) {
 	if u.CacheTTL <= 0 {
 		return
 	}
-	u.cacheOnce.Do(func() { u.cache = cache.New[int64, User](cachedUsers, u.now) })
-	u.cache.Delete(id)
+	c := u.requestCache()
+	u.cacheMu.Lock()
+	u.cacheGen++
+	c.Delete(id)
+	u.cacheMu.Unlock()
 }

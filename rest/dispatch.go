@@ -171,6 +171,7 @@ func (h *Handler) authenticate(r *Request) error {
 		}
 		if user != nil {
 			r.User, r.Auth, r.Authenticator = user, auth, a
+			InfoFrom(r.Context()).SetUser(user) // for the access log and every later log line
 			return nil
 		}
 	}

@@ -20,14 +20,26 @@ type ThrottleFunc func(r *Request, view any) (bool, time.Duration)
 
 func (f ThrottleFunc) AllowRequest(r *Request, view any) (bool, time.Duration) { return f(r, view) }
 
+// FallibleThrottle is optionally implemented by a Throttle that counts in a service that
+// can fail, as the throttles do in Redis. The dispatcher calls CheckRequest instead of
+// AllowRequest, and an error ends the request with that error, through the exception
+// handler, as an exception raised in DRF's allow_request does: a throttle that cannot
+// count fails closed (a 503 with Retry-After, for a store that does not answer). Its
+// AllowRequest refuses when it cannot count.
+type FallibleThrottle interface {
+	Throttle
+	CheckRequest(r *Request, view any) (ok bool, wait time.Duration, err error)
+}
+
 // OutcomeThrottle is optionally implemented by a Throttle that counts outcomes rather than
 // requests, as the login throttle counts failed logins. The dispatcher calls Attempt
 // instead of AllowRequest; when it allows, done is called once the request is answered,
 // with the response or the error it ended with (another throttle's refusal included), so
-// the throttle can keep or take back what it counted.
+// the throttle can keep or take back what it counted. An error is the request's, as
+// FallibleThrottle's.
 type OutcomeThrottle interface {
 	Throttle
-	Attempt(r *Request, view any) (ok bool, wait time.Duration, done func(*Response, error))
+	Attempt(r *Request, view any) (ok bool, wait time.Duration, done func(*Response, error), err error)
 }
 
 // Throttled is DRF's Throttled exception: 429, "Request was throttled. Expected available
@@ -51,19 +63,26 @@ func Throttled(wait time.Duration) *Error {
 
 // checkThrottles is DRF's check_throttles: every throttle is asked (each counts the
 // request it allows, even when another refuses), and when several refuse the longest wait
-// wins. done holds what the outcome throttles that allowed want to hear of the outcome.
+// wins. done holds what the outcome throttles that allowed want to hear of the outcome. A
+// throttle that fails ends the check with its error, as an exception does in DRF.
 func (h *Handler) checkThrottles(r *Request) (done []func(*Response, error), err error) {
 	refused := false
 	var wait time.Duration
 	for _, t := range h.throttles {
 		ok, w := false, time.Duration(0)
-		if ot, isOutcome := t.(OutcomeThrottle); isOutcome {
+		switch t := t.(type) {
+		case OutcomeThrottle:
 			var f func(*Response, error)
-			if ok, w, f = ot.Attempt(r, h.view); ok && f != nil {
+			if ok, w, f, err = t.Attempt(r, h.view); err == nil && ok && f != nil {
 				done = append(done, f)
 			}
-		} else {
+		case FallibleThrottle:
+			ok, w, err = t.CheckRequest(r, h.view)
+		default:
 			ok, w = t.AllowRequest(r, h.view)
+		}
+		if err != nil {
+			return done, err
 		}
 		if !ok {
 			refused = true

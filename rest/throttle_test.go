@@ -58,10 +58,10 @@ type outcomes struct {
 	ended []int
 }
 
-func (o *outcomes) Attempt(r *rest.Request, view any) (bool, time.Duration, func(*rest.Response, error)) {
+func (o *outcomes) Attempt(r *rest.Request, view any) (bool, time.Duration, func(*rest.Response, error), error) {
 	ok, wait := o.AllowRequest(r, view)
 	if !ok {
-		return false, wait, nil
+		return false, wait, nil, nil
 	}
 	return true, 0, func(resp *rest.Response, err error) {
 		var e *rest.Error
@@ -71,7 +71,7 @@ func (o *outcomes) Attempt(r *rest.Request, view any) (bool, time.Duration, func
 		case resp != nil:
 			o.ended = append(o.ended, max(resp.Status, 200))
 		}
-	}
+	}, nil
 }
 
 // TestDispatchThrottles checks DRF's check_throttles: after permissions and before the
@@ -161,4 +161,36 @@ func TestDispatchThrottles(t *testing.T) {
 			t.Errorf("outcomes = %v, want %v", o.ended, want)
 		}
 	})
+}
+
+// unavailableThrottle is a FallibleThrottle whose store does not answer.
+type unavailableThrottle struct {
+	counter
+	err error
+}
+
+func (u *unavailableThrottle) CheckRequest(*rest.Request, any) (bool, time.Duration, error) {
+	u.asked.Add(1)
+	return false, 0, u.err
+}
+
+// TestDispatchThrottleFailure: a throttle that cannot count ends the request with its
+// error (here a 503), as an exception in DRF's allow_request does: the handler is not
+// called, the throttles after it are not asked, and the outcome throttles that allowed
+// hear how the request ended, so they can take back what they counted.
+func TestDispatchThrottleFailure(t *testing.T) {
+	o := &outcomes{counter: counter{limit: 10}}
+	down := &unavailableThrottle{err: rest.Unavailable(errors.New("dial tcp 127.0.0.1:6379: connect: connection refused"), 5*time.Second)}
+	after := &counter{limit: 10}
+	view := &Protected{APIView: rest.APIView{Authenticators: auths(), Permissions: perms(), Throttles: []rest.Throttle{o, down, after}}}
+	rec := call(t, rest.NewHandler(view, rest.Defaults{}), http.MethodGet, "/", nil, "")
+	if rec.Code != 503 || rec.Body.String() != `{"detail":"Service temporarily unavailable, try again later."}` || rec.Header().Get("Retry-After") != "5" {
+		t.Errorf("got %d %s Retry-After %q, want DRF's 503 with Retry-After 5", rec.Code, rec.Body, rec.Header().Get("Retry-After"))
+	}
+	if view.Calls() != 0 || after.asked.Load() != 0 || down.asked.Load() != 1 {
+		t.Errorf("handler called %d times, the next throttle asked %d times; want 0 and 0", view.Calls(), after.asked.Load())
+	}
+	if len(o.ended) != 1 || o.ended[0] != 503 {
+		t.Errorf("the outcome throttle heard %v, want [503]", o.ended)
+	}
 }

@@ -39,6 +39,7 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e.rates("THROTTLE_RATES", &s.ThrottleRates)
 	e.list("TRUSTED_PROXIES", &s.TrustedProxies)
 	e.string("REDIS_URL", &s.RedisURL)
+	e.string("METRICS_ADDR", &s.MetricsAddr)
 	e.list("DEFAULT_AUTHENTICATION_CLASSES", &s.REST.DefaultAuthenticationClasses)
 	e.list("DEFAULT_PERMISSION_CLASSES", &s.REST.DefaultPermissionClasses)
 	e.list("DEFAULT_THROTTLE_CLASSES", &s.REST.DefaultThrottleClasses)

@@ -49,6 +49,9 @@ type Settings struct {
 	// RedisURL is where throttles count when several instances share the load
 	// (REDIS_URL=redis://127.0.0.1:6379/0); empty counts in this process's memory.
 	RedisURL string
+	// MetricsAddr is where runserver serves Prometheus's /metrics, a listener apart from
+	// the API's (METRICS_ADDR=127.0.0.1:9100); empty serves none and counts nothing.
+	MetricsAddr string
 
 	REST RESTFramework
 	JWT  SimpleJWT
@@ -156,6 +159,7 @@ func Default() *Settings {
 		ThrottleRates:       map[string]string{"login": "10/min"},
 		TrustedProxies:      nil, // X-Forwarded-For is ignored
 		RedisURL:            "",  // throttles count in memory
+		MetricsAddr:         "",  // no metrics: monitoring is opted into, on an address of its own
 		// A burst of logins is answered in arrival order; a hash that would wait longer than
 		// this is refused at once (503), since the client would have gone meanwhile.
 		PasswordHashingQueueTimeout: 30 * time.Second,

@@ -64,6 +64,7 @@ func (s *Settings) Validate() error {
 		}
 	}
 	errs = append(errs, s.validateThrottling()...)
+	errs = append(errs, s.validateOperations()...)
 	errs = append(errs, s.validatePagination()...)
 	j := s.JWT
 	if j.AccessTokenLifetime <= 0 {

@@ -453,17 +453,38 @@ func TestThrottleTrustedProxies(t *testing.T) {
 	assertThrottled(t, via("10.0.0.9", "%%%", "u11"), 60)
 }
 
-// TestThrottleRedisDown: with Redis not answering, throttled views still answer as they
-// would unthrottled (fail open): never a 500, never the driver's words.
+// TestThrottleRedisDown: with Redis not answering, the requests a throttle counts fail
+// closed with DRF's 503 and Retry-After, never a 500 or the driver's words, and no
+// password is checked uncounted; what no throttle counts (an authenticated request under
+// AnonRateThrottle) does not need Redis and is served.
 func TestThrottleRedisDown(t *testing.T) {
 	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", DialTimeout: 100 * time.Millisecond, MaxRetries: -1, DialerRetries: 1})
 	t.Cleanup(func() { client.Close() })
 	s := newThrottledServer(t, throttling.NewRedis(client, "down:"), throttleSettings([]string{"AnonRateThrottle"},
 		map[string]string{"anon": "1/min", "login": "1/min"}))
-	s.createUser("alice", aliceCredentials)
+	alice := s.createUser("alice", aliceCredentials)
+	access, err := s.App.Tokens.Encode(s.App.Tokens.AccessFrom(s.App.JWT.TokenFor(alice)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := range 3 {
-		assertJSON(t, s.loginFrom("192.0.2.1", loginPath, "alice", "guess"), 401, noActiveAccount)
-		assertStatus(t, s.loginFrom("192.0.2.1", loginPath, "alice", aliceCredentials), 200, fmt.Sprintf("login %d", i))
-		assertStatus(t, s.from("192.0.2.1", verifyBadToken), 401, "verify")
+		for _, rec := range []*httptest.ResponseRecorder{
+			s.loginFrom("192.0.2.1", loginPath, "alice", "guess"),
+			s.loginFrom("192.0.2.1", loginPath, "alice", aliceCredentials),
+			s.from("192.0.2.1", verifyBadToken),
+		} {
+			assertServiceUnavailable(t, rec, "5")
+		}
+		rec := s.from("192.0.2.1", req{Method: http.MethodGet, Path: "/api/protected/", Header: map[string]string{"Authorization": "Bearer " + access}})
+		assertStatus(t, rec, 200, fmt.Sprint("authenticated request ", i))
+	}
+}
+
+// assertServiceUnavailable checks DRF-shaped 503 with the given Retry-After.
+func assertServiceUnavailable(t *testing.T, rec *httptest.ResponseRecorder, retryAfter string) {
+	t.Helper()
+	assertJSON(t, rec, http.StatusServiceUnavailable, `{"detail":"Service temporarily unavailable, try again later."}`)
+	if got := rec.Header().Get("Retry-After"); got != retryAfter {
+		t.Errorf("Retry-After = %q, want %q", got, retryAfter)
 	}
 }

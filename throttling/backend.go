@@ -65,20 +65,21 @@ func (b *Backend) now() time.Time {
 // storeTimeout bounds one store call on the request path.
 const storeTimeout = time.Second
 
-// hit asks the store, failing open: when the store fails the request is allowed.
-func (b *Backend) hit(ctx context.Context, keys []string, rate Rate) Result {
-	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+// hit asks the store, failing closed: when the store fails, the error is a 503 with
+// Retry-After (unavailable), and the request is not let through.
+func (b *Backend) hit(ctx context.Context, keys []string, rate Rate) (Result, error) {
+	sctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
-	res, err := b.Store.Hit(ctx, keys, rate, b.now())
+	res, err := b.Store.Hit(sctx, keys, rate, b.now())
 	if err != nil {
-		b.warn(ctx, "throttle store failed; requests are let through until it answers", err)
-		return Result{Allowed: true}
+		return Result{}, unavailable(ctx, err)
 	}
-	return res
+	return res, nil
 }
 
-// warn logs a failure that lets requests through unthrottled, at most once every 10
-// seconds: an outage of Redis should not also flood the logs.
+// warn logs a failure that does not fail the request (a count that could not be taken
+// back, a throttle without its rate), at most once every 10 seconds: an outage of Redis
+// should not also flood the logs.
 func (b *Backend) warn(ctx context.Context, msg string, err error) {
 	now := time.Now().UnixNano()
 	last := b.lastWarning.Load()

@@ -49,15 +49,19 @@ func (b *Backend) Login() (*Login, bool) {
 }
 
 // AllowRequest counts the attempt as a failure for good: the dispatcher calls Attempt,
-// which can take it back.
+// which can take it back. A login that cannot be counted (the store failed) is refused.
 func (l *Login) AllowRequest(r *rest.Request, view any) (bool, time.Duration) {
-	ok, wait, _ := l.Attempt(r, view)
+	ok, wait, _, err := l.Attempt(r, view)
+	if err != nil {
+		return false, retryDown
+	}
 	return ok, wait
 }
 
 // Attempt counts the login as failed under its address and username, unless either is
-// already at the limit; done takes it back unless the login did fail.
-func (l *Login) Attempt(r *rest.Request, _ any) (bool, time.Duration, func(*rest.Response, error)) {
+// already at the limit; done takes it back unless the login did fail. When the store
+// fails, the error is a 503 with Retry-After: no password is checked uncounted.
+func (l *Login) Attempt(r *rest.Request, _ any) (bool, time.Duration, func(*rest.Response, error), error) {
 	keys := []string{"throttle_{login}_ip_" + l.b.Ident(r)}
 	username := loginUsername(r)
 	if username != "" {
@@ -65,12 +69,12 @@ func (l *Login) Attempt(r *rest.Request, _ any) (bool, time.Duration, func(*rest
 		// can update them together.
 		keys = append(keys, "throttle_{login}_user_"+keyPart(username))
 	}
-	res := l.b.hit(r.Context(), keys, l.Rate)
-	if !res.Allowed {
-		return false, res.Wait, nil
+	res, err := l.b.hit(r.Context(), keys, l.Rate)
+	if err != nil {
+		return false, 0, nil, err
 	}
-	if res.ID == "" { // the store failed and the request is let through: nothing to take back
-		return true, 0, nil
+	if !res.Allowed {
+		return false, res.Wait, nil, nil
 	}
 	return true, 0, func(_ *rest.Response, err error) {
 		if loginFailed(err) {
@@ -94,7 +98,7 @@ func (l *Login) Attempt(r *rest.Request, _ any) (bool, time.Duration, func(*rest
 		if uerr != nil {
 			l.b.warn(ctx, "throttle store failed to take back a login attempt", uerr)
 		}
-	}
+	}, nil
 }
 
 // loginFailed: the credentials were checked and refused.

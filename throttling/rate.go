@@ -19,7 +19,7 @@ type SimpleRate struct {
 	Key func(r *rest.Request) string
 }
 
-var _ rest.Throttle = (*SimpleRate)(nil)
+var _ rest.FallibleThrottle = (*SimpleRate)(nil)
 
 // SimpleRate makes a throttle of scope whose clients key names: DRF's subclass of
 // SimpleRateThrottle with its own scope and get_cache_key.
@@ -47,12 +47,23 @@ func (b *Backend) User() *SimpleRate { return b.SimpleRate("user", b.UserIdent) 
 // not throttled.
 func (b *Backend) Scoped() *SimpleRate { return b.SimpleRate("", b.UserIdent) }
 
-// AllowRequest is DRF's allow_request.
+// AllowRequest is DRF's allow_request; a request that cannot be counted (the store
+// failed) is refused.
 func (t *SimpleRate) AllowRequest(r *rest.Request, view any) (bool, time.Duration) {
+	ok, wait, err := t.CheckRequest(r, view)
+	if err != nil {
+		return false, retryDown
+	}
+	return ok, wait
+}
+
+// CheckRequest is AllowRequest that reports a store failure as an error: a 503 with
+// Retry-After, which the dispatcher answers.
+func (t *SimpleRate) CheckRequest(r *rest.Request, view any) (bool, time.Duration, error) {
 	scope := t.Scope
 	if scope == "" {
 		if scope = viewScope(view); scope == "" {
-			return true, 0
+			return true, 0, nil
 		}
 	}
 	rate, ok := t.b.Rates[scope]
@@ -60,14 +71,14 @@ func (t *SimpleRate) AllowRequest(r *rest.Request, view any) (bool, time.Duratio
 		// CheckView refuses this at startup for the URL table; a view mounted some other way
 		// is let through rather than answered with a 500.
 		t.b.warn(r.Context(), "throttle not applied", fmt.Errorf("THROTTLE_RATES has no rate for scope %q", scope))
-		return true, 0
+		return true, 0, nil
 	}
 	ident := t.Key(r)
 	if ident == "" {
-		return true, 0
+		return true, 0, nil
 	}
-	res := t.b.hit(r.Context(), []string{"throttle_" + scope + "_" + ident}, rate)
-	return res.Allowed, res.Wait
+	res, err := t.b.hit(r.Context(), []string{"throttle_" + scope + "_" + ident}, rate)
+	return res.Allowed, res.Wait, err
 }
 
 // CheckView is DRF's ImproperlyConfigured, at startup: the rate this throttle needs for

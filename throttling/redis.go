@@ -63,6 +63,9 @@ func OpenRedis(url, prefix string) (*Redis, error) {
 // Close closes the client.
 func (s *Redis) Close() error { return s.Client.Close() }
 
+// Ping checks that Redis answers (readiness).
+func (s *Redis) Ping(ctx context.Context) error { return s.Client.Ping(ctx).Err() }
+
 // hitScript is Hit for every key at once. Times are passed as strings and compared by
 // Redis, never turned into Lua numbers and back (which keeps only 14 digits).
 // KEYS: the logs. ARGV: cutoff, now (µs), limit, member, ttl (ms).

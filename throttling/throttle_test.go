@@ -161,31 +161,73 @@ func (f *failing) Hit(context.Context, []string, throttling.Rate, time.Time) (th
 func (f *failing) Forget(context.Context, string, string) error { return errors.New("down") }
 func (f *failing) Reset(context.Context, string) error          { return errors.New("down") }
 
-// TestStoreDownFailsOpen: with the store down, requests are let through and the failure
-// is logged once, not once per request.
-func TestThrottleStoreDownFailsOpen(t *testing.T) {
+// TestThrottleStoreDownFailsClosed: with the store down, the requests a throttle would
+// count are refused with a 503 and Retry-After that keeps the cause for the log, logins
+// included (Attempt); AllowRequest, called outside the dispatcher, refuses them. Requests
+// the throttle does not count never ask the store and pass.
+func TestThrottleStoreDownFailsClosed(t *testing.T) {
 	store := &failing{}
-	b, logs := backend(t, map[string]string{"anon": "1/min", "login": "1/min"}, store)
+	b, _ := backend(t, map[string]string{"anon": "1/min", "login": "1/min"}, store)
 	login, _ := b.Login()
-	for i := range 5 {
-		if ok, _ := b.Anon().AllowRequest(request("192.0.2.1:1", nil), &view{}); !ok {
-			t.Errorf("request %d refused with the store down", i)
+	unavailable := func(what string, err error) {
+		t.Helper()
+		var e *rest.Error
+		if !errors.As(err, &e) || e.Status != 503 || e.Header.Get("Retry-After") != "5" {
+			t.Errorf("%s: %v, want a 503 with Retry-After 5", what, err)
 		}
-		ok, _, done := login.Attempt(request("192.0.2.1:1", nil), &view{})
-		if !ok {
-			t.Errorf("login %d refused with the store down", i)
-		}
-		if done != nil {
-			done(nil, rest.AuthenticationFailed("No active account found with the given credentials"))
+		var se *throttling.StoreError
+		if !errors.As(err, &se) || !strings.Contains(err.Error(), "connection refused") {
+			t.Errorf("%s: %v does not keep the store's error", what, err)
 		}
 	}
-	if store.calls != 10 {
-		t.Errorf("store asked %d times, want 10", store.calls)
+	for i := range 3 {
+		ok, _, err := b.Anon().CheckRequest(request("192.0.2.1:1", nil), &view{})
+		if ok {
+			t.Errorf("request %d let through with the store down", i)
+		}
+		unavailable("anon", err)
+		ok, _, done, err := login.Attempt(request("192.0.2.1:1", nil), &view{})
+		if ok || done != nil {
+			t.Errorf("login %d let through with the store down", i)
+		}
+		unavailable("login", err)
+		if ok, wait := b.Anon().AllowRequest(request("192.0.2.1:1", nil), &view{}); ok || wait <= 0 {
+			t.Errorf("AllowRequest = %v, %v with the store down; want a refusal with a wait", ok, wait)
+		}
 	}
-	if n := strings.Count(logs.String(), "throttle store failed"); n != 1 {
-		t.Errorf("%d warnings logged, want 1:\n%s", n, logs)
+	calls := store.calls
+	if ok, _, err := b.Anon().CheckRequest(request("192.0.2.1:1", &models.User{ID: 1, IsActive: true}), &view{}); !ok || err != nil {
+		t.Errorf("an authenticated request under AnonRateThrottle: %v %v, want let through", ok, err)
 	}
-	if !strings.Contains(logs.String(), "connection refused") {
-		t.Errorf("the warning does not say why: %s", logs)
+	if store.calls != calls {
+		t.Error("a request the throttle does not count asked the store")
+	}
+}
+
+// slow is a store that answers after the request's store deadline.
+type slow struct{}
+
+func (slow) Hit(ctx context.Context, _ []string, _ throttling.Rate, _ time.Time) (throttling.Result, error) {
+	<-ctx.Done()
+	return throttling.Result{}, ctx.Err()
+}
+func (slow) Forget(context.Context, string, string) error { return nil }
+func (slow) Reset(context.Context, string) error          { return nil }
+
+// TestThrottleStoreSlow: a store too slow to answer is a 503 too, with a shorter
+// Retry-After; a client that went away keeps its own error.
+func TestThrottleStoreSlow(t *testing.T) {
+	b, _ := backend(t, map[string]string{"anon": "1/min"}, slow{})
+	_, _, err := b.Anon().CheckRequest(request("192.0.2.1:1", nil), &view{})
+	var e *rest.Error
+	if !errors.As(err, &e) || e.Status != 503 || e.Header.Get("Retry-After") != "1" {
+		t.Errorf("slow store: %v, want a 503 with Retry-After 1", err)
+	}
+	r := request("192.0.2.1:1", nil)
+	ctx, cancel := context.WithCancel(r.HTTP.Context())
+	cancel()
+	r.HTTP = r.HTTP.WithContext(ctx)
+	if _, _, err := b.Anon().CheckRequest(r, &view{}); !errors.Is(err, context.Canceled) || errors.As(err, &e) {
+		t.Errorf("client gone: %v, want context.Canceled", err)
 	}
 }

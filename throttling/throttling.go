@@ -4,8 +4,11 @@
 // "10/min", THROTTLE_RATES); hits are kept as DRF keeps them, a sliding log per key, in a
 // Store: this process's memory by default, Redis (REDIS_URL) when instances share the load.
 //
-// A store that fails (Redis down) lets requests through: throttling fails open, with a
-// logged warning, rather than turning an outage of Redis into an outage of the API.
+// A store that fails (Redis down) fails the requests it should count: throttling fails
+// closed, with a 503 and Retry-After, rather than lifting every limit (the login
+// throttle's included) while Redis is away. Views without throttles, and requests a
+// throttle does not count, do not need the store and keep working; go-redis reconnects
+// by itself when Redis is back.
 package throttling
 
 import (

@@ -69,6 +69,14 @@ func (v *Versions) Check(ctx context.Context, t *Token, user *models.User) error
 	return Revoked(reason)
 }
 
+// Newer reports whether the token was issued at a version the user has not reached: the
+// user is a copy read before a bump that the token comes after (another instance's
+// logout-all, its cached copy of the user), and must be read again before Check.
+func (v *Versions) Newer(t *Token, user *models.User) bool {
+	got, ok := TokenVersion(t)
+	return ok && got > user.TokenVersion
+}
+
 // TokenVersion reads a token's version claim: 0 when absent, false when not a whole number.
 func TokenVersion(t *Token) (int64, bool) {
 	switch v := t.Claims[VersionClaim].(type) {

@@ -3,8 +3,10 @@
 package urls
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -12,6 +14,8 @@ import (
 	"gorm.io/gorm"
 
 	"ginrest/authentication"
+	"ginrest/metrics"
+	"ginrest/middleware"
 	"ginrest/models"
 	"ginrest/permissions"
 	"ginrest/rest"
@@ -41,13 +45,24 @@ type App struct {
 	Sessions Sessions
 	// Routes is the URL table (Patterns), built once: Handler mounts it.
 	Routes []Route
+	// Metrics count requests, logins, hashes and connections (operations.go); nil when
+	// METRICS_ADDR is unset.
+	Metrics *metrics.Metrics
+
+	accessLog func(context.Context, middleware.Entry) // operations.go
+	closers   []io.Closer                             // what NewApp opened: Close closes it
 }
 
 // Options are the parts of an App that are not settings.
 type Options struct {
 	// Now is the clock of tokens and timestamps; nil means time.Now. Tests set it.
-	Now    func() time.Time
+	Now func() time.Time
+	// Logger receives the app's logs; NewApp wraps its handler so that every record logged
+	// with a request's context carries request_id and user_id. nil means slog.Default().
 	Logger *slog.Logger
+	// DevAccessLog, when set, receives each request as runserver's one line in DEBUG
+	// ([06/Dec/2026 03:11:39] "GET /api/ HTTP/1.1" 200 52) instead of a record in Logger.
+	DevAccessLog io.Writer
 	// ThrottleStore is where throttles count; nil means Redis when REDIS_URL is set,
 	// otherwise this process's memory.
 	ThrottleStore throttling.Store
@@ -68,6 +83,7 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	logger = slog.New(middleware.LogContext(logger.Handler()))
 	a := &App{Settings: s, DB: db, Tokens: backend, Logger: logger,
 		Users: &models.Users{DB: db, Iterations: s.PasswordIterations, HashingTimeout: s.PasswordHashingQueueTimeout, Now: opts.Now, CacheTTL: s.UserCacheTTL}}
 	if s.JWT.BlacklistEnabled {
@@ -95,13 +111,16 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 		// A locked or unreachable database is a 503 with Retry-After, not a 500.
 		ExceptionHandler: models.Unavailable}
 	if err := a.setUpThrottling(opts); err != nil {
+		_ = a.Close()
 		return nil, err
 	}
 	// Keep this last: the views of the URL table need everything above.
 	a.Routes = Patterns(a)
 	if err := errors.Join(a.checkThrottles(a.Routes), a.checkCookiePath(a.Routes)); err != nil {
+		_ = a.Close()
 		return nil, err
 	}
+	a.setUpOperations(opts) // the access log and the metrics: operations.go
 	return a, nil
 }
 

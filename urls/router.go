@@ -16,7 +16,8 @@ func (a *App) Handler() http.Handler {
 }
 
 // Mount serves routes with DRF's behaviour around them: JSON 404s, slash redirects,
-// security headers and panics answered with a generic 500.
+// security headers and panics answered with a generic 500; with the health probes, a
+// request id, an access log line and metrics for every request.
 func (a *App) Mount(routes []Route) http.Handler {
 	gin.SetMode(gin.ReleaseMode) // no route dump on stdout; the mode is gin's global, set once per process
 	engine := gin.New()
@@ -27,10 +28,13 @@ func (a *App) Mount(routes []Route) http.Handler {
 	timeout := a.Settings.RequestTimeout
 	notFound := rest.NotFoundHandler()
 	engine.NoRoute(func(c *gin.Context) { notFound.ServeHTTP(c.Writer, c.Request) })
-	for _, route := range routes {
+	// The probes (/healthz, /readyz: operations.go) beside the table, not in it.
+	for _, route := range append(a.probeRoutes(), routes...) {
 		a.useDefaults(route.View) // generic views' defaults: api.go
 		h := rest.NewHandler(route.View, a.Defaults)
 		engine.Any(route.Path, func(c *gin.Context) {
+			// The pattern, not the raw path, names the request in the metrics.
+			rest.InfoFrom(c.Request.Context()).SetRoute(route.Path)
 			// The request's deadline (REQUEST_TIMEOUT) reaches every database call and queue
 			// through its context, so a request that waits too long is answered (503), never
 			// cut off by the server's write timeout.
@@ -46,5 +50,5 @@ func (a *App) Mount(routes []Route) http.Handler {
 			h.Serve(c.Writer, c.Request.WithContext(ctx), params)
 		})
 	}
-	return rest.SecurityHeaders(rest.Recoverer(a.Logger, engine))
+	return a.wrap(engine) // the middleware: operations.go
 }

@@ -21,6 +21,7 @@ func (a *App) setUpThrottling(opts Options) error {
 			return err
 		}
 		store = rs
+		a.closers = append(a.closers, rs) // App.Close closes it
 	}
 	b, err := throttling.New(a.Settings, store, opts.Now, a.Logger)
 	if err != nil {

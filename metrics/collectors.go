@@ -1,0 +1,82 @@
+package metrics
+
+import (
+	"database/sql"
+	"sort"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"ginrest/hashers"
+)
+
+// collector reads its values at each scrape: the queue and the pools keep their own
+// counts, which would only go stale copied into gauges.
+type collector struct {
+	descs   []*prometheus.Desc
+	collect func(ch chan<- prometheus.Metric)
+}
+
+func (c *collector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range c.descs {
+		ch <- d
+	}
+}
+
+func (c *collector) Collect(ch chan<- prometheus.Metric) { c.collect(ch) }
+
+// hashingCollector exports the password-hashing queue (PASSWORD_HASHING_QUEUE_TIMEOUT):
+// waiting hashes that climb toward workers × timeout / mean mean logins about to be refused.
+func hashingCollector(stats func() hashers.Stats) prometheus.Collector {
+	desc := func(name, help string) *prometheus.Desc {
+		return prometheus.NewDesc(prometheus.BuildFQName(namespace, "password_hashing", name), help, nil, nil)
+	}
+	workers := desc("workers", "Password hashes that may run at once (the CPUs).")
+	running := desc("running", "Password hashes running now.")
+	waiting := desc("waiting", "Password hashes waiting for a worker.")
+	mean := desc("mean_seconds", "Moving average of a password hash's duration; 0 before the first.")
+	return &collector{
+		descs: []*prometheus.Desc{workers, running, waiting, mean},
+		collect: func(ch chan<- prometheus.Metric) {
+			s := stats()
+			ch <- prometheus.MustNewConstMetric(workers, prometheus.GaugeValue, float64(s.Workers))
+			ch <- prometheus.MustNewConstMetric(running, prometheus.GaugeValue, float64(s.Running))
+			ch <- prometheus.MustNewConstMetric(waiting, prometheus.GaugeValue, float64(s.Waiting))
+			ch <- prometheus.MustNewConstMetric(mean, prometheus.GaugeValue, s.Mean.Seconds())
+		},
+	}
+}
+
+// poolsCollector exports the database's connection pools by name: PostgreSQL's one pool
+// ("write"), or SQLite's writer ("write") and readers ("read"). Waits that grow mean
+// requests queue for a connection (DATABASE_MAX_CONNS).
+func poolsCollector(pools func() map[string]sql.DBStats) prometheus.Collector {
+	desc := func(name, help string) *prometheus.Desc {
+		return prometheus.NewDesc(prometheus.BuildFQName(namespace, "db_pool", name), help, []string{"pool"}, nil)
+	}
+	maxOpen := desc("max_open_connections", "The pool's cap on open connections.")
+	open := desc("open_connections", "Connections open, in use or idle.")
+	inUse := desc("in_use_connections", "Connections in use.")
+	idle := desc("idle_connections", "Connections idle.")
+	waits := desc("waits_total", "Times a query waited for a connection.")
+	waited := desc("wait_seconds_total", "Total time queries waited for a connection.")
+	return &collector{
+		descs: []*prometheus.Desc{maxOpen, open, inUse, idle, waits, waited},
+		collect: func(ch chan<- prometheus.Metric) {
+			stats := pools()
+			names := make([]string, 0, len(stats))
+			for name := range stats {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+			for _, name := range names {
+				s := stats[name]
+				ch <- prometheus.MustNewConstMetric(maxOpen, prometheus.GaugeValue, float64(s.MaxOpenConnections), name)
+				ch <- prometheus.MustNewConstMetric(open, prometheus.GaugeValue, float64(s.OpenConnections), name)
+				ch <- prometheus.MustNewConstMetric(inUse, prometheus.GaugeValue, float64(s.InUse), name)
+				ch <- prometheus.MustNewConstMetric(idle, prometheus.GaugeValue, float64(s.Idle), name)
+				ch <- prometheus.MustNewConstMetric(waits, prometheus.CounterValue, float64(s.WaitCount), name)
+				ch <- prometheus.MustNewConstMetric(waited, prometheus.CounterValue, s.WaitDuration.Seconds(), name)
+			}
+		},
+	}
+}

@@ -1,0 +1,66 @@
+package middleware
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"ginrest/rest"
+)
+
+// Entry is one finished request, as the access log and the metrics see it.
+type Entry struct {
+	Start    time.Time
+	Duration time.Duration
+	Method   string
+	// Path is the raw path; Route the URL table's pattern that matched it ("" for none).
+	Path, Route string
+	// RequestURI is the request line's target (path and query); Proto its version.
+	RequestURI, Proto string
+	Status            int
+	Bytes             int64
+	RequestID         string
+	// UserID is the authenticated user's pk, "" when anonymous.
+	UserID string
+}
+
+// observe serves the request with a writer that records what was sent and an Info in its
+// context for the router and the dispatcher to fill, then hands report the Entry. A panic
+// is not reported (Recoverer, inside, turns it into a 500 first).
+func observe(next http.Handler, w http.ResponseWriter, r *http.Request, report func(context.Context, Entry)) {
+	start := time.Now()
+	sw := wrapWriter(w)
+	ctx := r.Context()
+	info := rest.InfoFrom(ctx)
+	if info == nil {
+		info = &rest.Info{}
+		ctx = rest.WithInfo(ctx, info)
+		r = r.WithContext(ctx)
+	}
+	next.ServeHTTP(sw, r)
+	report(ctx, Entry{
+		Start:      start,
+		Duration:   time.Since(start),
+		Method:     r.Method,
+		Path:       r.URL.Path,
+		Route:      info.Route(),
+		RequestURI: r.RequestURI,
+		Proto:      r.Proto,
+		Status:     sw.Status(),
+		Bytes:      sw.bytes,
+		RequestID:  RequestIDFrom(ctx),
+		UserID:     UserID(info.User()),
+	})
+}
+
+// UserID is the user's primary key as text, "" for an anonymous (or unknown) user: any
+// user type with a PK() string method (models.User, authentication.TokenUser) names itself.
+func UserID(u rest.User) string {
+	if u == nil || !u.IsAuthenticated() {
+		return ""
+	}
+	if pk, ok := u.(interface{ PK() string }); ok {
+		return pk.PK()
+	}
+	return ""
+}

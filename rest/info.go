@@ -1,0 +1,75 @@
+package rest
+
+import (
+	"context"
+	"sync"
+)
+
+// Info is what the router and the dispatcher learn about a request that the middleware
+// around them reads afterwards: Django's middleware sees request.user once the view has
+// run, because the request object is shared; here the middleware puts an Info in the
+// request's context and the inner layers fill it in. rest only records; what is logged or
+// counted is the middleware's business.
+//
+// Its methods are safe for concurrent use (a log line may read it from any goroutine of
+// the request), and do nothing on a nil *Info, so that a request served without the
+// middleware costs nothing.
+type Info struct {
+	mu    sync.Mutex
+	route string
+	user  User
+}
+
+type infoKey struct{}
+
+// WithInfo returns ctx carrying info.
+func WithInfo(ctx context.Context, info *Info) context.Context {
+	return context.WithValue(ctx, infoKey{}, info)
+}
+
+// InfoFrom is the Info of the request whose context is ctx, nil when it has none.
+func InfoFrom(ctx context.Context) *Info {
+	info, _ := ctx.Value(infoKey{}).(*Info)
+	return info
+}
+
+// SetRoute records the URL table's path that matched ("/api/notes/:pk/"), which, unlike
+// the raw path, names a bounded set of things to count requests by.
+func (i *Info) SetRoute(route string) {
+	if i == nil {
+		return
+	}
+	i.mu.Lock()
+	i.route = route
+	i.mu.Unlock()
+}
+
+// Route is the matched route's path, "" when no route matched.
+func (i *Info) Route() string {
+	if i == nil {
+		return ""
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.route
+}
+
+// SetUser records the user an authenticator vouched for.
+func (i *Info) SetUser(u User) {
+	if i == nil {
+		return
+	}
+	i.mu.Lock()
+	i.user = u
+	i.mu.Unlock()
+}
+
+// User is the authenticated user, nil until an authenticator succeeds.
+func (i *Info) User() User {
+	if i == nil {
+		return nil
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.user
+}
