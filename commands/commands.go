@@ -44,7 +44,7 @@ func commandTable() map[string]command {
 		"createuser":         {"createuser --username U [--email E] [--password-stdin] [--inactive] [--staff] [--superuser]", "Create a user; without --password-stdin the password is unusable.", createuser},
 		"changepassword":     {"changepassword USERNAME [--password-stdin]", "Set a user's password.", changepassword},
 		"flushexpiredtokens": {"flushexpiredtokens", "Delete expired outstanding and blacklisted tokens.", flushexpiredtokens},
-		"startapp":           {"startapp [--plural P] [--root DIR] NAME", "Create a resource: model, migration, ModelViewSet, routes and tests.", startapp},
+		"startapp":           {"startapp [--owner] [--plural P] [--dry-run] [--root DIR] NAME", "Create a resource: model, migration, ModelViewSet, routes and tests.", startapp},
 	}
 }
 

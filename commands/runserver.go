@@ -63,7 +63,12 @@ func runserver(env *Env, args []string) error {
 	for _, name := range ran {
 		fmt.Fprintf(env.Stdout, "Applied migration %s\n", name)
 	}
-	app, err := newApp(env, s, db)
+	// The server's logs (an access line per request) go out in batches: logbuffer.go.
+	logs := newLogBuffer(env.Stderr)
+	defer logs.Close()
+	logged := *env
+	logged.Stderr = logs
+	app, err := newApp(&logged, s, db)
 	if err != nil {
 		return err
 	}
