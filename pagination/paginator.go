@@ -1,13 +1,10 @@
 package pagination
 
 import (
-	"fmt"
-
 	"gorm.io/gorm"
 
 	"ginrest/filters"
 	"ginrest/rest"
-	"ginrest/settings"
 )
 
 // Paginator is DRF's BasePagination. Paginate loads the page the request asks for into
@@ -51,22 +48,17 @@ func (none) Paginate(*rest.Request, List) (Page, error) { return nil, nil }
 // build the paginator: max(MaxPageSize, PAGE_SIZE).
 const MaxPageSize = 100
 
-// FromSettings is the paginator DEFAULT_PAGINATION_CLASS and PAGE_SIZE name (nil for none):
-// PageNumber with the page_size parameter, LimitOffset, or Cursor ordered by "-created"
-// (the primary key for models without a created field). The settings must be valid.
-func FromSettings(s *settings.Settings) (Paginator, error) {
-	size := s.REST.PageSize
-	maxSize := max(MaxPageSize, size)
-	switch class := s.REST.PaginationClass(); class {
-	case "":
-		return nil, nil
-	case "PageNumberPagination":
-		return &PageNumber{PageSize: size, PageSizeQueryParam: "page_size", MaxPageSize: maxSize}, nil
-	case "LimitOffsetPagination":
-		return &LimitOffset{DefaultLimit: size, MaxLimit: maxSize}, nil
-	case "CursorPagination":
-		return &Cursor{PageSize: size}, nil
-	default:
-		return nil, fmt.Errorf("settings: DEFAULT_PAGINATION_CLASS has unknown class %q", class)
+// Classes are the paginators that settings name (DEFAULT_PAGINATION_CLASS), by DRF's class
+// names, each of PAGE_SIZE items: PageNumber with the page_size parameter, LimitOffset, or
+// Cursor ordered by "-created" (the primary key for models without a created field); the
+// page_size and limit parameters go up to max(MaxPageSize, PAGE_SIZE). urls.Classes holds
+// them beside the application's own.
+func Classes() map[string]func(pageSize int) Paginator {
+	return map[string]func(int) Paginator{
+		"PageNumberPagination": func(size int) Paginator {
+			return &PageNumber{PageSize: size, PageSizeQueryParam: "page_size", MaxPageSize: max(MaxPageSize, size)}
+		},
+		"LimitOffsetPagination": func(size int) Paginator { return &LimitOffset{DefaultLimit: size, MaxLimit: max(MaxPageSize, size)} },
+		"CursorPagination":      func(size int) Paginator { return &Cursor{PageSize: size} },
 	}
 }

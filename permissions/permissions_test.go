@@ -3,7 +3,6 @@ package permissions_test
 import (
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"ginrest/permissions"
@@ -248,56 +247,46 @@ func TestThroughDispatch(t *testing.T) {
 	}
 }
 
-func TestByName(t *testing.T) {
-	t.Run("known names, in order", func(t *testing.T) {
-		ps, err := permissions.ByName([]string{"IsAuthenticatedOrReadOnly", "IsAdminUser", "AllowAny", "IsAuthenticated"})
-		if err != nil || len(ps) != 4 {
-			t.Fatalf("ByName = %v, %v", ps, err)
+// Classes are the permissions DEFAULT_PERMISSION_CLASSES may name, by DRF's class names
+// (case and module path as DRF's: urls.Classes reports any other name as unknown).
+func TestClasses(t *testing.T) {
+	classes := permissions.Classes()
+	// Identify each by its behaviour: anonymous GET, anonymous POST, user POST, staff POST.
+	type sig [4]bool
+	of := func(p rest.Permission) sig {
+		return sig{
+			p.HasPermission(request(http.MethodGet, rest.AnonymousUser{}), nil),
+			p.HasPermission(request(http.MethodPost, rest.AnonymousUser{}), nil),
+			p.HasPermission(request(http.MethodPost, user{}), nil),
+			p.HasPermission(request(http.MethodPost, user{staff: true}), nil),
 		}
-		// Identify each by its behaviour: anonymous GET, anonymous POST, user POST, staff POST.
-		type sig [4]bool
-		of := func(p rest.Permission) sig {
-			return sig{
-				p.HasPermission(request(http.MethodGet, rest.AnonymousUser{}), nil),
-				p.HasPermission(request(http.MethodPost, rest.AnonymousUser{}), nil),
-				p.HasPermission(request(http.MethodPost, user{}), nil),
-				p.HasPermission(request(http.MethodPost, user{staff: true}), nil),
-			}
+	}
+	want := map[string]sig{
+		"IsAuthenticatedOrReadOnly": {true, false, true, true},
+		"IsAdminUser":               {false, false, false, true},
+		"AllowAny":                  {true, true, true, true},
+		"IsAuthenticated":           {false, false, true, true},
+	}
+	if len(classes) != len(want) {
+		t.Errorf("%d classes, want %d", len(classes), len(want))
+	}
+	for name, w := range want {
+		p, ok := classes[name]
+		if !ok {
+			t.Errorf("%s missing", name)
+			continue
 		}
-		want := []sig{
-			{true, false, true, true},   // IsAuthenticatedOrReadOnly
-			{false, false, false, true}, // IsAdminUser
-			{true, true, true, true},    // AllowAny
-			{false, false, true, true},  // IsAuthenticated
+		if of(p) != w {
+			t.Errorf("%s behaves as %v, want %v", name, of(p), w)
 		}
-		for i, p := range ps {
-			if of(p) != want[i] {
-				t.Errorf("permission %d behaves as %v, want %v", i, of(p), want[i])
-			}
+	}
+	for _, name := range []string{"isauthenticated", "rest_framework.permissions.IsAuthenticated", ""} {
+		if _, ok := classes[name]; ok {
+			t.Errorf("%q is a class", name)
 		}
-	})
-	t.Run("empty list: no permissions, not an error", func(t *testing.T) {
-		ps, err := permissions.ByName(nil)
-		if err != nil || ps == nil || len(ps) != 0 {
-			t.Errorf("ByName(nil) = %#v, %v; want an empty non-nil list", ps, err)
-		}
-	})
-	for _, names := range [][]string{
-		{"IsOwner"},
-		{"isauthenticated"},
-		{"rest_framework.permissions.IsAuthenticated"},
-		{"AllowAny", "DjangoModelPermissions"},
-		{""},
-	} {
-		t.Run("unknown "+strings.Join(names, ","), func(t *testing.T) {
-			ps, err := permissions.ByName(names)
-			if err == nil || ps != nil {
-				t.Fatalf("ByName(%q) = %v, %v; want an error", names, ps, err)
-			}
-			bad := names[len(names)-1]
-			if !strings.Contains(err.Error(), `"`+bad+`"`) || !strings.Contains(err.Error(), "IsAuthenticated") {
-				t.Errorf("error %q should name %q and the known classes", err, bad)
-			}
-		})
+	}
+	classes["IsOwner"] = permissions.IsAdminUser
+	if _, ok := permissions.Classes()["IsOwner"]; ok {
+		t.Error("Classes returned a shared map: an application's additions leak")
 	}
 }

@@ -30,6 +30,11 @@ type Defaults struct {
 	// *Error (the app maps a locked database or a full connection pool to a 503). nil
 	// leaves errors as they are.
 	ExceptionHandler func(error) error
+	// Prepare, when set, is given each view before its policies are resolved, for the
+	// defaults rest knows nothing of: the app gives generic views and viewsets their
+	// paginator (DEFAULT_PAGINATION_CLASS) there. NewHandler is the one place a view
+	// gets its defaults, however it is mounted.
+	Prepare func(View)
 }
 
 type handlerFunc func(r *Request) (*Response, error)
@@ -52,6 +57,9 @@ type Handler struct {
 // NewHandler resolves a view's policies against the defaults and finds its handler
 // methods, once, so that nothing is looked up per request.
 func NewHandler(view View, d Defaults) *Handler {
+	if d.Prepare != nil {
+		d.Prepare(view)
+	}
 	base := view.Base()
 	h := &Handler{view: view, base: base, authenticators: base.Authenticators, permissions: base.Permissions,
 		parsers: d.Parsers, logger: d.Logger, exceptions: d.ExceptionHandler, methods: map[string]handlerFunc{}}

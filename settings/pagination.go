@@ -2,13 +2,8 @@ package settings
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 )
-
-// PaginationClasses are the values DEFAULT_PAGINATION_CLASS accepts besides none: DRF's
-// paginators, by class name.
-var PaginationClasses = []string{"PageNumberPagination", "LimitOffsetPagination", "CursorPagination"}
 
 // PaginationClass is DEFAULT_PAGINATION_CLASS as a class name: DRF's module path
 // (rest_framework.pagination.) dropped, and "" for none ("", "None", "none").
@@ -26,11 +21,8 @@ func (r RESTFramework) PaginationClass() string {
 // pagination off is said once, with DEFAULT_PAGINATION_CLASS=none.
 func (s *Settings) validatePagination() []error {
 	var errs []error
+	// The class itself is resolved by urls.Classes, where an application may add its own.
 	class := s.REST.PaginationClass()
-	if class != "" && !slices.Contains(PaginationClasses, class) {
-		errs = append(errs, fmt.Errorf("settings: DEFAULT_PAGINATION_CLASS has unknown class %q (known: %s, or none)",
-			s.REST.DefaultPaginationClass, strings.Join(PaginationClasses, ", ")))
-	}
 	switch {
 	case s.REST.PageSize < 0:
 		errs = append(errs, fmt.Errorf("settings: PAGE_SIZE must not be negative"))

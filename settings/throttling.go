@@ -4,40 +4,16 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
-	"slices"
 	"strings"
 )
 
-// ThrottleClassNames are the values DEFAULT_THROTTLE_CLASSES accepts: DRF's throttle
-// classes, with the scope whose rate each needs ("" for ScopedRateThrottle, whose scope is
-// the view's).
-var ThrottleClassNames = map[string]string{
-	"AnonRateThrottle":   "anon",
-	"UserRateThrottle":   "user",
-	"ScopedRateThrottle": "",
-}
-
-// validateThrottling checks DEFAULT_THROTTLE_CLASSES against THROTTLE_RATES (DRF raises
-// ImproperlyConfigured for a throttle without a rate; ginrest refuses to start),
-// TRUSTED_PROXIES and REDIS_URL.
+// validateThrottling checks TRUSTED_PROXIES and REDIS_URL. The classes of
+// DEFAULT_THROTTLE_CLASSES, and the rates they need, are checked where their names are
+// resolved (urls.Classes), since an application may register its own.
 func (s *Settings) validateThrottling() []error {
 	var errs []error
 	bad := func(name, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("settings: %s %s", name, fmt.Sprintf(format, args...)))
-	}
-	for _, name := range s.REST.DefaultThrottleClasses {
-		scope, ok := ThrottleClassNames[name]
-		switch {
-		case !ok:
-			known := make([]string, 0, len(ThrottleClassNames))
-			for k := range ThrottleClassNames {
-				known = append(known, k)
-			}
-			slices.Sort(known)
-			bad("DEFAULT_THROTTLE_CLASSES", "has unknown class %q (known: %s)", name, strings.Join(known, ", "))
-		case scope != "" && s.ThrottleRates[scope] == "":
-			bad("THROTTLE_RATES", "has no rate for scope %q, which %s in DEFAULT_THROTTLE_CLASSES needs (e.g. %s=100/day)", scope, name, scope)
-		}
 	}
 	if _, err := ParseTrustedProxies(s.TrustedProxies); err != nil {
 		bad("TRUSTED_PROXIES", "%v", err)

@@ -43,9 +43,6 @@ func TestInvalidThrottlingValuesNameTheVariable(t *testing.T) {
 		vars map[string]string
 		want string
 	}{
-		{map[string]string{"DEFAULT_THROTTLE_CLASSES": "BurstRateThrottle"}, `DEFAULT_THROTTLE_CLASSES has unknown class "BurstRateThrottle"`},
-		{map[string]string{"DEFAULT_THROTTLE_CLASSES": "AnonRateThrottle"}, `THROTTLE_RATES has no rate for scope "anon"`},
-		{map[string]string{"DEFAULT_THROTTLE_CLASSES": "UserRateThrottle", "THROTTLE_RATES": "anon=1/s"}, `THROTTLE_RATES has no rate for scope "user"`},
 		{map[string]string{"THROTTLE_RATES": "anon=often"}, `THROTTLE_RATES has anon="often"`},
 		{map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal"}, `TRUSTED_PROXIES has "proxy.internal"`},
 		{map[string]string{"TRUSTED_PROXIES": "10.0.0.0/33"}, `TRUSTED_PROXIES has "10.0.0.0/33"`},

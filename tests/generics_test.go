@@ -279,3 +279,18 @@ func TestGenericDeclarationMistakesStopAtMount(t *testing.T) {
 		})
 	}
 }
+
+// A generic view served by rest.NewHandler with the app's defaults, without the router,
+// gets the default paginator too: NewHandler is the one place defaults are applied.
+func TestNewHandlerAppliesEveryDefault(t *testing.T) {
+	s := newServer(t)
+	alice := s.apiUser("alice")
+	s.addNote(alice.User, "n", "", false)
+	h := rest.NewHandler(&generics.List[models.Note]{GenericAPIView: noteView(s)}, s.App.Defaults)
+	m := *s
+	m.Handler = h
+	rec := m.get(alice, "/anywhere/")
+	if p := pageOf(t, rec); rec.Code != 200 || p.Count == nil || *p.Count != 1 {
+		t.Errorf("%d %s: want a page of one note (PageNumberPagination, the default)", rec.Code, rec.Body)
+	}
+}

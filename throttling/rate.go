@@ -109,26 +109,22 @@ func viewScope(view any) string {
 	return ""
 }
 
-// ByName resolves DEFAULT_THROTTLE_CLASSES: DRF's class names, each checked to have its
-// rate.
-func (b *Backend) ByName(names []string) ([]rest.Throttle, error) {
-	throttles := make([]rest.Throttle, 0, len(names))
-	for _, name := range names {
-		var t *SimpleRate
-		switch name {
-		case "AnonRateThrottle":
-			t = b.Anon()
-		case "UserRateThrottle":
-			t = b.User()
-		case "ScopedRateThrottle":
-			t = b.Scoped()
-		default:
-			return nil, fmt.Errorf("settings: DEFAULT_THROTTLE_CLASSES: unknown class %q (known: AnonRateThrottle, UserRateThrottle, ScopedRateThrottle)", name)
+// Classes are the throttles that settings name (DEFAULT_THROTTLE_CLASSES), by DRF's class
+// names; urls.Classes holds them beside the application's own. Each refuses a scope
+// without a rate in THROTTLE_RATES, as DRF raises ImproperlyConfigured.
+func Classes() map[string]func(b *Backend) (rest.Throttle, error) {
+	rated := func(make func(b *Backend) *SimpleRate) func(b *Backend) (rest.Throttle, error) {
+		return func(b *Backend) (rest.Throttle, error) {
+			t := make(b)
+			if _, ok := b.Rates[t.Scope]; t.Scope != "" && !ok {
+				return nil, fmt.Errorf("THROTTLE_RATES has no rate for scope %q (e.g. %s=100/day)", t.Scope, t.Scope)
+			}
+			return t, nil
 		}
-		if _, ok := b.Rates[t.Scope]; t.Scope != "" && !ok {
-			return nil, fmt.Errorf("settings: THROTTLE_RATES has no rate for scope %q, which %s in DEFAULT_THROTTLE_CLASSES needs", t.Scope, name)
-		}
-		throttles = append(throttles, t)
 	}
-	return throttles, nil
+	return map[string]func(b *Backend) (rest.Throttle, error){
+		"AnonRateThrottle":   rated((*Backend).Anon),
+		"UserRateThrottle":   rated((*Backend).User),
+		"ScopedRateThrottle": rated((*Backend).Scoped), // the view's scope: CheckView
+	}
 }

@@ -2,21 +2,20 @@ package urls
 
 import (
 	"ginrest/generics"
-	"ginrest/pagination"
 	"ginrest/rest"
 	"ginrest/routers"
 	"ginrest/views"
 )
 
-// apiRoutes are the REST framework's routes: the viewsets registered on the router
-// (DRF's DefaultRouter) and its API root at /api/. Register your viewsets here.
-func (a *App) apiRoutes() []Route {
+// apiRouter is the REST framework's router (DRF's DefaultRouter, with its API root at
+// /api/) and the viewsets registered on it. Register your viewsets here.
+func (a *App) apiRouter() *routers.Router {
 	router := routers.NewDefault("/api/")
 	// Notes need the stored user (their owner), whatever DEFAULT_AUTHENTICATION_CLASSES says.
 	auth := []rest.Authenticator{a.JWTAuthentication()}
 	router.Register("notes", views.NewNotes(a.DB, a.Tokens.Now, auth), "")
 	a.registerApps(router) // the resources `ginrest startapp` made: apps.go
-	return Include(router.URLs())
+	return router
 }
 
 // Include makes a router's URLs routes of the table, as Django's include(router.urls).
@@ -29,13 +28,11 @@ func Include(urls []routers.Route) []Route {
 }
 
 // useDefaults gives a generic view or viewset route the settings' defaults for what it
-// leaves nil (DEFAULT_PAGINATION_CLASS with PAGE_SIZE), and has it check its declaration,
-// as rest.NewHandler resolves the authentication and permission defaults.
+// leaves nil (DEFAULT_PAGINATION_CLASS with PAGE_SIZE), and has it check its declaration.
+// It is the app's rest.Defaults.Prepare, so every view mounted with the app's defaults
+// gets it, whether through Mount or rest.NewHandler.
 func (a *App) useDefaults(v rest.View) {
-	d, ok := v.(generics.DefaultsUser)
-	if !ok {
-		return
+	if d, ok := v.(generics.DefaultsUser); ok {
+		d.UseDefaults(generics.Defaults{Pagination: a.Pagination})
 	}
-	p, _ := pagination.FromSettings(a.Settings) // NewApp has validated the settings
-	d.UseDefaults(generics.Defaults{Pagination: p})
 }

@@ -17,7 +17,7 @@ import (
 	"ginrest/metrics"
 	"ginrest/middleware"
 	"ginrest/models"
-	"ginrest/permissions"
+	"ginrest/pagination"
 	"ginrest/rest"
 	"ginrest/serializers"
 	"ginrest/settings"
@@ -43,6 +43,12 @@ type App struct {
 	LoginThrottles []rest.Throttle
 	// Sessions are log out everywhere, sessions, cookie mode and pruning (sessions.go).
 	Sessions Sessions
+	// Pagination is DEFAULT_PAGINATION_CLASS with PAGE_SIZE (nil: none), built once: the
+	// paginator of the generic views and viewsets that set none.
+	Pagination pagination.Paginator
+	// Proxies are TRUSTED_PROXIES, parsed once: whose X-Forwarded-For and X-Request-ID
+	// are believed.
+	Proxies rest.TrustedProxies
 	// Routes is the URL table (Patterns), built once: Handler mounts it.
 	Routes []Route
 	// Metrics count requests, logins, hashes and connections (operations.go); nil when
@@ -51,6 +57,7 @@ type App struct {
 
 	accessLog func(context.Context, middleware.Entry) // operations.go
 	closers   []io.Closer                             // what NewApp opened: Close closes it
+	classes   *Classes                                // what the settings' class names mean
 }
 
 // Options are the parts of an App that are not settings.
@@ -66,6 +73,8 @@ type Options struct {
 	// ThrottleStore is where throttles count; nil means Redis when REDIS_URL is set,
 	// otherwise this process's memory.
 	ThrottleStore throttling.Store
+	// Classes are the classes settings may name (classes.go); nil means DefaultClasses().
+	Classes *Classes
 }
 
 // NewApp builds the services every view shares, once.
@@ -84,7 +93,11 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 		logger = slog.Default()
 	}
 	logger = slog.New(middleware.LogContext(logger.Handler()))
-	a := &App{Settings: s, DB: db, Tokens: backend, Logger: logger,
+	proxies, err := settings.ParseTrustedProxies(s.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("settings: TRUSTED_PROXIES %w", err)
+	}
+	a := &App{Settings: s, DB: db, Tokens: backend, Logger: logger, Proxies: proxies,
 		Users: &models.Users{DB: db, Iterations: s.PasswordIterations, HashingTimeout: s.PasswordHashingQueueTimeout, Now: opts.Now, CacheTTL: s.UserCacheTTL}}
 	if s.JWT.BlacklistEnabled {
 		a.Blacklist = &tokens.Blacklist{DB: db, Backend: backend}
@@ -98,18 +111,27 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 	// issues names the user's username too. Change or remove it to choose your claims.
 	a.JWT.GetToken = a.tokenWithUsername
 	a.setUpSessions()
-	perms, err := permissions.ByName(s.REST.DefaultPermissionClasses)
-	if err != nil {
-		return nil, fmt.Errorf("settings: DEFAULT_PERMISSION_CLASSES: %w", err)
+	classes := opts.Classes
+	if classes == nil {
+		classes = DefaultClasses()
 	}
-	auths, err := a.authenticators(s.REST.DefaultAuthenticationClasses)
+	a.classes = classes
+	perms, err := classes.permissions(s.REST.DefaultPermissionClasses)
+	if err != nil {
+		return nil, err
+	}
+	auths, err := classes.authenticators(a, s.REST.DefaultAuthenticationClasses)
 	if err != nil {
 		return nil, err
 	}
 	a.Defaults = rest.Defaults{Authenticators: auths, Permissions: perms,
 		Parsers: &rest.Parsers{MaxBytes: s.MaxBodyBytes}, Logger: logger,
 		// A locked or unreachable database is a 503 with Retry-After, not a 500.
-		ExceptionHandler: models.Unavailable}
+		ExceptionHandler: models.Unavailable,
+		Prepare:          a.useDefaults}
+	if a.Pagination, err = classes.paginator(s.REST.PaginationClass(), s.REST.PageSize); err != nil {
+		return nil, err
+	}
 	if err := a.setUpThrottling(opts); err != nil {
 		_ = a.Close()
 		return nil, err
@@ -143,22 +165,6 @@ func (a *App) checkCookiePath(routes []Route) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// authenticators resolves DEFAULT_AUTHENTICATION_CLASSES by DRF class name.
-func (a *App) authenticators(names []string) ([]rest.Authenticator, error) {
-	var auths []rest.Authenticator
-	for _, name := range names {
-		switch name {
-		case "JWTAuthentication":
-			auths = append(auths, a.JWTAuthentication())
-		case "JWTStatelessUserAuthentication":
-			auths = append(auths, a.JWTStatelessAuthentication())
-		default:
-			return nil, fmt.Errorf("settings: DEFAULT_AUTHENTICATION_CLASSES: unknown class %q (known: JWTAuthentication, JWTStatelessUserAuthentication)", name)
-		}
-	}
-	return auths, nil
 }
 
 // JWTAuthentication is simplejwt's JWTAuthentication wired to the app: the user is loaded

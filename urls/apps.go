@@ -6,6 +6,6 @@ import "ginrest/routers"
 // //ginrest:routes, one per resource it made: when you remove a resource's files,
 // remove its line here too.
 
-// registerApps registers the resources' viewsets on the API's router (apiRoutes).
+// registerApps registers the resources' viewsets on the API's router (apiRouter, api.go).
 func (a *App) registerApps(router *routers.Router) {
 }

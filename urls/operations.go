@@ -10,7 +10,6 @@ import (
 	"ginrest/middleware"
 	"ginrest/models"
 	"ginrest/rest"
-	"ginrest/settings"
 	"ginrest/views"
 )
 
@@ -71,10 +70,9 @@ func (a *App) setUpOperations(opts Options) {
 // log and the metrics, outside Recoverer so that a panic is logged and counted as the 500
 // it is answered with.
 func (a *App) wrap(router http.Handler) http.Handler {
-	proxies, _ := settings.ParseTrustedProxies(a.Settings.TrustedProxies) // Validate has checked them
 	chain := []func(http.Handler) http.Handler{
 		rest.SecurityHeaders,
-		middleware.RequestID(proxies),
+		middleware.RequestID(a.Proxies),
 		middleware.AccessLog(a.accessLog),
 	}
 	if a.Metrics != nil {

@@ -30,7 +30,6 @@ func (a *App) Mount(routes []Route) http.Handler {
 	engine.NoRoute(func(c *gin.Context) { notFound.ServeHTTP(c.Writer, c.Request) })
 	// The probes (/healthz, /readyz: operations.go) beside the table, not in it.
 	for _, route := range append(a.probeRoutes(), routes...) {
-		a.useDefaults(route.View) // generic views' defaults: api.go
 		h := rest.NewHandler(route.View, a.Defaults)
 		engine.Any(route.Path, func(c *gin.Context) {
 			// The pattern, not the raw path, names the request in the metrics.

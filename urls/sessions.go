@@ -4,9 +4,7 @@ import (
 	"context"
 	"time"
 
-	"ginrest/rest"
 	"ginrest/serializers"
-	"ginrest/settings"
 	"ginrest/tokens"
 	"ginrest/views"
 )
@@ -29,8 +27,7 @@ func (a *App) setUpSessions() {
 		ss.Versions = &tokens.Versions{Users: a.Users}
 	}
 	if a.Blacklist != nil {
-		proxies, _ := settings.ParseTrustedProxies(s.TrustedProxies) // Validate has checked them
-		ss.Families = &tokens.Families{Blacklist: a.Blacklist, ReuseDetection: s.Sessions.ReuseDetection, ReuseInterval: s.Sessions.ReuseInterval, Proxies: proxies}
+		ss.Families = &tokens.Families{Blacklist: a.Blacklist, ReuseDetection: s.Sessions.ReuseDetection, ReuseInterval: s.Sessions.ReuseInterval, Proxies: a.Proxies}
 		ss.Pruner = &tokens.Pruner{Blacklist: a.Blacklist, Families: ss.Families, Logger: a.Logger}
 	}
 	ss.Revoker = tokens.NewRevoker(s, a.DB, a.Users, a.Tokens.Now)
@@ -41,35 +38,10 @@ func (a *App) setUpSessions() {
 	a.JWT.Families = ss.Families
 }
 
-// sessionRoutes puts the token views in cookie mode when it is on, and adds the session
-// endpoints.
-func (a *App) sessionRoutes(routes []Route) []Route {
-	ss := a.Sessions
-	if c := ss.Cookies; c != nil {
-		for i, r := range routes {
-			switch r.Name {
-			case "token_obtain_pair":
-				routes[i].View = c.Obtain(r.View)
-			case "token_refresh":
-				routes[i].View = c.Refresh(r.View)
-			case "token_blacklist":
-				routes[i].View = c.Logout(r.View)
-			}
-		}
-	}
-	// These views need the stored user, whatever DEFAULT_AUTHENTICATION_CLASSES says.
-	auth := []rest.Authenticator{a.JWTAuthentication()}
-	password := serializers.PasswordChange{JWT: a.JWT, Revoker: ss.Revoker}
-	routes = append(routes, Route{Path: "/api/auth/password/", Name: "password_change", View: views.NewPassword(password, ss.Cookies, auth)})
-	if ss.Versions != nil || ss.Families != nil {
-		routes = append(routes, Route{Path: "/api/token/logout-all/", Name: "token_logout_all", View: views.NewLogoutAll(ss.Revoker, ss.Cookies, auth)})
-	}
-	if ss.Families != nil {
-		routes = append(routes,
-			Route{Path: "/api/token/sessions/", Name: "token_sessions", View: views.NewSessions(ss.Families, auth)},
-			Route{Path: "/api/token/sessions/:id/", Name: "token_session", View: views.NewSession(ss.Families, auth)})
-	}
-	return routes
+// passwordChange is the password change the session views run (revoking the user's
+// earlier tokens with REVOKE_ON_PASSWORD_CHANGE).
+func (a *App) passwordChange() serializers.PasswordChange {
+	return serializers.PasswordChange{JWT: a.JWT, Revoker: a.Sessions.Revoker}
 }
 
 // RunPruner deletes expired tokens and sessions every TOKEN_PRUNE_INTERVAL until ctx

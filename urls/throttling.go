@@ -28,7 +28,7 @@ func (a *App) setUpThrottling(opts Options) error {
 		return err
 	}
 	a.Throttling = b
-	if a.Defaults.Throttles, err = b.ByName(a.Settings.REST.DefaultThrottleClasses); err != nil {
+	if a.Defaults.Throttles, err = a.classes.throttles(b, a.Settings.REST.DefaultThrottleClasses); err != nil {
 		return err
 	}
 	// The login throttle comes on top of the defaults, which simplejwt's views keep in DRF.

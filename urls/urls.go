@@ -11,25 +11,51 @@ type Route struct {
 	Path string
 	Name string
 	View rest.View
+	// Off leaves the route out of the table: a feature its settings turn off. Its view is
+	// still built (cheaply), so a mistake in it fails at start whatever the settings.
+	Off bool
 }
 
-// Patterns is the URL table: add your views here.
+// Patterns is the URL table: every route the server has, in order, as urls.py's
+// urlpatterns (the health probes, outside the API, are in operations.go). Add your views
+// here; a router's routes come in with one Include.
 func Patterns(a *App) []Route {
+	ss := a.Sessions
+	cookies := ss.Cookies // nil unless AUTH_COOKIE: then the token views are as simplejwt's
+	// These views need the stored user, whatever DEFAULT_AUTHENTICATION_CLASSES says.
+	stored := []rest.Authenticator{a.JWTAuthentication()}
 	routes := []Route{
-		{Path: "/api/token/", Name: "token_obtain_pair", View: views.NewTokenObtainPair(a.JWT, a.LoginThrottles...)},
-		{Path: "/api/token/refresh/", Name: "token_refresh", View: views.NewTokenRefresh(a.JWT)},
+		// simplejwt's views
+		{Path: "/api/token/", Name: "token_obtain_pair", View: cookies.Obtain(views.NewTokenObtainPair(a.JWT, a.LoginThrottles...))},
+		{Path: "/api/token/refresh/", Name: "token_refresh", View: cookies.Refresh(views.NewTokenRefresh(a.JWT))},
 		{Path: "/api/token/verify/", Name: "token_verify", View: views.NewTokenVerify(a.JWT)},
+		{Path: "/api/token/blacklist/", Name: "token_blacklist", View: cookies.Logout(views.NewTokenBlacklist(a.JWT)), Off: a.Blacklist == nil},
 		{Path: "/api/token/sliding/", Name: "token_obtain_sliding", View: views.NewTokenObtainSliding(a.JWT, a.LoginThrottles...)},
 		{Path: "/api/token/sliding/refresh/", Name: "token_refresh_sliding", View: views.NewTokenRefreshSliding(a.JWT)},
+		// Sessions: log out everywhere, the caller's sessions, the password change.
+		{Path: "/api/token/logout-all/", Name: "token_logout_all", View: views.NewLogoutAll(ss.Revoker, cookies, stored),
+			Off: ss.Versions == nil && ss.Families == nil},
+		{Path: "/api/token/sessions/", Name: "token_sessions", View: views.NewSessions(ss.Families, stored), Off: ss.Families == nil},
+		{Path: "/api/token/sessions/:id/", Name: "token_session", View: views.NewSession(ss.Families, stored), Off: ss.Families == nil},
+		{Path: "/api/auth/password/", Name: "password_change", View: views.NewPassword(a.passwordChange(), cookies, stored)},
+		// The public keys, for an asymmetric ALGORITHM (an HS secret is never published).
+		// A fixed well-known name (RFC 8615), so no trailing slash.
+		{Path: "/.well-known/jwks.json", Name: "jwks", View: views.NewJWKS(a.Tokens), Off: len(a.Tokens.JWKS().Keys) == 0},
+		// The project's own views.
 		{Path: "/api/protected/", Name: "protected", View: views.NewProtected()},
 	}
-	if a.Blacklist != nil {
-		routes = append(routes, Route{Path: "/api/token/blacklist/", Name: "token_blacklist", View: views.NewTokenBlacklist(a.JWT)})
+	// The REST framework's router: the viewsets and the API root at /api/ (api.go).
+	routes = append(routes, Include(a.apiRouter().URLs())...)
+	return on(routes)
+}
+
+// on is the routes that are not Off.
+func on(routes []Route) []Route {
+	kept := routes[:0]
+	for _, r := range routes {
+		if !r.Off {
+			kept = append(kept, r)
+		}
 	}
-	if len(a.Tokens.JWKS().Keys) > 0 { // an asymmetric ALGORITHM; an HS secret is never published
-		// A fixed well-known name (RFC 8615), so no trailing slash.
-		routes = append(routes, Route{Path: "/.well-known/jwks.json", Name: "jwks", View: views.NewJWKS(a.Tokens)})
-	}
-	routes = append(routes, a.apiRoutes()...) // the router's viewsets and API root: api.go
-	return a.sessionRoutes(routes)
+	return kept
 }

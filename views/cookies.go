@@ -186,10 +186,12 @@ func (v *cookieView) Post(r *rest.Request) (*rest.Response, error) {
 	return resp, nil
 }
 
-// wrap puts a token view in cookie mode; any other view is returned as it is.
+// wrap puts a token view in cookie mode; any other view is returned as it is, and so is
+// every view when c is nil (AUTH_COOKIE off), so that the URL table can say
+// cookies.Obtain(view) whatever the settings.
 func (c *Cookies) wrap(view rest.View, read, clear bool) rest.View {
 	tv, ok := view.(tokenValidator)
-	if !ok {
+	if c == nil || !ok {
 		return view
 	}
 	return &cookieView{inner: tv, cookies: c, read: read, clear: clear}
