@@ -19,20 +19,39 @@ func AccessLog(log func(context.Context, Entry)) func(http.Handler) http.Handler
 
 // SlogAccess writes each request as one structured record, "request", at INFO; requests
 // to the quiet paths (the health probes, which a load balancer sends every few seconds)
-// at DEBUG. request_id and user_id come from the context (LogContext wraps the logger's
-// handler if it does not already).
+// at DEBUG. request_id and user_id come from the Entry, which has them already: the
+// record goes to the handler under LogContext, which would look them up again and copy
+// the record to add them.
 func SlogAccess(logger *slog.Logger, quiet ...string) func(context.Context, Entry) {
-	logger = slog.New(LogContext(logger.Handler()))
+	h := logger.Handler()
+	if c, ok := h.(contextHandler); ok {
+		h = c.Handler
+	}
+	logger = slog.New(h)
 	return func(ctx context.Context, e Entry) {
 		level := slog.LevelInfo
 		if slices.Contains(quiet, e.Path) {
 			level = slog.LevelDebug
 		}
-		logger.LogAttrs(ctx, level, "request",
+		if !logger.Enabled(ctx, level) {
+			return
+		}
+		attrs := [7]slog.Attr{
 			slog.String("method", e.Method),
 			slog.String("path", e.Path),
 			slog.Int("status", e.Status),
 			slog.Duration("duration", e.Duration),
-			slog.Int64("bytes", e.Bytes))
+			slog.Int64("bytes", e.Bytes),
+		}
+		n := 5
+		if e.RequestID != "" {
+			attrs[n] = slog.String("request_id", e.RequestID)
+			n++
+		}
+		if e.UserID != "" {
+			attrs[n] = slog.String("user_id", e.UserID)
+			n++
+		}
+		logger.LogAttrs(ctx, level, "request", attrs[:n]...)
 	}
 }
