@@ -21,6 +21,7 @@ func echo(w http.ResponseWriter, r *http.Request) {
 	got := map[string]any{
 		"method": r.Method, "path": r.URL.RequestURI(), "content_type": r.Header.Get("Content-Type"),
 		"authorization": r.Header.Get("Authorization"), "x_test": r.Header.Get("X-Test"), "cookie": r.Header.Get("Cookie"),
+		"remote_addr": r.RemoteAddr,
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
 		if err := r.ParseMultipartForm(1 << 20); err != nil {
@@ -155,6 +156,18 @@ func TestCredentials(t *testing.T) {
 	c.Logout()
 	if a, _ := sent(); a != "" {
 		t.Errorf("Logout kept %q", a)
+	}
+}
+
+// With changes one request as it leaves: what no other option sets, such as the peer.
+func TestWithChangesOneRequest(t *testing.T) {
+	c := echoClient(t)
+	from := func(addr string) apitest.Option { return apitest.With(func(r *http.Request) { r.RemoteAddr = addr }) }
+	if got := c.Get("/x/", from("198.51.100.7:4242")).Data()["remote_addr"]; got != "198.51.100.7:4242" {
+		t.Errorf("RemoteAddr with With = %v, want 198.51.100.7:4242", got)
+	}
+	if got := c.Get("/x/").Data()["remote_addr"]; got == "198.51.100.7:4242" {
+		t.Error("With outlived its request")
 	}
 }
 

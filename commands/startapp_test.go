@@ -393,14 +393,14 @@ func TestStartappOwner(t *testing.T) {
 			`CREATE INDEX IF NOT EXISTS "gadgets_gadget_owner_id" ON "gadgets_gadget" ("owner_id")`,
 		},
 		"views/gadgets.go": {
-			"func NewGadgets(db *gorm.DB, now func() time.Time, auth []rest.Authenticator) *viewsets.Model[models.Gadget]",
+			"func NewGadgets(db *gorm.DB, now func() time.Time) *viewsets.Model[models.Gadget]",
 			"permissions.Or(permissions.IsAdminUser, permissions.IsOwnerOrReadOnly)",
 			`WHERE "auth_user"."id" = "gadgets_gadget"."owner_id") AS "owner"`,
 			"v.Value.OwnerID, v.Value.Created = user.ID, now().UTC()",
+			"StoredUser: true,", "user, err := models.StoredUser(r)",
 		},
 		"urls/gadgets.go": {
-			"auth := []rest.Authenticator{a.JWTAuthentication()}",
-			`router.Register("gadgets", views.NewGadgets(a.DB, a.Tokens.Now, auth), "")`,
+			`router.Register("gadgets", views.NewGadgets(a.DB, a.Tokens.Now), "")`,
 		},
 		"tests/gadgets_test.go": {
 			"func TestGadgetsOnlyTheirOwnerChangesThem(t *testing.T)",

@@ -60,7 +60,7 @@ func (v *GenericAPIView[T]) Create(r *rest.Request) (*rest.Response, error) {
 		return nil, err
 	}
 	ser := v.SerializerOf(r)
-	valid, err := ser.Validate(serializers.WithRequest(r.Context(), r), data)
+	valid, err := ser.Validate(r.Context(), data)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func (v *GenericAPIView[T]) update(r *rest.Request, partial bool) (*rest.Respons
 		return nil, err
 	}
 	ser := v.SerializerOf(r)
-	valid, err := ser.ValidateUpdate(serializers.WithRequest(r.Context(), r), obj, data, partial)
+	valid, err := ser.ValidateUpdate(r.Context(), obj, data, partial)
 	if err != nil {
 		return nil, err
 	}

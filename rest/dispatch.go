@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -17,8 +18,12 @@ import (
 // built from settings.
 type Defaults struct {
 	Authenticators []Authenticator
-	Permissions    []Permission
-	Throttles      []Throttle
+	// StoredUserAuthenticators authenticate the views that declare StoredUser: those whose
+	// user is the one stored (the app's JWTAuthentication). A StoredUser view mounted
+	// without them stops the server at start.
+	StoredUserAuthenticators []Authenticator
+	Permissions              []Permission
+	Throttles                []Throttle
 	// Parsers bound request bodies; the zero value means JSON, form and multipart with a
 	// 1 MiB limit.
 	Parsers *Parsers
@@ -65,6 +70,12 @@ func NewHandler(view View, d Defaults) *Handler {
 		parsers: d.Parsers, logger: d.Logger, exceptions: d.ExceptionHandler, methods: map[string]handlerFunc{}}
 	if h.authenticators == nil {
 		h.authenticators = d.Authenticators
+		if base.StoredUser {
+			if d.StoredUserAuthenticators == nil {
+				panic(fmt.Sprintf("rest: %T declares StoredUser, and the defaults have no StoredUserAuthenticators", view))
+			}
+			h.authenticators = d.StoredUserAuthenticators
+		}
 	}
 	if h.permissions == nil {
 		h.permissions = d.Permissions
@@ -128,6 +139,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 func (h *Handler) Serve(w http.ResponseWriter, req *http.Request, params []Param) {
 	r := &Request{HTTP: req, User: AnonymousUser{}, Params: params,
 		authenticators: h.authenticators, permissions: h.permissions, parsers: h.parsers}
+	r.ctx.r = r
 	resp, err := h.dispatch(r)
 	if err != nil {
 		resp = h.handleError(r, err)

@@ -96,6 +96,7 @@ func withMethod(r *Request, method string) *Request {
 	c := *r
 	c.HTTP = r.HTTP.WithContext(r.HTTP.Context())
 	c.HTTP.Method = method
+	c.ctx.r = &c
 	return &c
 }
 

@@ -3,6 +3,7 @@ package rest
 import (
 	"context"
 	"net/http"
+	"time"
 )
 
 // Request is DRF's Request: the HTTP request plus who made it. Views, permissions and
@@ -26,13 +27,47 @@ type Request struct {
 	data           any
 	dataErr        error
 	parsed         bool
+	ctx            requestContext
 }
 
 // Param is one path parameter.
 type Param struct{ Key, Value string }
 
-// Context is the request's context: pass it to every database call.
-func (r *Request) Context() context.Context { return r.HTTP.Context() }
+// Context is the request's context: pass it to every database call. It carries the
+// Request itself (RequestFrom), as DRF puts the request in serializer.context, so code
+// that is given only a context (serializer hooks, the token serializers recording a
+// session's client) finds who is asking without a second context value.
+func (r *Request) Context() context.Context {
+	if r.ctx.r == nil { // a Request built by hand, not by NewRequest or the dispatcher
+		return r.HTTP.Context()
+	}
+	return &r.ctx
+}
+
+// RequestFrom is the Request whose Context ctx is, or derives from; nil if none.
+func RequestFrom(ctx context.Context) *Request {
+	r, _ := ctx.Value(requestKey{}).(*Request)
+	return r
+}
+
+type requestKey struct{}
+
+// requestContext is the HTTP request's context answering requestKey with its Request. It
+// lives inside the Request, so carrying the request costs no allocation per request, and
+// it reads r.HTTP's context at each call, so a request whose HTTP is replaced keeps its
+// deadline and cancellation. Contexts derived from it find the parent's cancellation
+// through Value, as the standard library's own do, without a goroutine.
+type requestContext struct{ r *Request }
+
+func (c *requestContext) Deadline() (time.Time, bool) { return c.r.HTTP.Context().Deadline() }
+func (c *requestContext) Done() <-chan struct{}       { return c.r.HTTP.Context().Done() }
+func (c *requestContext) Err() error                  { return c.r.HTTP.Context().Err() }
+func (c *requestContext) Value(key any) any {
+	if key == (requestKey{}) {
+		return c.r
+	}
+	return c.r.HTTP.Context().Value(key)
+}
 
 // Param returns the path parameter named key, or "".
 func (r *Request) Param(key string) string {
@@ -59,5 +94,7 @@ func (r *Request) Data() (any, error) {
 // NewRequest wraps an HTTP request for a view; the dispatcher does this for every request,
 // tests of a single permission or authenticator can too.
 func NewRequest(req *http.Request) *Request {
-	return &Request{HTTP: req, User: AnonymousUser{}, parsers: &defaultParsers}
+	r := &Request{HTTP: req, User: AnonymousUser{}, parsers: &defaultParsers}
+	r.ctx.r = r
+	return r
 }

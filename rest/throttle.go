@@ -15,11 +15,6 @@ type Throttle interface {
 	AllowRequest(r *Request, view any) (ok bool, wait time.Duration)
 }
 
-// ThrottleFunc adapts a function to a Throttle.
-type ThrottleFunc func(r *Request, view any) (bool, time.Duration)
-
-func (f ThrottleFunc) AllowRequest(r *Request, view any) (bool, time.Duration) { return f(r, view) }
-
 // FallibleThrottle is optionally implemented by a Throttle that counts in a service that
 // can fail, as the throttles do in Redis. The dispatcher calls CheckRequest instead of
 // AllowRequest, and an error ends the request with that error, through the exception

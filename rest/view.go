@@ -6,6 +6,12 @@ type APIView struct {
 	Authenticators []Authenticator
 	Permissions    []Permission
 	Throttles      []Throttle
+	// StoredUser declares that the view works on the user as stored (their sessions, their
+	// password, what they own): it authenticates with Defaults.StoredUserAuthenticators
+	// whatever DEFAULT_AUTHENTICATION_CLASSES say, since a stateless token user will not
+	// do, unless it sets Authenticators itself. The view reads the user with
+	// models.StoredUser.
+	StoredUser bool
 	// ThrottleScope is DRF's throttle_scope: the THROTTLE_RATES entry that a scoped
 	// throttle (throttling's ScopedRateThrottle) applies to this view; "" means none.
 	ThrottleScope string

@@ -1,7 +1,7 @@
 // Package serializers is DRF's serializers module: serializers declared as Go structs,
 // validated by go-playground/validator with DRF's error messages and shapes, rendered as
-// DRF renders them, and described for OPTIONS; plus the fields and serializers of the token
-// endpoints (CharField, TokenObtainPair, ...).
+// DRF renders them, and described for OPTIONS, plus CharField for serializers written by
+// hand. It knows nothing of users or tokens: simplejwt's serializers are in tokenserializers.
 //
 // # Declaring a serializer
 //
@@ -67,7 +67,7 @@
 //
 // Hooks are optional interfaces on the struct's pointer, found once by type:
 // FieldValidator (DRF's validate_<field>) and ObjectValidator (DRF's validate). They see a
-// *Context (the request's context, the request when passed with WithRequest, the instance,
+// *Context (the request's context, the request when validating in a view, the instance,
 // partial) and refuse with Invalid("message"). To give a model from another package hooks
 // (models cannot import serializers), embed it: type NoteSerializer struct{ models.Note }.
 //

@@ -144,10 +144,10 @@ func TestHookContext(t *testing.T) {
 	if !sameJSON(t, errorBody(t, err), `{"non_field_errors": ["End must be after start."]}`) {
 		t.Errorf("PATCH end before start: %s", errorBody(t, err))
 	}
-	// The request reaches hooks through WithRequest.
+	// The request reaches hooks through its Context.
 	req := httptest.NewRequest(http.MethodPost, "/", nil)
 	req.Header.Set("X-Closed", "holidays")
-	ctx := serializers.WithRequest(context.Background(), rest.NewRequest(req))
+	ctx := rest.NewRequest(req).Context()
 	_, err = bookings.Validate(ctx, parse(t, `{"room": "a", "start": 1, "end": 2}`))
 	if !sameJSON(t, errorBody(t, err), `{"non_field_errors": ["Closed for holidays."]}`) {
 		t.Errorf("with request: %s", errorBody(t, err))

@@ -68,7 +68,8 @@ func Invalid(messages ...string) *rest.Error {
 // Context is what hooks see: DRF's serializer.context, instance and partial.
 type Context struct {
 	context.Context
-	// Request is the request being served, when the view passed it with WithRequest.
+	// Request is the request being served, when the context is (or derives from) its
+	// Context, as a view's is: DRF's serializer.context["request"].
 	Request *rest.Request
 	// Instance is the object being updated (a *T), nil when creating.
 	Instance any
@@ -81,14 +82,6 @@ type Context struct {
 // Has reports whether the serializer's own field name (not a nested one) is in the
 // validated data so far: given in the input, or defaulted.
 func (c *Context) Has(name string) bool { return slices.Contains(c.validated, name) }
-
-type requestKey struct{}
-
-// WithRequest passes the request to hooks (Context.Request), as DRF's views put the request
-// in serializer.context.
-func WithRequest(ctx context.Context, r *rest.Request) context.Context {
-	return context.WithValue(ctx, requestKey{}, r)
-}
 
 // Validated is DRF's validated_data: the struct with the input applied, and which of its
 // fields the input (or a default) set.
@@ -130,7 +123,7 @@ func (s *Serializer[T]) validate(ctx context.Context, instance *T, data any, par
 	}
 	v := &Validated[T]{}
 	c := &Context{Context: ctx, Partial: partial}
-	c.Request, _ = ctx.Value(requestKey{}).(*rest.Request)
+	c.Request = rest.RequestFrom(ctx)
 	if instance != nil {
 		v.Value = *instance
 		c.Instance = instance

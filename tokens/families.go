@@ -3,7 +3,6 @@ package tokens
 import (
 	"context"
 	"errors"
-	"net/http"
 	"time"
 	"unicode/utf8"
 
@@ -42,20 +41,14 @@ type Client struct {
 	IP        string // "" when the peer's address is not an IP (a Unix socket)
 }
 
-type requestKey struct{}
-
-// WithRequest tells the token serializers, through the context, which HTTP request is
-// asking: the session a refresh token is recorded in records its client.
-func WithRequest(ctx context.Context, r *http.Request) context.Context {
-	return context.WithValue(ctx, requestKey{}, r)
-}
-
-// clientFrom is the client of the request in ctx, cut to what the columns hold.
+// clientFrom is the client of the request whose context ctx is (rest.RequestFrom), cut to
+// what the columns hold: the session a refresh token is recorded in records its client.
 func (f *Families) clientFrom(ctx context.Context) Client {
-	r, _ := ctx.Value(requestKey{}).(*http.Request)
-	if r == nil {
+	req := rest.RequestFrom(ctx)
+	if req == nil {
 		return Client{}
 	}
+	r := req.HTTP
 	c := Client{UserAgent: truncate(r.UserAgent(), models.MaxUserAgent)}
 	if addr := f.Proxies.ClientIP(r); addr.IsValid() {
 		c.IP = truncate(addr.String(), models.MaxIPAddress)

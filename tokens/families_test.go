@@ -27,7 +27,7 @@ func FuzzClientFrom(f *testing.F) {
 		r.Header["User-Agent"] = []string{userAgent}
 		r.Header["X-Forwarded-For"] = []string{forwardedFor}
 		r.RemoteAddr = remoteAddr
-		c := families.clientFrom(WithRequest(context.Background(), r))
+		c := families.clientFrom(rest.NewRequest(r).Context())
 		if !utf8.ValidString(c.UserAgent) || len(c.UserAgent) > models.MaxUserAgent {
 			t.Fatalf("%q became %q", userAgent, c.UserAgent)
 		}
@@ -61,7 +61,7 @@ func TestClientFrom(t *testing.T) {
 		r.RemoteAddr = c.remote
 		r.Header.Set("X-Forwarded-For", c.forwarded)
 		r.Header.Set("User-Agent", "UA")
-		if got := families.clientFrom(WithRequest(context.Background(), r)); got != (Client{UserAgent: "UA", IP: c.want}) {
+		if got := families.clientFrom(rest.NewRequest(r).Context()); got != (Client{UserAgent: "UA", IP: c.want}) {
 			t.Errorf("%s, X-Forwarded-For %q: %+v, want IP %q", c.remote, c.forwarded, got, c.want)
 		}
 	}

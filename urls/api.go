@@ -11,9 +11,7 @@ import (
 // /api/) and the viewsets registered on it. Register your viewsets here.
 func (a *App) apiRouter() *routers.Router {
 	router := routers.NewDefault("/api/")
-	// Notes need the stored user (their owner), whatever DEFAULT_AUTHENTICATION_CLASSES says.
-	auth := []rest.Authenticator{a.JWTAuthentication()}
-	router.Register("notes", views.NewNotes(a.DB, a.Tokens.Now, auth), "")
+	router.Register("notes", views.NewNotes(a.DB, a.Tokens.Now), "")
 	a.registerApps(router) // the resources `ginrest startapp` made: apps.go
 	return router
 }

@@ -19,10 +19,10 @@ import (
 	"ginrest/models"
 	"ginrest/pagination"
 	"ginrest/rest"
-	"ginrest/serializers"
 	"ginrest/settings"
 	"ginrest/throttling"
 	"ginrest/tokens"
+	"ginrest/tokenserializers"
 )
 
 // App is the project wired together. Build it with NewApp; every field is set.
@@ -32,7 +32,7 @@ type App struct {
 	Tokens    *tokens.Backend
 	Users     *models.Users
 	Blacklist *tokens.Blacklist // nil when TOKEN_BLACKLIST_ENABLED is false
-	JWT       *serializers.JWT
+	JWT       *tokenserializers.JWT
 	Defaults  rest.Defaults
 	Logger    *slog.Logger
 	// Throttling makes throttles over the app's store, rates and clock:
@@ -102,7 +102,7 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 	if s.JWT.BlacklistEnabled {
 		a.Blacklist = &tokens.Blacklist{DB: db, Backend: backend}
 	}
-	a.JWT = &serializers.JWT{
+	a.JWT = &tokenserializers.JWT{
 		Tokens: backend, Users: a.Users, Blacklist: a.Blacklist, UserIDField: s.JWT.UserIDField,
 		RotateRefreshTokens: s.JWT.RotateRefreshTokens, BlacklistAfterRotation: s.JWT.BlacklistAfterRotation,
 		UpdateLastLogin: s.JWT.UpdateLastLogin,
@@ -125,7 +125,8 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 		return nil, err
 	}
 	a.Defaults = rest.Defaults{Authenticators: auths, Permissions: perms,
-		Parsers: &rest.Parsers{MaxBytes: s.MaxBodyBytes}, Logger: logger,
+		StoredUserAuthenticators: []rest.Authenticator{a.JWTAuthentication()},
+		Parsers:                  &rest.Parsers{MaxBytes: s.MaxBodyBytes}, Logger: logger,
 		// A locked or unreachable database is a 503 with Retry-After, not a 500.
 		ExceptionHandler: models.Unavailable,
 		Prepare:          a.useDefaults}
@@ -187,7 +188,7 @@ func (a *App) JWTStatelessAuthentication() authentication.JWTStateless {
 // tokenWithUsername is the demo's get_token(user): the default token (RefreshToken.for_user)
 // plus a username claim, which a TokenUser reads and every derived token copies.
 func (a *App) tokenWithUsername(user *models.User) *tokens.Token {
-	token := serializers.DefaultToken(a.Tokens, a.Settings.JWT.UserIDField, user)
+	token := tokenserializers.DefaultToken(a.Tokens, a.Settings.JWT.UserIDField, user)
 	token.Set("username", user.Username)
 	return token
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	"ginrest/serializers"
 	"ginrest/tokens"
+	"ginrest/tokenserializers"
 	"ginrest/views"
 )
 
@@ -40,8 +40,8 @@ func (a *App) setUpSessions() {
 
 // passwordChange is the password change the session views run (revoking the user's
 // earlier tokens with REVOKE_ON_PASSWORD_CHANGE).
-func (a *App) passwordChange() serializers.PasswordChange {
-	return serializers.PasswordChange{JWT: a.JWT, Revoker: a.Sessions.Revoker}
+func (a *App) passwordChange() tokenserializers.PasswordChange {
+	return tokenserializers.PasswordChange{JWT: a.JWT, Revoker: a.Sessions.Revoker}
 }
 
 // RunPruner deletes expired tokens and sessions every TOKEN_PRUNE_INTERVAL until ctx

@@ -22,8 +22,6 @@ type Route struct {
 func Patterns(a *App) []Route {
 	ss := a.Sessions
 	cookies := ss.Cookies // nil unless AUTH_COOKIE: then the token views are as simplejwt's
-	// These views need the stored user, whatever DEFAULT_AUTHENTICATION_CLASSES says.
-	stored := []rest.Authenticator{a.JWTAuthentication()}
 	routes := []Route{
 		// simplejwt's views
 		{Path: "/api/token/", Name: "token_obtain_pair", View: cookies.Obtain(views.NewTokenObtainPair(a.JWT, a.LoginThrottles...))},
@@ -33,11 +31,11 @@ func Patterns(a *App) []Route {
 		{Path: "/api/token/sliding/", Name: "token_obtain_sliding", View: views.NewTokenObtainSliding(a.JWT, a.LoginThrottles...)},
 		{Path: "/api/token/sliding/refresh/", Name: "token_refresh_sliding", View: views.NewTokenRefreshSliding(a.JWT)},
 		// Sessions: log out everywhere, the caller's sessions, the password change.
-		{Path: "/api/token/logout-all/", Name: "token_logout_all", View: views.NewLogoutAll(ss.Revoker, cookies, stored),
+		{Path: "/api/token/logout-all/", Name: "token_logout_all", View: views.NewLogoutAll(ss.Revoker, cookies),
 			Off: ss.Versions == nil && ss.Families == nil},
-		{Path: "/api/token/sessions/", Name: "token_sessions", View: views.NewSessions(ss.Families, stored), Off: ss.Families == nil},
-		{Path: "/api/token/sessions/:id/", Name: "token_session", View: views.NewSession(ss.Families, stored), Off: ss.Families == nil},
-		{Path: "/api/auth/password/", Name: "password_change", View: views.NewPassword(a.passwordChange(), cookies, stored)},
+		{Path: "/api/token/sessions/", Name: "token_sessions", View: views.NewSessions(ss.Families), Off: ss.Families == nil},
+		{Path: "/api/token/sessions/:id/", Name: "token_session", View: views.NewSession(ss.Families), Off: ss.Families == nil},
+		{Path: "/api/auth/password/", Name: "password_change", View: views.NewPassword(a.passwordChange(), cookies)},
 		// The public keys, for an asymmetric ALGORITHM (an HS secret is never published).
 		// A fixed well-known name (RFC 8615), so no trailing slash.
 		{Path: "/.well-known/jwks.json", Name: "jwks", View: views.NewJWKS(a.Tokens), Off: len(a.Tokens.JWKS().Keys) == 0},

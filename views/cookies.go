@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"ginrest/rest"
-	"ginrest/serializers"
 	"ginrest/settings"
+	"ginrest/tokenserializers"
 )
 
 // Cookies is the HttpOnly cookie mode (AUTH_COOKIE): obtain, refresh and a password
@@ -105,9 +105,9 @@ type Access struct {
 func (c *Cookies) respond(resp *rest.Response) {
 	var access, refresh string
 	switch body := resp.Data.(type) {
-	case *serializers.Pair:
+	case *tokenserializers.Pair:
 		access, refresh = body.Access, body.Refresh
-	case *serializers.Refreshed:
+	case *tokenserializers.Refreshed:
 		access, refresh = body.Access, body.Refresh
 	}
 	if refresh == "" {
@@ -159,10 +159,10 @@ func (v *cookieView) Post(r *rest.Request) (*rest.Response, error) {
 			return nil, err
 		}
 	}
-	out, err := v.inner.validateData(clientContext(r), data)
+	out, err := v.inner.validateData(r.Context(), data)
 	if err != nil {
 		var e *rest.Error
-		if errors.As(err, &e) && fromCookie && e.Status == http.StatusUnauthorized && !errors.Is(err, serializers.ErrReusedInGrace) {
+		if errors.As(err, &e) && fromCookie && e.Status == http.StatusUnauthorized && !errors.Is(err, tokenserializers.ErrReusedInGrace) {
 			// The cookie's token is dead (expired, blacklisted): the browser may drop it.
 			// Not when it lost a race of two tabs (reused within the reuse interval): the
 			// browser may hold the winner's new cookie by now, which a clear would drop.

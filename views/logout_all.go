@@ -3,6 +3,7 @@ package views
 import (
 	"net/http"
 
+	"ginrest/models"
 	"ginrest/permissions"
 	"ginrest/rest"
 	"ginrest/tokens"
@@ -20,14 +21,14 @@ type LogoutAll struct {
 
 var _ rest.Poster = (*LogoutAll)(nil)
 
-// NewLogoutAll builds the view; auth as for NewSessions; cookies nil unless AUTH_COOKIE.
-func NewLogoutAll(revoker *tokens.Revoker, cookies *Cookies, auth []rest.Authenticator) *LogoutAll {
-	return &LogoutAll{APIView: rest.APIView{Authenticators: auth, Permissions: []rest.Permission{permissions.IsAuthenticated},
+// NewLogoutAll builds the view; cookies nil unless AUTH_COOKIE.
+func NewLogoutAll(revoker *tokens.Revoker, cookies *Cookies) *LogoutAll {
+	return &LogoutAll{APIView: rest.APIView{StoredUser: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
 		Description: "Revokes every token of the caller: log out everywhere."}, revoker: revoker, cookies: cookies}
 }
 
 func (v *LogoutAll) Post(r *rest.Request) (*rest.Response, error) {
-	user, err := storedUser(r)
+	user, err := models.StoredUser(r)
 	if err != nil {
 		return nil, err
 	}

@@ -24,15 +24,16 @@ import (
 // ?done=true|false. Its extra actions: GET /api/notes/mine/ (the caller's notes, filtered
 // and paged the same way) and POST /api/notes/<pk>/toggle/ (done ↔ not done).
 //
-// now is the clock of created; auth must give a *models.User (the app's JWTAuthentication),
-// whatever DEFAULT_AUTHENTICATION_CLASSES says, since a note's owner is a stored user.
-func NewNotes(db *gorm.DB, now func() time.Time, auth []rest.Authenticator) *viewsets.Model[models.Note] {
+// now is the clock of created. A note's owner is a stored user, so the view declares
+// StoredUser: it authenticates with the app's JWTAuthentication whatever
+// DEFAULT_AUTHENTICATION_CLASSES says.
+func NewNotes(db *gorm.DB, now func() time.Time) *viewsets.Model[models.Note] {
 	notes := serializers.NewModel[models.Note](db)
 	signedIn := []rest.Permission{permissions.IsAuthenticated}
 	return &viewsets.Model[models.Note]{
 		GenericAPIView: generics.GenericAPIView[models.Note]{
 			APIView: rest.APIView{
-				Authenticators: auth,
+				StoredUser: true,
 				Permissions: []rest.Permission{permissions.And(permissions.IsAuthenticated,
 					permissions.Or(permissions.IsAdminUser, permissions.IsOwnerOrReadOnly))},
 				Description: "Notes: every signed-in user reads them; their authors, and staff, change them.",
@@ -47,7 +48,7 @@ func NewNotes(db *gorm.DB, now func() time.Time, auth []rest.Authenticator) *vie
 			},
 			// serializer.save(owner=request.user): what the client may not set.
 			PerformCreate: func(r *rest.Request, v *serializers.Validated[models.Note]) (*models.Note, error) {
-				user, err := storedUser(r)
+				user, err := models.StoredUser(r)
 				if err != nil {
 					return nil, err
 				}
@@ -70,7 +71,7 @@ func withOwner(_ *rest.Request, q *gorm.DB) *gorm.DB {
 
 // mine is GET /api/notes/mine/: the list, narrowed to the caller's notes.
 func mine(r *rest.Request, v *generics.GenericAPIView[models.Note]) (*rest.Response, error) {
-	user, err := storedUser(r)
+	user, err := models.StoredUser(r)
 	if err != nil {
 		return nil, err
 	}

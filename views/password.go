@@ -1,9 +1,10 @@
 package views
 
 import (
+	"ginrest/models"
 	"ginrest/permissions"
 	"ginrest/rest"
-	"ginrest/serializers"
+	"ginrest/tokenserializers"
 )
 
 // Password changes the caller's password: POST /api/auth/password/ with old_password and
@@ -11,7 +12,7 @@ import (
 // a new token pair, so the caller stays logged in.
 type Password struct {
 	rest.APIView
-	serializer serializers.PasswordChange
+	serializer tokenserializers.PasswordChange
 	cookies    *Cookies // nil unless AUTH_COOKIE
 }
 
@@ -20,9 +21,9 @@ var (
 	_ rest.ActionDescriber = (*Password)(nil)
 )
 
-// NewPassword builds the view; auth as for NewSessions; cookies nil unless AUTH_COOKIE.
-func NewPassword(s serializers.PasswordChange, cookies *Cookies, auth []rest.Authenticator) *Password {
-	return &Password{APIView: rest.APIView{Authenticators: auth, Permissions: []rest.Permission{permissions.IsAuthenticated},
+// NewPassword builds the view; cookies nil unless AUTH_COOKIE.
+func NewPassword(s tokenserializers.PasswordChange, cookies *Cookies) *Password {
+	return &Password{APIView: rest.APIView{StoredUser: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
 		Name: "Password Change", Description: "Changes the caller's password, ends their other sessions and returns a new token pair."},
 		serializer: s, cookies: cookies}
 }
@@ -30,7 +31,7 @@ func NewPassword(s serializers.PasswordChange, cookies *Cookies, auth []rest.Aut
 func (v *Password) Describe(string) rest.Fields { return v.serializer.Describe() }
 
 func (v *Password) Post(r *rest.Request) (*rest.Response, error) {
-	user, err := storedUser(r)
+	user, err := models.StoredUser(r)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +39,7 @@ func (v *Password) Post(r *rest.Request) (*rest.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	pair, err := v.serializer.Validate(clientContext(r), user, data)
+	pair, err := v.serializer.Validate(r.Context(), user, data)
 	if err != nil {
 		return nil, err
 	}

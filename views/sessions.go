@@ -33,15 +33,14 @@ type Sessions struct {
 
 var _ rest.Getter = (*Sessions)(nil)
 
-// NewSessions builds the view; auth are its authenticators (they must give a
-// *models.User: the app's JWTAuthentication).
-func NewSessions(families *tokens.Families, auth []rest.Authenticator) *Sessions {
-	return &Sessions{APIView: rest.APIView{Authenticators: auth, Permissions: []rest.Permission{permissions.IsAuthenticated},
+// NewSessions builds the view.
+func NewSessions(families *tokens.Families) *Sessions {
+	return &Sessions{APIView: rest.APIView{StoredUser: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
 		Description: "Lists the caller's live refresh-token sessions."}, families: families}
 }
 
 func (v *Sessions) Get(r *rest.Request) (*rest.Response, error) {
-	user, err := storedUser(r)
+	user, err := models.StoredUser(r)
 	if err != nil {
 		return nil, err
 	}
@@ -71,14 +70,14 @@ type Session struct {
 
 var _ rest.Deleter = (*Session)(nil)
 
-// NewSession builds the view; auth as for NewSessions.
-func NewSession(families *tokens.Families, auth []rest.Authenticator) *Session {
-	return &Session{APIView: rest.APIView{Authenticators: auth, Permissions: []rest.Permission{permissions.IsAuthenticated},
+// NewSession builds the view.
+func NewSession(families *tokens.Families) *Session {
+	return &Session{APIView: rest.APIView{StoredUser: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
 		Description: "Ends one of the caller's sessions."}, families: families}
 }
 
 func (v *Session) Delete(r *rest.Request) (*rest.Response, error) {
-	user, err := storedUser(r)
+	user, err := models.StoredUser(r)
 	if err != nil {
 		return nil, err
 	}
@@ -90,14 +89,4 @@ func (v *Session) Delete(r *rest.Request) (*rest.Response, error) {
 		return nil, err
 	}
 	return rest.NoContent(), nil
-}
-
-// storedUser is the request's user as stored: what IsAuthenticated lets through with the
-// app's JWTAuthentication. A user of another kind (a stateless TokenUser) is refused.
-func storedUser(r *rest.Request) (*models.User, error) {
-	user, ok := r.User.(*models.User)
-	if !ok {
-		return nil, rest.PermissionDenied("")
-	}
-	return user, nil
 }

@@ -6,7 +6,7 @@ import (
 	"context"
 
 	"ginrest/rest"
-	"ginrest/serializers"
+	"ginrest/tokenserializers"
 )
 
 // tokenView is simplejwt's TokenViewBase: it authenticates no one and allows anyone (the
@@ -36,7 +36,7 @@ func (v *tokenView[T]) Post(r *rest.Request) (*rest.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := v.validate(clientContext(r), data)
+	out, err := v.validate(r.Context(), data)
 	if err != nil {
 		return nil, err
 	}
@@ -51,8 +51,8 @@ func (v *tokenView[T]) Describe(string) rest.Fields { return v.fields }
 
 // NewTokenObtainPair is the login view; throttles, when given, replace the settings
 // default (urls passes App.LoginThrottles, which count failed logins).
-func NewTokenObtainPair(jwt *serializers.JWT, throttles ...rest.Throttle) rest.View {
-	s := serializers.TokenObtainPair{JWT: jwt}
+func NewTokenObtainPair(jwt *tokenserializers.JWT, throttles ...rest.Throttle) rest.View {
+	s := tokenserializers.TokenObtainPair{JWT: jwt}
 	v := newTokenView("Token Obtain Pair",
 		"Takes a set of user credentials and returns an access and refresh JSON web\ntoken pair to prove the authentication of those credentials.",
 		s.Validate, s.Describe())
@@ -60,22 +60,22 @@ func NewTokenObtainPair(jwt *serializers.JWT, throttles ...rest.Throttle) rest.V
 	return v
 }
 
-func NewTokenRefresh(jwt *serializers.JWT) rest.View {
-	s := serializers.TokenRefresh{JWT: jwt}
+func NewTokenRefresh(jwt *tokenserializers.JWT) rest.View {
+	s := tokenserializers.TokenRefresh{JWT: jwt}
 	return newTokenView("Token Refresh",
 		"Takes a refresh type JSON web token and returns an access type JSON web\ntoken if the refresh token is valid.",
 		s.Validate, s.Describe())
 }
 
-func NewTokenVerify(jwt *serializers.JWT) rest.View {
-	s := serializers.TokenVerify{JWT: jwt}
+func NewTokenVerify(jwt *tokenserializers.JWT) rest.View {
+	s := tokenserializers.TokenVerify{JWT: jwt}
 	return newTokenView("Token Verify",
 		"Takes a token and indicates if it is valid.  This view provides no\ninformation about a token's fitness for a particular use.",
 		s.Validate, s.Describe())
 }
 
-func NewTokenBlacklist(jwt *serializers.JWT) rest.View {
-	s := serializers.TokenBlacklist{JWT: jwt}
+func NewTokenBlacklist(jwt *tokenserializers.JWT) rest.View {
+	s := tokenserializers.TokenBlacklist{JWT: jwt}
 	return newTokenView("Token Blacklist",
 		"Takes a token and blacklists it. Must be used with the\n`rest_framework_simplejwt.token_blacklist` app installed.",
 		s.Validate, s.Describe())

@@ -1,4 +1,4 @@
-package serializers
+package tokenserializers
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"ginrest/models"
 	"ginrest/rest"
+	"ginrest/serializers"
 	"ginrest/tokens"
 )
 
@@ -51,8 +52,8 @@ type Pair struct {
 type TokenObtainPair struct{ *JWT }
 
 var (
-	usernameField = CharField{Name: "username", Label: "Username", Trim: true}
-	passwordField = CharField{Name: "password", Label: "Password"}
+	usernameField = serializers.CharField{Name: "username", Label: "Username", Trim: true}
+	passwordField = serializers.CharField{Name: "password", Label: "Password"}
 )
 
 // MsgNoActiveAccount is refused login's only message, whatever was wrong.
@@ -129,8 +130,8 @@ type Refreshed struct {
 type TokenRefresh struct{ *JWT }
 
 var (
-	refreshField = CharField{Name: "refresh", Label: "Refresh", Trim: true}
-	accessField  = CharField{Name: "access", Label: "Access", ReadOnly: true}
+	refreshField = serializers.CharField{Name: "refresh", Label: "Refresh", Trim: true}
+	accessField  = serializers.CharField{Name: "access", Label: "Access", ReadOnly: true}
 )
 
 // MsgNoActiveAccountForToken is the refusal of a refresh token whose user cannot log in.
@@ -193,7 +194,7 @@ func (s TokenRefresh) Validate(ctx context.Context, data any) (*Refreshed, error
 // id, and not blacklisted.
 type TokenVerify struct{ *JWT }
 
-var tokenField = CharField{Name: "token", Label: "Token", Trim: true}
+var tokenField = serializers.CharField{Name: "token", Label: "Token", Trim: true}
 
 func (s TokenVerify) Describe() rest.Fields { return rest.Fields{tokenField.Describe()} }
 
@@ -244,12 +245,12 @@ func (s TokenBlacklist) Validate(ctx context.Context, data any) (struct{}, error
 	return struct{}{}, nil
 }
 
-func readOne(data any, f CharField) (string, error) {
-	obj, err := Object(data)
+func readOne(data any, f serializers.CharField) (string, error) {
+	obj, err := serializers.Object(data)
 	if err != nil {
 		return "", err
 	}
-	errs := Errors{}
+	errs := serializers.Errors{}
 	v, _ := f.Read(obj, errs)
 	return v, errs.Err()
 }

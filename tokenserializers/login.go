@@ -1,20 +1,21 @@
-package serializers
+package tokenserializers
 
 import (
 	"context"
 
 	"ginrest/models"
 	"ginrest/rest"
+	"ginrest/serializers"
 )
 
 // authenticate is TokenObtainSerializer.validate, what every login shares: the username
 // and password fields, then the user they name, who must be active.
 func (j *JWT) authenticate(ctx context.Context, data any) (*models.User, error) {
-	obj, err := Object(data)
+	obj, err := serializers.Object(data)
 	if err != nil {
 		return nil, err
 	}
-	errs := Errors{}
+	errs := serializers.Errors{}
 	username, _ := usernameField.Read(obj, errs)
 	password, _ := passwordField.Read(obj, errs)
 	if err := errs.Err(); err != nil {

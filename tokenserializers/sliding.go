@@ -1,4 +1,4 @@
-package serializers
+package tokenserializers
 
 import (
 	"context"

@@ -1,10 +1,11 @@
-package serializers
+package tokenserializers
 
 import (
 	"context"
 
 	"ginrest/models"
 	"ginrest/rest"
+	"ginrest/serializers"
 	"ginrest/tokens"
 )
 
@@ -17,8 +18,8 @@ type PasswordChange struct {
 }
 
 var (
-	oldPasswordField = CharField{Name: "old_password", Label: "Old password"}
-	newPasswordField = CharField{Name: "new_password", Label: "New password"}
+	oldPasswordField = serializers.CharField{Name: "old_password", Label: "Old password"}
+	newPasswordField = serializers.CharField{Name: "new_password", Label: "New password"}
 )
 
 // MsgPasswordIncorrect is Django's PasswordChangeForm's password_incorrect.
@@ -30,11 +31,11 @@ func (s PasswordChange) Describe() rest.Fields {
 
 // Validate changes the password of user, who must have given the current one.
 func (s PasswordChange) Validate(ctx context.Context, user *models.User, data any) (*Pair, error) {
-	obj, err := Object(data)
+	obj, err := serializers.Object(data)
 	if err != nil {
 		return nil, err
 	}
-	errs := Errors{}
+	errs := serializers.Errors{}
 	oldPassword, _ := oldPasswordField.Read(obj, errs)
 	newPassword, _ := newPasswordField.Read(obj, errs)
 	if err := errs.Err(); err != nil {
