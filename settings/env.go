@@ -34,6 +34,7 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e.duration("REQUEST_TIMEOUT", &s.RequestTimeout)
 	e.int("PASSWORD_ITERATIONS", &s.PasswordIterations)
 	e.duration("PASSWORD_HASHING_QUEUE_TIMEOUT", &s.PasswordHashingQueueTimeout)
+	e.list("AUTH_PASSWORD_VALIDATORS", &s.AuthPasswordValidators)
 	e.int64("DATA_UPLOAD_MAX_MEMORY_SIZE", &s.MaxBodyBytes)
 	e.duration("USER_CACHE_TTL", &s.UserCacheTTL)
 	e.rates("THROTTLE_RATES", &s.ThrottleRates)

@@ -34,6 +34,11 @@ type Settings struct {
 	// in arrival order, and a login whose estimated wait is longer is refused at once with
 	// a 503 and Retry-After rather than answered after the client has given up.
 	PasswordHashingQueueTimeout time.Duration
+	// AuthPasswordValidators are Django's AUTH_PASSWORD_VALIDATORS by class name
+	// (AUTH_PASSWORD_VALIDATORS=MinimumLengthValidator,NumericPasswordValidator; Django's
+	// module path may be given; empty for none): what a new password set by the password
+	// change endpoint or the user commands must pass. Package passwords resolves them.
+	AuthPasswordValidators []string
 	// MaxBodyBytes bounds a request body (DATA_UPLOAD_MAX_MEMORY_SIZE).
 	MaxBodyBytes int64
 	// UserCacheTTL is how long an authenticated request's user may be served from memory
@@ -163,6 +168,9 @@ func Default() *Settings {
 		// A burst of logins is answered in arrival order; a hash that would wait longer than
 		// this is refused at once (503), since the client would have gone meanwhile.
 		PasswordHashingQueueTimeout: 30 * time.Second,
+		// Those of every project Django's startproject makes (global_settings has none).
+		AuthPasswordValidators: []string{"UserAttributeSimilarityValidator", "MinimumLengthValidator",
+			"CommonPasswordValidator", "NumericPasswordValidator"},
 		REST: RESTFramework{
 			DefaultAuthenticationClasses: []string{"JWTAuthentication"},
 			DefaultPermissionClasses:     []string{"AllowAny"},

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"ginrest/models"
+	"ginrest/passwords"
 	"ginrest/rest"
 	"ginrest/serializers"
 	"ginrest/tokens"
@@ -15,6 +16,9 @@ import (
 type PasswordChange struct {
 	*JWT
 	Revoker *tokens.Revoker
+	// Validators are AUTH_PASSWORD_VALIDATORS: a new password they refuse is a 400 under
+	// new_password, as Django's SetPasswordForm shows them under its field.
+	Validators passwords.Validators
 }
 
 var (
@@ -53,6 +57,9 @@ func (s PasswordChange) Validate(ctx context.Context, user *models.User, data an
 	}
 	if !ok {
 		return nil, rest.ValidationError(map[string]any{oldPasswordField.Name: []string{MsgPasswordIncorrect}})
+	}
+	if err := s.Validators.ValidateField(newPasswordField.Name, newPassword, stored); err != nil {
+		return nil, err
 	}
 	if err := s.Revoker.SetPassword(ctx, stored, newPassword); err != nil {
 		return nil, err

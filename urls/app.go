@@ -18,6 +18,7 @@ import (
 	"ginrest/middleware"
 	"ginrest/models"
 	"ginrest/pagination"
+	"ginrest/passwords"
 	"ginrest/rest"
 	"ginrest/settings"
 	"ginrest/throttling"
@@ -43,6 +44,9 @@ type App struct {
 	LoginThrottles []rest.Throttle
 	// Sessions are log out everywhere, sessions, cookie mode and pruning (sessions.go).
 	Sessions Sessions
+	// PasswordValidators are AUTH_PASSWORD_VALIDATORS, resolved once: what the password
+	// change endpoint checks a new password with.
+	PasswordValidators passwords.Validators
 	// Pagination is DEFAULT_PAGINATION_CLASS with PAGE_SIZE (nil: none), built once: the
 	// paginator of the generic views and viewsets that set none.
 	Pagination pagination.Paginator
@@ -110,12 +114,15 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 	// The project's customisation (simplejwt's get_token override): every token a login
 	// issues names the user's username too. Change or remove it to choose your claims.
 	a.JWT.GetToken = a.tokenWithUsername
-	a.setUpSessions()
 	classes := opts.Classes
 	if classes == nil {
 		classes = DefaultClasses()
 	}
 	a.classes = classes
+	if a.PasswordValidators, err = passwords.FromNames(s.AuthPasswordValidators, classes.PasswordValidators); err != nil {
+		return nil, err
+	}
+	a.setUpSessions()
 	perms, err := classes.permissions(s.REST.DefaultPermissionClasses)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"ginrest/pagination"
+	"ginrest/passwords"
 	"ginrest/permissions"
 	"ginrest/rest"
 	"ginrest/throttling"
@@ -32,6 +33,9 @@ type Classes struct {
 	Throttles map[string]func(b *throttling.Backend) (rest.Throttle, error)
 	// Pagination builds a paginator of PAGE_SIZE items.
 	Pagination map[string]func(pageSize int) pagination.Paginator
+	// PasswordValidators are AUTH_PASSWORD_VALIDATORS' classes (passwords.Classes): an
+	// application replaces one to change its options, or adds its own.
+	PasswordValidators map[string]passwords.Validator
 }
 
 // DefaultClasses are DRF's and simplejwt's classes that ginrest has; each call returns a
@@ -45,6 +49,8 @@ func DefaultClasses() *Classes {
 		Permissions: permissions.Classes(),
 		Throttles:   throttling.Classes(),
 		Pagination:  pagination.Classes(),
+		// A name of its own: the commands resolve the same names with passwords.Classes.
+		PasswordValidators: passwords.Classes(),
 	}
 }
 

@@ -39,9 +39,10 @@ func (a *App) setUpSessions() {
 }
 
 // passwordChange is the password change the session views run (revoking the user's
-// earlier tokens with REVOKE_ON_PASSWORD_CHANGE).
+// earlier tokens with REVOKE_ON_PASSWORD_CHANGE), checking new passwords with
+// AUTH_PASSWORD_VALIDATORS.
 func (a *App) passwordChange() tokenserializers.PasswordChange {
-	return tokenserializers.PasswordChange{JWT: a.JWT, Revoker: a.Sessions.Revoker}
+	return tokenserializers.PasswordChange{JWT: a.JWT, Revoker: a.Sessions.Revoker, Validators: a.PasswordValidators}
 }
 
 // RunPruner deletes expired tokens and sessions every TOKEN_PRUNE_INTERVAL until ctx
