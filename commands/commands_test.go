@@ -305,17 +305,17 @@ func TestCreateUserRefused(t *testing.T) {
 
 func TestCreateUserDuplicate(t *testing.T) {
 	p := newProject(t)
-	p.mustRun("first", "createuser", "--username", "alice", "--password-stdin")
+	p.mustRun("first-password", "createuser", "--username", "alice", "--password-stdin")
 	for _, args := range [][]string{
 		{"createuser", "--username", "alice", "--password-stdin"},
 		{"createsuperuser", "--username", "alice", "--password-stdin"},
 	} {
-		r := p.run("second", args...)
+		r := p.run("second-password", args...)
 		if r.code != 1 || !strings.Contains(r.stderr, "already taken") {
 			t.Errorf("%v: exit %d, stderr %q; want 1 and \"already taken\"", args, r.code, r.stderr)
 		}
 	}
-	if !p.canLogIn("alice", "first") || p.canLogIn("alice", "second") {
+	if !p.canLogIn("alice", "first-password") || p.canLogIn("alice", "second-password") {
 		t.Error("the duplicate changed the first user's password")
 	}
 	// The longest password --password-stdin takes is stored whole, not cut short.
@@ -325,7 +325,7 @@ func TestCreateUserDuplicate(t *testing.T) {
 		t.Error("a 4096-byte password is not stored whole")
 	}
 	// Usernames are case-sensitive, as Django's are.
-	p.mustRun("third", "createuser", "--username", "Alice", "--password-stdin")
+	p.mustRun("third-password", "createuser", "--username", "Alice", "--password-stdin")
 }
 
 func TestPasswordsAreNotTrimmed(t *testing.T) {
@@ -345,9 +345,9 @@ func TestPasswordsAreNotTrimmed(t *testing.T) {
 	if !p.canLogIn("bob", password) || p.canLogIn("bob", strings.TrimSpace(password)) {
 		t.Error("createsuperuser's prompts changed the password")
 	}
-	const next = " next "
+	const next = " next password "
 	p.mustRun(next, "changepassword", "bob", "--password-stdin")
-	if !p.canLogIn("bob", next) || p.canLogIn("bob", "next") {
+	if !p.canLogIn("bob", next) || p.canLogIn("bob", "next password") {
 		t.Error("changepassword changed the password")
 	}
 }

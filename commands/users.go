@@ -10,8 +10,11 @@ import (
 	"strings"
 
 	"golang.org/x/term"
+	"gorm.io/gorm"
 
 	"ginrest/models"
+	"ginrest/passwords"
+	"ginrest/settings"
 	"ginrest/tokens"
 )
 
@@ -114,8 +117,21 @@ func createuser(env *Env, args []string) error {
 			return err
 		}
 	}
+	if err := validUsername(*username); err != nil {
+		return err
+	}
+	st, err := openUsers(env)
+	if err != nil {
+		return err
+	}
+	defer st.close()
 	user := &models.User{Username: *username, Email: *email, IsActive: !*inactive, IsStaff: *staff || *superuser, IsSuperuser: *superuser}
-	return create(env, user, password)
+	if *fromStdin { // without a password the user gets an unusable one: nothing to validate
+		if err := st.validators.Validate(password, user); err != nil {
+			return err
+		}
+	}
+	return st.create(env, user, password)
 }
 
 func createsuperuser(env *Env, args []string) error {
@@ -126,8 +142,12 @@ func createsuperuser(env *Env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	st, err := openUsers(env)
+	if err != nil {
+		return err
+	}
+	defer st.close()
 	p := newPrompter(env)
-	var err error
 	if *username == "" {
 		if *username, err = p.line("Username: "); err != nil {
 			return err
@@ -136,35 +156,58 @@ func createsuperuser(env *Env, args []string) error {
 	if err := validUsername(*username); err != nil {
 		return err
 	}
+	user := &models.User{Username: *username, Email: *email, IsActive: true, IsStaff: true, IsSuperuser: true}
 	var password string
 	if *fromStdin {
-		password, err = passwordFromStdin(p.reader) // after the username prompt, if there was one
-	} else {
-		password, err = p.newPassword()
-	}
-	if err != nil {
+		// Nobody to ask whether to bypass the validators: a refused password is an error.
+		if password, err = passwordFromStdin(p.reader); err != nil { // after the username prompt, if there was one
+			return err
+		}
+		if err := st.validators.Validate(password, user); err != nil {
+			return err
+		}
+	} else if password, err = p.validPassword(st.validators, user, true, 0); err != nil {
 		return err
 	}
-	return create(env, &models.User{Username: *username, Email: *email, IsActive: true, IsStaff: true, IsSuperuser: true}, password)
+	return st.create(env, user, password)
 }
 
-func create(env *Env, user *models.User, password string) error {
-	if err := validUsername(user.Username); err != nil {
-		return err
-	}
+// userStore is what the user commands share: the settings, the database (migrated: the
+// token-version table must exist, a new password revokes the user's tokens), the user
+// store and AUTH_PASSWORD_VALIDATORS.
+type userStore struct {
+	s          *settings.Settings
+	db         *gorm.DB
+	users      *models.Users
+	validators passwords.Validators
+}
+
+// openUsers opens the user store; the caller closes it. An unknown
+// AUTH_PASSWORD_VALIDATORS class stops the command here, before anything is asked.
+func openUsers(env *Env) (*userStore, error) {
 	s, db, err := migrated(env)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer closeDB(db)
-	ctx := background(env)
+	validators, err := passwords.FromNames(s.AuthPasswordValidators, nil)
+	if err != nil {
+		closeDB(db)
+		return nil, err
+	}
 	users := &models.Users{DB: db, Iterations: s.PasswordIterations, HashingTimeout: s.PasswordHashingQueueTimeout}
-	if _, err := users.ByUsername(ctx, user.Username); err == nil {
+	return &userStore{s: s, db: db, users: users, validators: validators}, nil
+}
+
+func (st *userStore) close() { closeDB(st.db) }
+
+func (st *userStore) create(env *Env, user *models.User, password string) error {
+	ctx := background(env)
+	if _, err := st.users.ByUsername(ctx, user.Username); err == nil {
 		return fmt.Errorf("that username is already taken: %q", user.Username)
 	} else if !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
-	if err := users.Create(ctx, user, password); err != nil {
+	if err := st.users.Create(ctx, user, password); err != nil {
 		return err
 	}
 	kind := "User"
@@ -192,15 +235,13 @@ func changepassword(env *Env, args []string) error {
 	if username == "" {
 		return usageError{errors.New("give the username")}
 	}
-	// Migrated: the token-version table must exist, the new password revokes the user's tokens.
-	s, db, err := migrated(env)
+	st, err := openUsers(env)
 	if err != nil {
 		return err
 	}
-	defer closeDB(db)
+	defer st.close()
 	ctx := background(env)
-	users := &models.Users{DB: db, Iterations: s.PasswordIterations, HashingTimeout: s.PasswordHashingQueueTimeout}
-	user, err := users.ByUsername(ctx, username)
+	user, err := st.users.ByUsername(ctx, username)
 	if errors.Is(err, models.ErrNotFound) {
 		return fmt.Errorf("user %q does not exist", username)
 	}
@@ -209,16 +250,20 @@ func changepassword(env *Env, args []string) error {
 	}
 	var password string
 	if *fromStdin {
-		password, err = passwordFromStdin(env.Stdin)
+		if password, err = passwordFromStdin(env.Stdin); err != nil {
+			return err
+		}
+		if err := st.validators.Validate(password, user); err != nil {
+			return err
+		}
 	} else {
 		fmt.Fprintf(env.Stdout, "Changing password for user %q\n", username)
-		password, err = newPrompter(env).newPassword()
-	}
-	if err != nil {
-		return err
+		if password, err = newPrompter(env).validPassword(st.validators, user, false, maxPasswordTries); err != nil {
+			return err
+		}
 	}
 	// With REVOKE_ON_PASSWORD_CHANGE, every token issued to the user so far stops working.
-	if err := tokens.NewRevoker(s, db, users, nil).SetPassword(ctx, user, password); err != nil {
+	if err := tokens.NewRevoker(st.s, st.db, st.users, nil).SetPassword(ctx, user, password); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "Password changed successfully for user %q\n", username)

@@ -55,7 +55,7 @@ func TestMultiProcess(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for _, name := range []string{"alice", "carol", "mallory"} {
-		if code, _, stderr := runProc(t, bin, dir, vars, name+"-pw\n", "createuser", "--username", name, "--password-stdin"); code != 0 {
+		if code, _, stderr := runProc(t, bin, dir, vars, name+"-pw-garden\n", "createuser", "--username", name, "--password-stdin"); code != 0 {
 			t.Fatalf("createuser %s: exit %d: %s", name, code, stderr)
 		}
 	}
@@ -87,12 +87,12 @@ const userCacheTTL = 3 * time.Second
 const unavailableBody = `{"detail":"Service temporarily unavailable, try again later."}`
 
 func testMPBlacklist(c *mpClient, a, b string) {
-	_, loggedOut := c.login(a, "alice", "alice-pw")
+	_, loggedOut := c.login(a, "alice", "alice-pw-garden")
 	c.expect(c.post(b, "/api/token/blacklist/", "", map[string]string{"refresh": loggedOut}), 200, `{}`)
 	c.expect(c.post(a, "/api/token/refresh/", "", map[string]string{"refresh": loggedOut}), 401, bodyBlacklisted)
 	c.expect(c.post(a, "/api/token/verify/", "", map[string]string{"token": loggedOut}), 400, `{"non_field_errors":["Token is blacklisted"]}`)
 
-	_, old := c.login(a, "alice", "alice-pw")
+	_, old := c.login(a, "alice", "alice-pw-garden")
 	next := c.pair(c.post(a, "/api/token/refresh/", "", map[string]string{"refresh": old}))
 	c.expect(c.post(b, "/api/token/refresh/", "", map[string]string{"refresh": old}), 401, bodyBlacklisted)
 	c.pair(c.post(b, "/api/token/refresh/", "", map[string]string{"refresh": next.Refresh}))
@@ -100,7 +100,7 @@ func testMPBlacklist(c *mpClient, a, b string) {
 
 func testMPRotationRace(c *mpClient, a, b string) {
 	for round := range 4 {
-		_, refresh := c.login(a, "alice", "alice-pw")
+		_, refresh := c.login(a, "alice", "alice-pw-garden")
 		const clients = 8
 		res := make([]mpResponse, clients)
 		var start, done sync.WaitGroup
@@ -130,7 +130,7 @@ func testMPRotationRace(c *mpClient, a, b string) {
 }
 
 func testMPLogoutAll(c *mpClient, a, b string) {
-	access, refresh := c.login(a, "alice", "alice-pw")
+	access, refresh := c.login(a, "alice", "alice-pw-garden")
 	c.expect(c.get(b, "/api/protected/", access), 200, `{"message":"Hello, authenticated user!"}`) // b caches alice
 	c.expect(c.post(a, "/api/token/logout-all/", access, nil), 200, `{}`)
 	// Refresh and verify read the database: refused at once by the other process.
@@ -138,13 +138,13 @@ func testMPLogoutAll(c *mpClient, a, b string) {
 	c.expect(c.post(b, "/api/token/verify/", "", map[string]string{"token": access}), 401, bodyTokenRevoked)
 	// A token issued after the logout-all is accepted by the other process at once, though
 	// its copy of alice predates it; and then the old one is refused there at once.
-	newAccess, _ := c.login(a, "alice", "alice-pw")
+	newAccess, _ := c.login(a, "alice", "alice-pw-garden")
 	c.expect(c.get(b, "/api/protected/", newAccess), 200, `{"message":"Hello, authenticated user!"}`)
 	c.expect(c.get(b, "/api/protected/", access), 401, bodyTokenRevoked)
 
 	// Without a newer token to show it, the other process refuses an old access token once
 	// USER_CACHE_TTL has passed since the logout-all answered: the bound the README states.
-	access, _ = c.login(a, "alice", "alice-pw")
+	access, _ = c.login(a, "alice", "alice-pw-garden")
 	c.expect(c.get(b, "/api/protected/", access), 200, `{"message":"Hello, authenticated user!"}`)
 	c.expect(c.post(a, "/api/token/logout-all/", access, nil), 200, `{}`)
 	answered := time.Now()
@@ -156,9 +156,9 @@ func testMPLogoutAll(c *mpClient, a, b string) {
 }
 
 func testMPPasswordChange(c *mpClient, a, b string) {
-	access, refresh := c.login(a, "carol", "carol-pw")
+	access, refresh := c.login(a, "carol", "carol-pw-garden")
 	c.expect(c.get(b, "/api/protected/", access), 200, `{"message":"Hello, authenticated user!"}`)
-	next := c.pair(c.post(a, "/api/auth/password/", access, map[string]string{"old_password": "carol-pw", "new_password": "carol-pw-2"}))
+	next := c.pair(c.post(a, "/api/auth/password/", access, map[string]string{"old_password": "carol-pw-garden", "new_password": "carol-pw-2"}))
 	c.expect(c.post(b, "/api/token/refresh/", "", map[string]string{"refresh": refresh}), 401, bodyPasswordChanged)
 	c.expect(c.get(b, "/api/protected/", next.Access), 200, `{"message":"Hello, authenticated user!"}`)
 	c.expect(c.get(b, "/api/protected/", access), 401, bodyPasswordChanged)
@@ -186,7 +186,7 @@ func testMPThrottles(c *mpClient, a, b string) {
 			`{"detail":"No active account found with the given credentials"}`)
 	}
 	for _, p := range []string{a, b} {
-		r := c.postFrom(p, c.address(), "/api/token/", map[string]string{"username": "mallory", "password": "mallory-pw"})
+		r := c.postFrom(p, c.address(), "/api/token/", map[string]string{"username": "mallory", "password": "mallory-pw-garden"})
 		if r.status != 429 || r.header.Get("Retry-After") == "" {
 			c.t.Errorf("a login of a username with three failures: %s, want 429 with Retry-After", r)
 		}
@@ -194,12 +194,12 @@ func testMPThrottles(c *mpClient, a, b string) {
 }
 
 func testMPRedisOutage(c *mpClient, env *multiProcessEnv, a, b string) {
-	access, refresh := c.login(a, "alice", "alice-pw")
+	access, refresh := c.login(a, "alice", "alice-pw-garden")
 	env.stopRedis()
 	for _, p := range []string{a, b} {
 		// What a throttle counts fails closed: logins (login and anon throttles), refresh and
 		// verify (anon).
-		c.expectUnavailable(c.post(p, "/api/token/", "", map[string]string{"username": "alice", "password": "alice-pw"}))
+		c.expectUnavailable(c.post(p, "/api/token/", "", map[string]string{"username": "alice", "password": "alice-pw-garden"}))
 		c.expectUnavailable(c.post(p, "/api/token/refresh/", "", map[string]string{"refresh": refresh}))
 		c.expectUnavailable(c.post(p, "/api/token/verify/", "", map[string]string{"token": access}))
 		// What no throttle counts does not need Redis: an authenticated request.
@@ -209,14 +209,14 @@ func testMPRedisOutage(c *mpClient, env *multiProcessEnv, a, b string) {
 	env.startRedis()
 	for _, p := range []string{a, b} {
 		next := c.pair(c.poll(func() mpResponse {
-			return c.post(p, "/api/token/", "", map[string]string{"username": "alice", "password": "alice-pw"})
+			return c.post(p, "/api/token/", "", map[string]string{"username": "alice", "password": "alice-pw-garden"})
 		}))
 		c.pair(c.post(p, "/api/token/refresh/", "", map[string]string{"refresh": next.Refresh}))
 	}
 }
 
 func testMPPostgresRestart(c *mpClient, env *multiProcessEnv, a, b string) {
-	access, refresh := c.login(a, "alice", "alice-pw")
+	access, refresh := c.login(a, "alice", "alice-pw-garden")
 	// Requests keep coming through the restart: each is answered, with a 200 or DRF's 503,
 	// never a 500 or a dropped connection.
 	stop := make(chan struct{})
@@ -231,7 +231,7 @@ func testMPPostgresRestart(c *mpClient, env *multiProcessEnv, a, b string) {
 				default:
 				}
 				for _, r := range []mpResponse{
-					c.post(p, "/api/token/", "", map[string]string{"username": "alice", "password": "alice-pw"}),
+					c.post(p, "/api/token/", "", map[string]string{"username": "alice", "password": "alice-pw-garden"}),
 					c.get(p, "/api/notes/", access),
 				} {
 					n, _ := statuses.LoadOrStore(r.status, new(atomic.Int64))
@@ -246,7 +246,7 @@ func testMPPostgresRestart(c *mpClient, env *multiProcessEnv, a, b string) {
 	}
 	env.stopPostgres()
 	for _, p := range []string{a, b} {
-		c.expectUnavailable(c.post(p, "/api/token/", "", map[string]string{"username": "alice", "password": "alice-pw"}))
+		c.expectUnavailable(c.post(p, "/api/token/", "", map[string]string{"username": "alice", "password": "alice-pw-garden"}))
 		c.expectUnavailable(c.post(p, "/api/token/refresh/", "", map[string]string{"refresh": refresh}))
 	}
 	env.startPostgres()

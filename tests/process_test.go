@@ -245,13 +245,13 @@ func (c *procClient) login(username, password string) (access, refresh string) {
 func testBlacklistSurvivesSIGKILL(t *testing.T, bin string) {
 	vars := procVars(t)
 	dir := t.TempDir()
-	if code, _, stderr := runProc(t, bin, dir, vars, "alice-pw\n", "createuser", "--username", "alice", "--password-stdin"); code != 0 {
+	if code, _, stderr := runProc(t, bin, dir, vars, "alice-pw-garden\n", "createuser", "--username", "alice", "--password-stdin"); code != 0 {
 		t.Fatalf("createuser: exit %d: %s", code, stderr)
 	}
 
 	first := startProc(t, bin, dir, vars, "", "runserver", "127.0.0.1:0")
 	c := newProcClient(t, first.addr())
-	_, refresh := c.login("alice", "alice-pw")
+	_, refresh := c.login("alice", "alice-pw-garden")
 	if status, body := c.call(http.MethodPost, "/api/token/blacklist/", "", map[string]string{"refresh": refresh}); status != http.StatusOK {
 		t.Fatalf("blacklist: %d %v", status, body)
 	}
@@ -265,7 +265,7 @@ func testBlacklistSurvivesSIGKILL(t *testing.T, bin string) {
 	if status != http.StatusUnauthorized || body["detail"] != "Token is blacklisted" || body["code"] != "token_not_valid" {
 		t.Errorf("refresh with the blacklisted token after SIGKILL: %d %v", status, body)
 	}
-	_, again := c.login("alice", "alice-pw")
+	_, again := c.login("alice", "alice-pw-garden")
 	if status, body := c.call(http.MethodPost, "/api/token/refresh/", "", map[string]string{"refresh": again}); status != http.StatusOK {
 		t.Errorf("refresh after restart: %d %v", status, body)
 	}
@@ -283,13 +283,13 @@ func testSIGTERMFinishesRequestsInFlight(t *testing.T, bin string) {
 	vars := procVars(t)
 	vars["PASSWORD_ITERATIONS"] = strconv.Itoa(iterations)
 	dir := t.TempDir()
-	if code, _, stderr := runProc(t, bin, dir, vars, "bob-pw", "createuser", "--username", "bob", "--password-stdin"); code != 0 {
+	if code, _, stderr := runProc(t, bin, dir, vars, "bob-pw-garden", "createuser", "--username", "bob", "--password-stdin"); code != 0 {
 		t.Fatalf("createuser: exit %d: %s", code, stderr)
 	}
 	p := startProc(t, bin, dir, vars, "", "runserver", "127.0.0.1:0")
 	addr := p.addr()
 	start := time.Now()
-	newProcClient(t, addr).login("bob", "bob-pw")
+	newProcClient(t, addr).login("bob", "bob-pw-garden")
 	t.Logf("one login takes %v", time.Since(start))
 
 	type outcome struct {
@@ -310,7 +310,7 @@ func testSIGTERMFinishesRequestsInFlight(t *testing.T, bin string) {
 			sent := func() { once.Do(wrote.Done) }
 			defer sent() // a request that failed before it was written still counts down
 			trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { sent() }}
-			req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/api/token/", strings.NewReader(`{"username":"bob","password":"bob-pw"}`))
+			req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/api/token/", strings.NewReader(`{"username":"bob","password":"bob-pw-garden"}`))
 			req.Header.Set("Content-Type", "application/json")
 			req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
 			// A connection of its own each: all twenty are in flight at once.

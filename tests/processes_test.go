@@ -22,7 +22,7 @@ func testTwoProcessesShareADatabase(t *testing.T, bin string) {
 	dir := t.TempDir()
 	for i := range 4 {
 		name := fmt.Sprintf("writer%d", i)
-		if code, _, stderr := runProc(t, bin, dir, vars, "writer-pw\n", "createuser", "--username", name, "--password-stdin"); code != 0 {
+		if code, _, stderr := runProc(t, bin, dir, vars, "writer-pw-garden\n", "createuser", "--username", name, "--password-stdin"); code != 0 {
 			t.Fatalf("createuser %s: exit %d: %s", name, code, stderr)
 		}
 	}
@@ -97,7 +97,7 @@ func (c *rawClient) session(first, second, username string, n int) string {
 		}
 		return m, ""
 	}
-	m, msg := step(first, http.MethodPost, "/api/token/", "", map[string]string{"username": username, "password": "writer-pw"}, http.StatusOK)
+	m, msg := step(first, http.MethodPost, "/api/token/", "", map[string]string{"username": username, "password": "writer-pw-garden"}, http.StatusOK)
 	if msg != "" {
 		return msg
 	}
