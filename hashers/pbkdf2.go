@@ -73,28 +73,11 @@ func Encode(password, salt string, iterations int) (string, error) {
 // plain password (Django's must_update). Malformed or foreign input yields
 // false rather than an error: to a login form it is simply a wrong password.
 func Check(password, encoded string, iterations int) (ok bool, mustUpdate bool) {
-	if !IsUsable(encoded) {
-		return false, false
-	}
-	parts := strings.Split(encoded, "$")
-	if len(parts) != 4 || parts[0] != Algorithm || parts[2] == "" {
-		return false, false
-	}
-	stored, ok := parseIterations(parts[1])
+	salt, stored, want, ok := decode(encoded)
 	if !ok {
 		return false, false
 	}
-	// Reject a non-canonical or wrongly sized digest before paying for
-	// PBKDF2. With exactly 44 characters, strict decoding to 32 bytes also
-	// rules out embedded newlines, which the decoder would otherwise skip.
-	if len(parts[3]) != encodedKeyLen {
-		return false, false
-	}
-	want, err := base64.StdEncoding.Strict().DecodeString(parts[3])
-	if err != nil || len(want) != keyLen {
-		return false, false
-	}
-	got, err := pbkdf2.Key(sha256.New, password, []byte(parts[2]), stored, keyLen)
+	got, err := pbkdf2.Key(sha256.New, password, []byte(salt), stored, keyLen)
 	if err != nil {
 		return false, false
 	}
@@ -104,6 +87,43 @@ func Check(password, encoded string, iterations int) (ok bool, mustUpdate bool) 
 		return false, false
 	}
 	return true, stored != iterations
+}
+
+// Checkable reports whether Check would hash a password to compare it with
+// encoded: false for an unusable password and for anything not a
+// well-formed PBKDF2 hash, which Check refuses at no cost. A login against
+// such a hash must still pay for one hash (Django's CVE-2024-39329 fix),
+// or its speed would tell that the account has no usable password.
+func Checkable(encoded string) bool {
+	_, _, _, ok := decode(encoded)
+	return ok
+}
+
+// decode splits a usable, well-formed hash into its salt, iteration count
+// and digest.
+func decode(encoded string) (salt string, iterations int, digest []byte, ok bool) {
+	if !IsUsable(encoded) {
+		return "", 0, nil, false
+	}
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 4 || parts[0] != Algorithm || parts[2] == "" {
+		return "", 0, nil, false
+	}
+	iterations, ok = parseIterations(parts[1])
+	if !ok {
+		return "", 0, nil, false
+	}
+	// Reject a non-canonical or wrongly sized digest before paying for
+	// PBKDF2. With exactly 44 characters, strict decoding to 32 bytes also
+	// rules out embedded newlines, which the decoder would otherwise skip.
+	if len(parts[3]) != encodedKeyLen {
+		return "", 0, nil, false
+	}
+	digest, err := base64.StdEncoding.Strict().DecodeString(parts[3])
+	if err != nil || len(digest) != keyLen {
+		return "", 0, nil, false
+	}
+	return parts[2], iterations, digest, true
 }
 
 // parseIterations accepts only plain decimal digits in (0, maxIterations],

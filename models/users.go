@@ -97,6 +97,9 @@ func (PBKDF2) Check(password, encoded string, iterations int) (bool, bool) {
 
 func (PBKDF2) Dummy(password string, iterations int) { hashers.Dummy(password, iterations) }
 
+// Checkable is whether Check hashes to compare with encoded (hashers.Checkable).
+func (PBKDF2) Checkable(encoded string) bool { return hashers.Checkable(encoded) }
+
 func (u *Users) hasher() PasswordHasher {
 	if u.Hasher != nil {
 		return u.Hasher
@@ -179,8 +182,8 @@ func (u *Users) first(ctx context.Context, where string, arg any) (*User, error)
 }
 
 // Authenticate is Django's authenticate() with ModelBackend: the active user whose password
-// matches, or nil. Whether the username exists does not change the time it takes: an
-// unknown user costs one hash, as a wrong password does.
+// matches, or nil. Whether the username exists, or has a usable password, does not change
+// the time it takes: an unknown user costs one hash, as a wrong password does (verify).
 //
 // A login's hashing takes one turn of the hashing queue, re-hash included, so a login let
 // in is not refused halfway; it may be refused before any hash (rest.Unavailable).
@@ -198,11 +201,8 @@ func (u *Users) Authenticate(ctx context.Context, username, password string) (*U
 	err = u.hash(ctx, func() {
 		h := u.hasher()
 		var mustUpdate bool
-		ok, mustUpdate = h.Check(password, user.Password, u.Iterations)
-		switch {
-		case !ok:
-			hardenRuntime(h, password, user.Password, u.Iterations)
-		case mustUpdate && user.IsActive:
+		ok, mustUpdate = verify(h, password, user.Password, u.Iterations)
+		if ok && mustUpdate && user.IsActive {
 			rehashed, rehashErr = h.Make(password, u.Iterations)
 		}
 	})
@@ -259,7 +259,7 @@ func (u *Users) MakePassword(ctx context.Context, password string) (string, erro
 // queue: whether password is the user's.
 func (u *Users) CheckPassword(ctx context.Context, user *User, password string) (bool, error) {
 	var ok bool
-	err := u.hash(ctx, func() { ok, _ = u.hasher().Check(password, user.Password, u.Iterations) })
+	err := u.hash(ctx, func() { ok, _ = verify(u.hasher(), password, user.Password, u.Iterations) })
 	return ok, err
 }
 

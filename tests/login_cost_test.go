@@ -45,8 +45,9 @@ func (w *workCounter) take() int {
 	return n
 }
 
-// Whether the username exists, the account is active or the stored hash is older, a
-// refused login does the same hashing work as a wrong password: its time tells nothing.
+// Whether the username exists, the account is active or has a usable password, or the
+// stored hash is older or of another format, a refused login does the same hashing work
+// as a wrong password: its time tells nothing.
 func TestFailedLoginsCostTheSame(t *testing.T) {
 	s := newServer(t)
 	counter := &workCounter{}
@@ -59,6 +60,9 @@ func TestFailedLoginsCostTheSame(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.App.DB.Model(older).Update("password", weaker)
+	s.createUser("dave", "") // no password: Django's unusable "!" hash
+	foreign := s.createUser("erin", "")
+	s.App.DB.Model(foreign).Update("password", "argon2$argon2id$v=19$m=102400,t=2,p=8$c29tZXNhbHQ$aGFzaA")
 	counter.take()
 
 	want := s.App.Settings.PasswordIterations
@@ -68,6 +72,9 @@ func TestFailedLoginsCostTheSame(t *testing.T) {
 		{"inactive user, right password", "bob", "bob-secret-42"},
 		{"inactive user, wrong password", "bob", "nope"},
 		{"older, weaker hash, wrong password", "carol", "nope"},
+		{"unusable password (CVE-2024-39329)", "dave", "whatever"},
+		{"unusable password, empty-looking guess", "dave", "!"},
+		{"hash of a format not installed", "erin", "whatever"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rec := s.postJSON("/api/token/", map[string]string{"username": c.username, "password": c.password})
