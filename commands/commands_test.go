@@ -311,8 +311,8 @@ func TestCreateUserDuplicate(t *testing.T) {
 		{"createsuperuser", "--username", "alice", "--password-stdin"},
 	} {
 		r := p.run("second-password", args...)
-		if r.code != 1 || !strings.Contains(r.stderr, "already taken") {
-			t.Errorf("%v: exit %d, stderr %q; want 1 and \"already taken\"", args, r.code, r.stderr)
+		if r.code != 1 || !strings.Contains(r.stderr, "A user with that username already exists.") {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and Django's words", args, r.code, r.stderr)
 		}
 	}
 	if !p.canLogIn("alice", "first-password") || p.canLogIn("alice", "second-password") {
@@ -324,8 +324,19 @@ func TestCreateUserDuplicate(t *testing.T) {
 	if !p.canLogIn("long", long) || p.canLogIn("long", long[:4095]) {
 		t.Error("a 4096-byte password is not stored whole")
 	}
-	// Usernames are case-sensitive, as Django's are.
-	p.mustRun("third-password", "createuser", "--username", "Alice", "--password-stdin")
+	// Nor in another case or in compatibility characters, as Django 4.2's
+	// UserCreationForm and normalize_username refuse them.
+	for _, name := range []string{"Alice", "ALICE", "ａlice", "ＡＬＩＣＥ"} {
+		r := p.run("third-password", "createuser", "--username", name, "--password-stdin")
+		if r.code != 1 || !strings.Contains(r.stderr, "A user with that username already exists.") {
+			t.Errorf("%q: exit %d, stderr %q", name, r.code, r.stderr)
+		}
+	}
+	// A full-width name is stored as its plain form.
+	r := p.mustRun("fourth-password", "createuser", "--username", "ｂｏｂ", "--password-stdin")
+	if !strings.Contains(r.stdout, `User "bob" created successfully`) || !p.canLogIn("bob", "fourth-password") {
+		t.Errorf("ｂｏｂ: %q", r.stdout)
+	}
 }
 
 func TestPasswordsAreNotTrimmed(t *testing.T) {

@@ -21,8 +21,10 @@ import (
 // usernamePattern is Django's UnicodeUsernameValidator.
 var usernamePattern = regexp.MustCompile(`^[\pL\pN_.@+-]{1,150}$`)
 
+// validUsername checks a username as Django's UnicodeUsernameValidator, after
+// normalize_username (NFKC): what is checked is what is stored.
 func validUsername(name string) error {
-	if !usernamePattern.MatchString(name) {
+	if !usernamePattern.MatchString(models.NormalizeUsername(name)) {
 		return errors.New("enter a valid username: at most 150 letters, digits and @/./+/-/_ characters")
 	}
 	return nil
@@ -201,13 +203,8 @@ func openUsers(env *Env) (*userStore, error) {
 func (st *userStore) close() { closeDB(st.db) }
 
 func (st *userStore) create(env *Env, user *models.User, password string) error {
-	ctx := background(env)
-	if _, err := st.users.ByUsername(ctx, user.Username); err == nil {
-		return fmt.Errorf("that username is already taken: %q", user.Username)
-	} else if !errors.Is(err, models.ErrNotFound) {
-		return err
-	}
-	if err := st.users.Create(ctx, user, password); err != nil {
+	// Create refuses a username taken in any case (models.ErrUsernameExists), with Django's words.
+	if err := st.users.Create(background(env), user, password); err != nil {
 		return err
 	}
 	kind := "User"

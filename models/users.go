@@ -188,7 +188,8 @@ func (u *Users) first(ctx context.Context, where string, arg any) (*User, error)
 // A login's hashing takes one turn of the hashing queue, re-hash included, so a login let
 // in is not refused halfway; it may be refused before any hash (rest.Unavailable).
 func (u *Users) Authenticate(ctx context.Context, username, password string) (*User, error) {
-	user, err := u.ByUsername(ctx, username)
+	// Stored usernames are normalised (Create), so the one typed is too: "ａlice" is alice.
+	user, err := u.ByUsername(ctx, NormalizeUsername(username))
 	if errors.Is(err, ErrNotFound) {
 		return nil, u.hash(ctx, func() { u.hasher().Dummy(password, u.Iterations) })
 	}
@@ -282,8 +283,18 @@ func (u *Users) storePassword(ctx context.Context, user *User, encoded string) e
 }
 
 // Create stores a new user with a hashed password; an empty password gives an unusable
-// one, as Django's create_user(password=None) does.
+// one, as Django's create_user(password=None) does. The username is normalised
+// (NormalizeUsername) as create_user does, and refused with ErrUsernameExists when a user
+// has it in any case, as Django 4.2's UserCreationForm refuses it. (Two creations of case
+// variants at the same moment can both pass the check; the column's unique index still
+// refuses two of the same spelling.)
 func (u *Users) Create(ctx context.Context, user *User, password string) error {
+	user.Username = NormalizeUsername(user.Username)
+	if taken, err := u.usernameTaken(ctx, user.Username); err != nil {
+		return err
+	} else if taken {
+		return ErrUsernameExists
+	}
 	if password == "" {
 		user.Password = hashers.Unusable()
 	} else {
