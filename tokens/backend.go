@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -56,6 +57,8 @@ type Config struct {
 	SlidingRefreshExpClaim string
 	// Now is the clock; nil means time.Now. Tests replace it.
 	Now func() time.Time
+	// Logger receives a warning for each failed JWK_URL fetch; nil means slog.Default().
+	Logger *slog.Logger
 }
 
 // ConfigFrom takes the backend's configuration from settings.

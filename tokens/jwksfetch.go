@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,7 +27,13 @@ const maxJWKSBytes = 1 << 20
 // again when older than refresh. Only that configured URL is ever fetched, never one named
 // by a token. A kid it does not know makes it fetch again, but no two fetches (failed or
 // not) are closer than minRefetch: a stream of tokens with made-up kids costs at most one
-// request to the key server per minRefetch. A failed fetch keeps the keys it had.
+// request to the key server per minRefetch. A failed fetch keeps the keys it had, and is
+// logged as a warning (the URL and the error; never a key).
+//
+// Redirects are not followed: a redirect is a failed fetch. The keys that verify tokens
+// come from the configured URL and from nowhere else, and an open redirect or a
+// compromised path on the key server must not be able to point the fetch at another host
+// (PyJWKClient's urllib follows redirects; this is stricter on purpose).
 type jwksFetch struct {
 	url        string
 	alg        string
@@ -33,6 +41,7 @@ type jwksFetch struct {
 	refresh    time.Duration
 	minRefetch time.Duration
 	now        func() time.Time
+	logger     *slog.Logger
 
 	mu    sync.Mutex // held for a fetch: one at a time; readers go on with the current state
 	state atomic.Pointer[jwksState]
@@ -51,12 +60,19 @@ func newJWKSFetch(cfg Config) *jwksFetch {
 		}
 		return d
 	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
 	f := &jwksFetch{
 		url: cfg.JWKURL, alg: cfg.Algorithm,
-		client:     &http.Client{Timeout: orDefault(cfg.JWKSTimeout, DefaultJWKSTimeout)},
+		client: &http.Client{Timeout: orDefault(cfg.JWKSTimeout, DefaultJWKSTimeout),
+			// The redirect itself is the answer, which fetch refuses.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		refresh:    orDefault(cfg.JWKSRefresh, DefaultJWKSRefresh),
 		minRefetch: orDefault(cfg.JWKSMinRefetch, DefaultJWKSMinRefetch),
 		now:        cfg.Now,
+		logger:     logger,
 	}
 	f.state.Store(&jwksState{})
 	return f
@@ -90,6 +106,11 @@ func (f *jwksFetch) fetchIfDue() *jwksState {
 	next := &jwksState{keys: s.keys, fetched: s.fetched, attempted: now}
 	if keys, err := f.fetch(); err == nil {
 		next.keys, next.fetched = keys, now
+	} else {
+		// The error names what went wrong (a status, a redirect's target, "not a JSON
+		// object"), never the document: nothing of a key reaches the log.
+		f.logger.Warn("JWK_URL fetch failed; keeping the keys fetched before", "url", redactedURL(f.url), "error", err.Error(),
+			"keys_kept", len(s.keys))
 	}
 	f.state.Store(next)
 	return next
@@ -106,6 +127,9 @@ func (f *jwksFetch) fetch() (map[string]crypto.PublicKey, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return nil, fmt.Errorf("JWK_URL answered %d, a redirect to %q: redirects are not followed", resp.StatusCode, redactedURL(resp.Header.Get("Location")))
+	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("JWK_URL answered %d", resp.StatusCode)
 	}
@@ -117,4 +141,13 @@ func (f *jwksFetch) fetch() (map[string]crypto.PublicKey, error) {
 		return nil, errors.New("JWK_URL sent more than 1 MiB")
 	}
 	return ParseJWKS(body, f.alg)
+}
+
+// redactedURL is a URL fit for a log: a password in it is replaced by "xxxxx".
+func redactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(not a URL)"
+	}
+	return u.Redacted()
 }

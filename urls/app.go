@@ -86,17 +86,18 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	cfg := tokens.ConfigFrom(s)
-	cfg.Now = opts.Now
-	backend, err := tokens.NewBackend(cfg)
-	if err != nil {
-		return nil, err
-	}
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.Default()
 	}
 	logger = slog.New(middleware.LogContext(logger.Handler()))
+	cfg := tokens.ConfigFrom(s)
+	cfg.Now = opts.Now
+	cfg.Logger = logger // JWK_URL's failed fetches
+	backend, err := tokens.NewBackend(cfg)
+	if err != nil {
+		return nil, err
+	}
 	proxies, err := settings.ParseTrustedProxies(s.TrustedProxies)
 	if err != nil {
 		return nil, fmt.Errorf("settings: TRUSTED_PROXIES %w", err)
