@@ -24,6 +24,10 @@ type User struct {
 	// ginrest_token_version (0 without a row), so checking a token's version costs the
 	// request no query of its own. See TokenVersion.
 	TokenVersion int64 `gorm:"column:token_version;->"`
+	// TokensRevokedAt is when the version was last bumped (nil: never), read with it: a
+	// token without a version claim (simplejwt's, from a Django service on the same
+	// database) is judged by its iat against it instead.
+	TokensRevokedAt *time.Time `gorm:"column:tokens_revoked_at;->"`
 }
 
 func (User) TableName() string { return "auth_user" }

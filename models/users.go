@@ -72,7 +72,7 @@ const userColumns = `"id", "password", "last_login", "is_superuser", "username",
 
 // A user is loaded joined to its token version, so that loading the user loads it.
 const (
-	tokenVersionColumn = `COALESCE("ginrest_token_version"."version", 0) AS "token_version"`
+	tokenVersionColumn = `COALESCE("ginrest_token_version"."version", 0) AS "token_version", "ginrest_token_version"."changed_at" AS "tokens_revoked_at"`
 	tokenVersionJoin   = `LEFT JOIN "ginrest_token_version" ON "ginrest_token_version"."user_id" = "auth_user"."id"`
 )
 
@@ -153,7 +153,7 @@ func (u *Users) ByID(ctx context.Context, id int64) (*User, error) {
 	}
 	var user User
 	err := u.byIDStmt.QueryRowContext(ctx, id).Scan(&user.ID, &user.Password, &user.LastLogin, &user.IsSuperuser,
-		&user.Username, &user.FirstName, &user.LastName, &user.Email, &user.IsStaff, &user.IsActive, &user.DateJoined, &user.TokenVersion)
+		&user.Username, &user.FirstName, &user.LastName, &user.Email, &user.IsStaff, &user.IsActive, &user.DateJoined, &user.TokenVersion, &user.TokensRevokedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"ginrest/commands"
 	"ginrest/models"
@@ -85,6 +86,50 @@ func TestMissingVersionClaimIsVersionZero(t *testing.T) {
 	assertJSON(t, s.sessCall("POST", "/api/token/logout-all/", access, nil), 200, `{}`)
 	for _, a := range []string{crafted, access} {
 		assertJSON(t, s.getWith("/api/protected/", a), 401, bodyTokenRevoked)
+	}
+}
+
+// Tokens without the claim are simplejwt's too: a Django service on the same database
+// issues them, and never writes ginrest's claim. Revocation is about when a token was
+// issued, whoever issued it: those from before the bump are refused, those Django issues
+// after it keep working (the bump's own second is refused: iat has no finer grain).
+func TestRevocationJudgesClaimlessTokensByIssueTime(t *testing.T) {
+	s := newServer(t)
+	u := s.createUser("alice", "wonderland-42")
+	djangoToken := func(typ string, iat int64) string {
+		t.Helper()
+		return sign(t, `{"alg":"HS256","typ":"JWT"}`, fmt.Sprintf(`{"token_type":%q,"exp":%d,"iat":%d,"jti":"%032x","user_id":%d}`,
+			typ, iat+3600, iat, iat*10+int64(len(typ)), u.ID), testKey)
+	}
+	access, _ := s.login("alice", "wonderland-42")
+	revoked := s.Clock.Now().Unix()
+	before, sameSecond := djangoToken("access", revoked-1), djangoToken("access", revoked)
+	assertJSON(t, s.sessCall("POST", "/api/token/logout-all/", access, nil), 200, `{}`)
+	s.Clock.Advance(2 * time.Second)
+	after, afterRefresh := djangoToken("access", s.Clock.Now().Unix()), djangoToken("refresh", s.Clock.Now().Unix())
+	for _, c := range []struct {
+		name, token string
+		status      int
+	}{
+		{"issued before the logout-all", before, 401},
+		{"issued in its second", sameSecond, 401},
+		{"issued after it", after, 200},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := s.getWith("/api/protected/", c.token)
+			if rec.Code != c.status {
+				t.Errorf("%d %s, want %d", rec.Code, rec.Body, c.status)
+			}
+			if c.status == 401 {
+				assertJSON(t, rec, 401, bodyTokenRevoked)
+			}
+		})
+	}
+	// Refresh and verify judge the same way.
+	assertJSON(t, s.postJSON("/api/token/verify/", map[string]string{"token": after}), 200, `{}`)
+	assertJSON(t, s.postJSON("/api/token/verify/", map[string]string{"token": before}), 401, bodyTokenRevoked)
+	if rec := s.postJSON("/api/token/refresh/", map[string]string{"refresh": afterRefresh}); rec.Code != 200 {
+		t.Errorf("refresh of a token issued after the logout-all: %d %s", rec.Code, rec.Body)
 	}
 }
 

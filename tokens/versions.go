@@ -10,9 +10,11 @@ import (
 	"ginrest/rest"
 )
 
-// VersionClaim carries the token version of the user a token was issued to. A token
-// without it is at version 0, so simplejwt's tokens, and ginrest's issued before a user's
-// first bump (which carry no claim at version 0), keep working until that bump.
+// VersionClaim carries the token version of the user a token was issued to. ginrest
+// writes it once the user's version is above 0; simplejwt never does. A token without it
+// is judged by when it was issued instead: refused if its iat is before the user's last
+// bump (to the second, the bump's own second included), so the tokens a Django service on
+// the same database issues after a ginrest logout-all keep working there and here.
 const VersionClaim = "token_version"
 
 // Why a user's token version was bumped: each is the code of the 401 that a token issued
@@ -56,10 +58,11 @@ func (v *Versions) Stamp(t *Token, user *models.User) {
 	t.Claims[VersionClaim] = user.TokenVersion
 }
 
-// Check refuses a token whose version is not its user's (a missing claim is version 0; a
-// claim that is not a whole number matches no version).
+// Check refuses a token issued before its user's tokens were last revoked: one whose
+// version claim is not the user's version (a claim that is not a whole number matches
+// none), or, without the claim, whose iat is not after the second of the last bump.
 func (v *Versions) Check(ctx context.Context, t *Token, user *models.User) error {
-	if got, ok := TokenVersion(t); ok && got == user.TokenVersion {
+	if current(t, user) {
 		return nil
 	}
 	reason, err := v.Users.TokenRevocationReason(ctx, user.ID)
@@ -75,6 +78,20 @@ func (v *Versions) Check(ctx context.Context, t *Token, user *models.User) error
 func (v *Versions) Newer(t *Token, user *models.User) bool {
 	got, ok := TokenVersion(t)
 	return ok && got > user.TokenVersion
+}
+
+func current(t *Token, user *models.User) bool {
+	if _, claimed := t.Claims[VersionClaim]; claimed {
+		got, ok := TokenVersion(t)
+		return ok && got == user.TokenVersion
+	}
+	if user.TokenVersion == 0 || user.TokensRevokedAt == nil {
+		return true // never revoked
+	}
+	// iat has whole seconds: a token of the bump's own second may come from before it,
+	// so it is refused; a client that logged in within that second logs in again.
+	issued, ok := t.Time("iat")
+	return ok && issued.Unix() > user.TokensRevokedAt.Unix()
 }
 
 // TokenVersion reads a token's version claim: 0 when absent, false when not a whole number.
