@@ -128,6 +128,12 @@ func decode(encoded string) (salt string, iterations int, digest []byte, ok bool
 
 // parseIterations accepts only plain decimal digits in (0, maxIterations],
 // unlike strconv.Atoi which would also take a sign.
+// IterationsOf is the iteration count of a well-formed PBKDF2 hash.
+func IterationsOf(encoded string) (int, bool) {
+	_, n, _, ok := decode(encoded)
+	return n, ok
+}
+
 func parseIterations(s string) (int, bool) {
 	if s == "" || len(s) > 9 {
 		return 0, false

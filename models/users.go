@@ -24,9 +24,15 @@ var ErrNotFound = errors.New("user not found")
 // AbstractBaseUser, over one database.
 type Users struct {
 	DB *gorm.DB
-	// Iterations is PASSWORD_ITERATIONS: new hashes use it, older counts are re-hashed at
-	// the next successful login.
+	// Iterations is PASSWORD_ITERATIONS: new hashes use it.
 	Iterations int
+	// RehashBelow is PASSWORD_REHASH_BELOW: a hash with fewer iterations (and fewer than
+	// Iterations) is re-hashed at Iterations at the next successful login; any other is
+	// left as it is, whatever its count. So a login never lowers a count, and never
+	// rewrites the hash of a Django service on the same database that hashes at its own
+	// count and rewrites at its logins (Django re-hashes any count not its own): the two
+	// never ping-pong. 0 means Iterations (re-hash every weaker hash).
+	RehashBelow int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Hasher makes and checks password hashes; nil means Django's pbkdf2_sha256
@@ -203,7 +209,7 @@ func (u *Users) Authenticate(ctx context.Context, username, password string) (*U
 		h := u.hasher()
 		var mustUpdate bool
 		ok, mustUpdate = verify(h, password, user.Password, u.Iterations)
-		if ok && mustUpdate && user.IsActive {
+		if ok && mustUpdate && user.IsActive && u.mustRehash(user.Password) {
 			rehashed, rehashErr = h.Make(password, u.Iterations)
 		}
 	})
@@ -222,6 +228,21 @@ func (u *Users) Authenticate(ctx context.Context, username, password string) (*U
 		}
 	}
 	return user, nil
+}
+
+// mustRehash is ginrest's must_update on a hash its hasher matched and would update: only
+// a pbkdf2 hash weaker than both RehashBelow and Iterations (a hash of another format the
+// hasher asked to update, always).
+func (u *Users) mustRehash(encoded string) bool {
+	n, ok := hashers.IterationsOf(encoded)
+	if !ok {
+		return true
+	}
+	below := u.Iterations
+	if u.RehashBelow > 0 && u.RehashBelow < below {
+		below = u.RehashBelow
+	}
+	return n < below
 }
 
 // hardenRuntime is Django's PBKDF2PasswordHasher.harden_runtime: a wrong password against

@@ -33,6 +33,7 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e.int("DATABASE_MAX_CONNS", &s.DatabaseMaxConns)
 	e.duration("REQUEST_TIMEOUT", &s.RequestTimeout)
 	e.int("PASSWORD_ITERATIONS", &s.PasswordIterations)
+	e.int("PASSWORD_REHASH_BELOW", &s.PasswordRehashBelow)
 	e.duration("PASSWORD_HASHING_QUEUE_TIMEOUT", &s.PasswordHashingQueueTimeout)
 	e.list("AUTH_PASSWORD_VALIDATORS", &s.AuthPasswordValidators)
 	e.int64("DATA_UPLOAD_MAX_MEMORY_SIZE", &s.MaxBodyBytes)

@@ -29,6 +29,11 @@ type Settings struct {
 	// PasswordIterations is Django's PBKDF2PasswordHasher.iterations (PASSWORD_ITERATIONS).
 	// Hashes with another count still verify and are re-hashed at the next login.
 	PasswordIterations int
+	// PasswordRehashBelow is PASSWORD_REHASH_BELOW: a login re-hashes (at
+	// PasswordIterations) only a hash with fewer iterations than this; stronger hashes are
+	// left as they are. Its default is Django 3.2's count, so hashes a Django service on the
+	// same database writes at its own count are never rewritten back and forth.
+	PasswordRehashBelow int
 	// PasswordHashingQueueTimeout bounds the wait for a password hash
 	// (PASSWORD_HASHING_QUEUE_TIMEOUT): hashes run a few at a time, as many as the CPUs,
 	// in arrival order, and a login whose estimated wait is longer is refused at once with
@@ -159,6 +164,7 @@ func Default() *Settings {
 		DatabaseMaxConns:    10, // models.DefaultMaxConns: 9 processes fit PostgreSQL's default 100
 		RequestTimeout:      60 * time.Second,
 		PasswordIterations:  1_000_000, // Django 5.2
+		PasswordRehashBelow: 260_000,   // Django 3.2
 		MaxBodyBytes:        1 << 20,
 		UserCacheTTL:        time.Second,
 		ThrottleRates:       map[string]string{"login": "10/min"},

@@ -49,6 +49,9 @@ func (s *Settings) Validate() error {
 	if s.PasswordIterations < 1 {
 		bad("PASSWORD_ITERATIONS", "must be at least 1")
 	}
+	if s.PasswordRehashBelow < 0 {
+		bad("PASSWORD_REHASH_BELOW", "must not be negative (0 re-hashes every hash weaker than PASSWORD_ITERATIONS)")
+	}
 	if s.PasswordHashingQueueTimeout <= 0 {
 		bad("PASSWORD_HASHING_QUEUE_TIMEOUT", "must be positive")
 	}

@@ -2,9 +2,6 @@ package tests
 
 import (
 	"context"
-	"crypto/pbkdf2"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -111,23 +108,16 @@ func TestDjangoDatabase(t *testing.T) {
 			t.Errorf("outstanding user_id = %v, want 1", outstanding.UserID)
 		}
 
-		// The login re-hashed the password with the configured count, in Django's format,
-		// so Django can still check it: pbkdf2_sha256$<iterations>$<salt>$<base64 key>.
+		// Django 3.2 hashed it at 260,000 iterations, and re-hashes at its login any count
+		// not its own: ginrest leaves it as it is (PASSWORD_REHASH_BELOW), so the two
+		// services never rewrite it back and forth, and Django's sessions, whose auth hash
+		// derives from it, survive a ginrest login.
 		user, err := srv.App.Users.ByUsername(ctx, "alice")
 		if err != nil {
 			t.Fatal(err)
 		}
-		parts := strings.Split(user.Password, "$")
-		if !strings.HasPrefix(old.Password, "pbkdf2_sha256$260000$") || len(parts) != 4 ||
-			parts[0] != "pbkdf2_sha256" || parts[1] != "1000" || parts[2] == "" {
-			t.Fatalf("hash after login = %q (was %q), want pbkdf2_sha256$1000$salt$hash", user.Password, old.Password)
-		}
-		key, err := pbkdf2.Key(sha256.New, alicePassword, []byte(parts[2]), 1000, sha256.Size)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if want := base64.StdEncoding.EncodeToString(key); parts[3] != want {
-			t.Errorf("hash = %q, want key %q: not what Django computes", parts[3], want)
+		if !strings.HasPrefix(old.Password, "pbkdf2_sha256$260000$") || user.Password != old.Password {
+			t.Fatalf("hash after login = %q, want Django's %q unchanged", user.Password, old.Password)
 		}
 		login(t, "alice", alicePassword)
 	})

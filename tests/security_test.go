@@ -117,31 +117,54 @@ func TestPasswordsAreNeverTrimmed(t *testing.T) {
 		`{"password":["This field may not be blank."]}`)
 }
 
-// A Django hash with another iteration count verifies, and is re-hashed at the configured
-// count on the first successful login; a failed login changes nothing.
-func TestLoginUpgradesOlderHashes(t *testing.T) {
-	srv := apitest.NewServer(t)
-	u := srv.CreateUser("alice", "")
-	old, err := hashers.Encode("wonderland-42", "oldsalt123", 2000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.App.DB.Model(u).Update("password", old)
-	c := srv.Client()
+// A Django hash with another iteration count verifies. A login re-hashes it at
+// PASSWORD_ITERATIONS only when it is weaker than both that and PASSWORD_REHASH_BELOW;
+// any other count is left as it is — never lowered, and never rewritten back and forth
+// with a Django service that hashes at its own count. A failed login changes nothing.
+func TestLoginRehashesOnlyWeakHashes(t *testing.T) {
+	for _, c := range []struct {
+		name         string
+		rehashBelow  int // PASSWORD_ITERATIONS is 1000
+		stored       int
+		wantRehashed bool
+	}{
+		{"weaker than both: re-hashed", 0, 500, true},
+		{"stronger than PASSWORD_ITERATIONS: never lowered", 0, 2000, false},
+		{"weaker than PASSWORD_REHASH_BELOW: re-hashed", 600, 500, true},
+		{"between PASSWORD_REHASH_BELOW and PASSWORD_ITERATIONS: left", 600, 700, false},
+		{"PASSWORD_REHASH_BELOW above PASSWORD_ITERATIONS: up to PASSWORD_ITERATIONS", 5000, 999, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := apitest.NewServer(t, func(s *settings.Settings) { s.PasswordRehashBelow = c.rehashBelow })
+			u := srv.CreateUser("alice", "")
+			old, err := hashers.Encode("wonderland-42", "oldsalt123", c.stored)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.App.DB.Model(u).Update("password", old)
+			client := srv.Client()
 
-	c.Post("/api/token/", map[string]string{"username": "alice", "password": "wrong"})
-	if got := reload(t, srv, u).Password; got != old {
-		t.Fatalf("failed login changed the hash to %s", got)
+			client.Post("/api/token/", map[string]string{"username": "alice", "password": "wrong"})
+			if got := reload(t, srv, u).Password; got != old {
+				t.Fatalf("failed login changed the hash to %s", got)
+			}
+			obtainPair(t, client, "alice", "wonderland-42")
+			got := reload(t, srv, u).Password
+			if !c.wantRehashed {
+				if got != old {
+					t.Fatalf("hash rewritten to %s, want %s left as it was", got, old)
+				}
+				return
+			}
+			if !strings.HasPrefix(got, "pbkdf2_sha256$1000$") {
+				t.Fatalf("hash not re-hashed at 1000: %s", got)
+			}
+			if ok, _ := hashers.Check("wonderland-42", got, 1000); !ok {
+				t.Fatal("re-hashed hash does not verify")
+			}
+			obtainPair(t, client, "alice", "wonderland-42")
+		})
 	}
-	obtainPair(t, c, "alice", "wonderland-42")
-	upgraded := reload(t, srv, u).Password
-	if !strings.HasPrefix(upgraded, "pbkdf2_sha256$1000$") {
-		t.Fatalf("hash not upgraded: %s", upgraded)
-	}
-	if ok, _ := hashers.Check("wonderland-42", upgraded, 1000); !ok {
-		t.Fatal("upgraded hash does not verify")
-	}
-	obtainPair(t, c, "alice", "wonderland-42")
 }
 
 func reload(t testing.TB, srv *apitest.Server, u *models.User) *models.User {
