@@ -58,6 +58,20 @@ var migrations = []migration{
 		},
 	},
 	{
+		// The fingerprint of each user's password hash as ginrest last knew it, so that a
+		// password changed by a Django service on the same database is noticed
+		// (Users.watch), and that of the hash a login's re-hash replaced.
+		name: "0400_password_fingerprints",
+		sqlite: []string{
+			`ALTER TABLE "ginrest_token_version" ADD COLUMN "password_md5" varchar(32) NULL`,
+			`ALTER TABLE "ginrest_token_version" ADD COLUMN "rehashed_from_md5" varchar(32) NULL`,
+		},
+		postgres: []string{
+			`ALTER TABLE "ginrest_token_version" ADD COLUMN IF NOT EXISTS "password_md5" varchar(32) NULL`,
+			`ALTER TABLE "ginrest_token_version" ADD COLUMN IF NOT EXISTS "rehashed_from_md5" varchar(32) NULL`,
+		},
+	},
+	{
 		// The demo resource (models.Note, /api/notes/), laid out as Django would make an
 		// app "notes" with a Note model whose owner is a ForeignKey(User, CASCADE).
 		name: "0600_notes",

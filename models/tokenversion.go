@@ -20,6 +20,11 @@ type TokenVersion struct {
 	Version   int64     `gorm:"column:version"`
 	Reason    string    `gorm:"column:reason"`
 	ChangedAt time.Time `gorm:"column:changed_at"`
+	// PasswordMD5 is the fingerprint of the user's password hash as ginrest last knew it
+	// (PasswordFingerprint); nil until ginrest first read or wrote it. RehashedFromMD5 is
+	// the fingerprint of the hash a login's re-hash replaced, whose tokens stay valid.
+	PasswordMD5     *string `gorm:"column:password_md5"`
+	RehashedFromMD5 *string `gorm:"column:rehashed_from_md5"`
 }
 
 func (TokenVersion) TableName() string { return "ginrest_token_version" }

@@ -28,6 +28,10 @@ type User struct {
 	// token without a version claim (simplejwt's, from a Django service on the same
 	// database) is judged by its iat against it instead.
 	TokensRevokedAt *time.Time `gorm:"column:tokens_revoked_at;->"`
+	// PasswordSeen and RehashedFrom are TokenVersion.PasswordMD5 and RehashedFromMD5, read
+	// with it: Users.watch compares the first with the stored hash.
+	PasswordSeen *string `gorm:"column:password_seen;->"`
+	RehashedFrom *string `gorm:"column:rehashed_from;->"`
 }
 
 func (User) TableName() string { return "auth_user" }

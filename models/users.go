@@ -33,6 +33,9 @@ type Users struct {
 	// count and rewrites at its logins (Django re-hashes any count not its own): the two
 	// never ping-pong. 0 means Iterations (re-hash every weaker hash).
 	RehashBelow int
+	// WatchPasswords is TOKEN_VERSION_CHECK's side for passwords changed outside ginrest
+	// (a Django service on the same database): see watch.
+	WatchPasswords bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Hasher makes and checks password hashes; nil means Django's pbkdf2_sha256
@@ -78,8 +81,9 @@ const userColumns = `"id", "password", "last_login", "is_superuser", "username",
 
 // A user is loaded joined to its token version, so that loading the user loads it.
 const (
-	tokenVersionColumn = `COALESCE("ginrest_token_version"."version", 0) AS "token_version", "ginrest_token_version"."changed_at" AS "tokens_revoked_at"`
-	tokenVersionJoin   = `LEFT JOIN "ginrest_token_version" ON "ginrest_token_version"."user_id" = "auth_user"."id"`
+	tokenVersionColumn = `COALESCE("ginrest_token_version"."version", 0) AS "token_version", "ginrest_token_version"."changed_at" AS "tokens_revoked_at", ` +
+		`"ginrest_token_version"."password_md5" AS "password_seen", "ginrest_token_version"."rehashed_from_md5" AS "rehashed_from"`
+	tokenVersionJoin = `LEFT JOIN "ginrest_token_version" ON "ginrest_token_version"."user_id" = "auth_user"."id"`
 )
 
 // PasswordHasher is Django's password hasher protocol, the part Users needs.
@@ -159,14 +163,15 @@ func (u *Users) ByID(ctx context.Context, id int64) (*User, error) {
 	}
 	var user User
 	err := u.byIDStmt.QueryRowContext(ctx, id).Scan(&user.ID, &user.Password, &user.LastLogin, &user.IsSuperuser,
-		&user.Username, &user.FirstName, &user.LastName, &user.Email, &user.IsStaff, &user.IsActive, &user.DateJoined, &user.TokenVersion, &user.TokensRevokedAt)
+		&user.Username, &user.FirstName, &user.LastName, &user.Email, &user.IsStaff, &user.IsActive, &user.DateJoined, &user.TokenVersion, &user.TokensRevokedAt,
+		&user.PasswordSeen, &user.RehashedFrom)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &user, nil
+	return &user, u.watch(ctx, &user)
 }
 
 // ByUsername loads a user by exact, case-sensitive username, as Django's get_by_natural_key.
@@ -184,7 +189,7 @@ func (u *Users) first(ctx context.Context, where string, arg any) (*User, error)
 	if err != nil {
 		return nil, err
 	}
-	return &user, nil
+	return &user, u.watch(ctx, &user)
 }
 
 // Authenticate is Django's authenticate() with ModelBackend: the active user whose password
@@ -223,7 +228,7 @@ func (u *Users) Authenticate(ctx context.Context, username, password string) (*U
 		return nil, rehashErr
 	}
 	if rehashed != "" { // stored after the turn: the queue holds CPUs, never the database
-		if err := u.storePassword(ctx, user, rehashed); err != nil {
+		if err := u.storePassword(ctx, user, rehashed, user.Password); err != nil {
 			return nil, err
 		}
 	}
@@ -291,11 +296,12 @@ func (u *Users) SetPassword(ctx context.Context, user *User, password string) er
 	if err != nil {
 		return err
 	}
-	return u.storePassword(ctx, user, encoded)
+	return u.storePassword(ctx, user, encoded, "")
 }
 
-func (u *Users) storePassword(ctx context.Context, user *User, encoded string) error {
-	if err := u.DB.WithContext(ctx).Model(user).Update("password", encoded).Error; err != nil {
+func (u *Users) storePassword(ctx context.Context, user *User, encoded, rehashedFrom string) error {
+	err := Transaction(ctx, u.DB, func(tx *gorm.DB) error { return RecordPassword(tx, user.ID, encoded, rehashedFrom, u.now()) })
+	if err != nil {
 		return err
 	}
 	u.forget(user.ID)

@@ -86,7 +86,7 @@ func (r *Revoker) SetPassword(ctx context.Context, user *models.User, password s
 	if err != nil {
 		return err
 	}
-	set := func(tx *gorm.DB) error { return tx.Model(user).Update("password", encoded).Error }
+	set := func(tx *gorm.DB) error { return models.RecordPassword(tx, user.ID, encoded, "", r.now()) }
 	if r.OnPasswordChange && (r.BumpVersion || r.Blacklist) {
 		err = r.RevokeAll(ctx, user.ID, ReasonPasswordChanged, set)
 	} else {

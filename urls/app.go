@@ -103,7 +103,7 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 		return nil, fmt.Errorf("settings: TRUSTED_PROXIES %w", err)
 	}
 	a := &App{Settings: s, DB: db, Tokens: backend, Logger: logger, Proxies: proxies,
-		Users: &models.Users{DB: db, Iterations: s.PasswordIterations, RehashBelow: s.PasswordRehashBelow, HashingTimeout: s.PasswordHashingQueueTimeout, Now: opts.Now, CacheTTL: s.UserCacheTTL}}
+		Users: &models.Users{DB: db, Iterations: s.PasswordIterations, RehashBelow: s.PasswordRehashBelow, WatchPasswords: s.Sessions.TokenVersionCheck, HashingTimeout: s.PasswordHashingQueueTimeout, Now: opts.Now, CacheTTL: s.UserCacheTTL}}
 	if s.JWT.BlacklistEnabled {
 		a.Blacklist = &tokens.Blacklist{DB: db, Backend: backend}
 	}
