@@ -56,9 +56,7 @@ func NewJWT(s *settings.Settings, backend *tokens.Backend, users *models.Users) 
 			a.TokenTypes = append(a.TokenTypes, t)
 		}
 	}
-	if s.Sessions.TokenVersionCheck {
-		a.Versions = &tokens.Versions{Users: users}
-	}
+	a.Versions = tokens.VersionsFor(s, users)
 	a.challenge = a.HeaderTypes[0] + ` realm="` + a.Realm + `"`
 	a.headerKey = http.CanonicalHeaderKey(a.HeaderName)
 	return a

@@ -15,6 +15,9 @@ func (j SimpleJWT) validateClaimNames() []error {
 	settings := []struct{ name, claim string }{
 		{"USER_ID_CLAIM", j.UserIDClaim}, {"TOKEN_TYPE_CLAIM", j.TokenTypeClaim}, {"JTI_CLAIM", j.JTIClaim},
 	}
+	if j.CheckRevokeToken {
+		settings = append(settings, struct{ name, claim string }{"REVOKE_TOKEN_CLAIM", j.RevokeTokenClaim})
+	}
 	for i, s := range settings {
 		if s.claim == "" {
 			continue // "must be set" is reported by Validate

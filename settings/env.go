@@ -71,6 +71,8 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e.string("USER_ID_CLAIM", &j.UserIDClaim)
 	e.string("TOKEN_TYPE_CLAIM", &j.TokenTypeClaim)
 	e.string("JTI_CLAIM", &j.JTIClaim)
+	e.bool("CHECK_REVOKE_TOKEN", &j.CheckRevokeToken)
+	e.string("REVOKE_TOKEN_CLAIM", &j.RevokeTokenClaim)
 	e.bool("TOKEN_BLACKLIST_ENABLED", &j.BlacklistEnabled)
 	e.list("AUTH_TOKEN_CLASSES", &j.AuthTokenClasses)
 	e.duration("SLIDING_TOKEN_LIFETIME", &j.SlidingTokenLifetime)

@@ -134,6 +134,13 @@ type SimpleJWT struct {
 	UserIDClaim    string // USER_ID_CLAIM
 	TokenTypeClaim string // TOKEN_TYPE_CLAIM
 	JTIClaim       string // JTI_CLAIM
+	// CheckRevokeToken is simplejwt ≥ 5.4's CHECK_REVOKE_TOKEN: tokens carry the
+	// fingerprint of their user's password hash in RevokeTokenClaim (REVOKE_TOKEN_CLAIM,
+	// "hash_password"), and one whose fingerprint is not the current hash's is refused, so a
+	// Django service on that simplejwt and ginrest revoke each other's tokens on a password
+	// change the same way. It needs TOKEN_VERSION_CHECK, whose checks it joins.
+	CheckRevokeToken bool
+	RevokeTokenClaim string
 	// BlacklistEnabled is simplejwt's token_blacklist app being installed
 	// (TOKEN_BLACKLIST_ENABLED): refresh tokens are recorded and can be blacklisted.
 	BlacklistEnabled bool
@@ -196,6 +203,7 @@ func Default() *Settings {
 			AuthHeaderName:         "HTTP_AUTHORIZATION",
 			UserIDField:            "id",
 			UserIDClaim:            "user_id",
+			RevokeTokenClaim:       "hash_password",
 			TokenTypeClaim:         "token_type",
 			JTIClaim:               "jti",
 			BlacklistEnabled:       true,

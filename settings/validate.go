@@ -97,6 +97,14 @@ func (s *Settings) Validate() error {
 			bad(name, "must be set")
 		}
 	}
+	if j.CheckRevokeToken {
+		if j.RevokeTokenClaim == "" {
+			bad("REVOKE_TOKEN_CLAIM", "must be set when CHECK_REVOKE_TOKEN is true")
+		}
+		if !s.Sessions.TokenVersionCheck {
+			bad("CHECK_REVOKE_TOKEN", "needs TOKEN_VERSION_CHECK, whose checks it joins")
+		}
+	}
 	errs = append(errs, j.validateClaimNames()...)
 	if j.UserIDField != "id" && j.UserIDField != "username" {
 		bad("USER_ID_FIELD", "%q is not a unique field of auth_user (id or username)", j.UserIDField)

@@ -1,12 +1,15 @@
 package tests
 
 import (
+	"crypto/md5"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"ginrest/hashers"
 	"ginrest/models"
+	"ginrest/settings"
 )
 
 // djangoToken is a token as simplejwt 5.2.2 on a Django service sharing the database and
@@ -100,5 +103,82 @@ func TestOwnPasswordWritesAreNotChangesElsewhere(t *testing.T) {
 		if rec := s.getWith("/api/protected/", a); rec.Code != 200 {
 			t.Errorf("%s after the re-hash: %d %s", name, rec.Code, rec.Body)
 		}
+	}
+}
+
+// CHECK_REVOKE_TOKEN is simplejwt ≥ 5.4's: tokens carry REVOKE_TOKEN_CLAIM, the upper-case
+// hex MD5 of the user's stored hash, and one naming another hash is refused — a token of
+// a Django service on that simplejwt as much as ginrest's. A login's re-hash (the same
+// password) keeps the tokens naming the hash it replaced; a real change does not.
+func TestCheckRevokeToken(t *testing.T) {
+	s := newServer(t, func(s *settings.Settings) { s.JWT.CheckRevokeToken = true })
+	u := s.createUser("alice", "")
+	djangoSetsPassword(t, s, u, "wonderland-42", 500) // weak: a ginrest login re-hashes it
+	stored := func() string {
+		t.Helper()
+		var password string
+		if err := s.App.DB.Raw(`SELECT "password" FROM "auth_user" WHERE "id" = ?`, u.ID).Scan(&password).Error; err != nil {
+			t.Fatal(err)
+		}
+		return password
+	}
+	newer := func(claim string) string { // as simplejwt 5.4 on the Django side issues it
+		t.Helper()
+		now := s.Clock.Now().Unix()
+		return sign(t, `{"alg":"HS256","typ":"JWT"}`, fmt.Sprintf(`{"token_type":"access","exp":%d,"iat":%d,"jti":"%032x","user_id":%d,"hash_password":%q}`,
+			now+3600, now, now*3+int64(len(claim)), u.ID, claim), testKey)
+	}
+	before := stored()
+	fingerprint := strings.ToUpper(fmt.Sprintf("%x", md5.Sum([]byte(before))))
+	djangoBefore := newer(fingerprint)
+	for _, c := range []struct {
+		name, token string
+		status      int
+	}{
+		{"the current hash's fingerprint", djangoBefore, 200},
+		{"lower-case hex, as no simplejwt writes it", newer(strings.ToLower(fingerprint)), 401},
+		{"another hash's fingerprint", newer(strings.Repeat("AB", 16)), 401},
+		{"simplejwt 5.2.2's token, without the claim", djangoToken(t, "access", u.ID, s.Clock.Now().Unix()), 200},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := s.getWith("/api/protected/", c.token)
+			if rec.Code != c.status {
+				t.Errorf("%d %s, want %d", rec.Code, rec.Body, c.status)
+			} else if c.status == 401 {
+				assertJSON(t, rec, 401, bodyPasswordChanged)
+			}
+		})
+	}
+
+	s.Clock.Advance(2 * time.Second)
+	access, refresh := s.login("alice", "wonderland-42") // re-hashes the weak hash
+	after := stored()
+	if after == before {
+		t.Fatal("the login did not re-hash the weak hash")
+	}
+	if got, want := claimsOf(t, access)["hash_password"], strings.ToUpper(fmt.Sprintf("%x", md5.Sum([]byte(after)))); got != want {
+		t.Errorf("access hash_password = %v, want %s (simplejwt's get_md5_hash_password of the stored hash)", got, want)
+	}
+	s.Clock.Advance(2 * time.Second)
+	for name, a := range map[string]string{"a token naming the hash the re-hash replaced": djangoBefore, "the login's token": access} {
+		if rec := s.getWith("/api/protected/", a); rec.Code != 200 {
+			t.Errorf("%s: %d %s", name, rec.Code, rec.Body)
+		}
+	}
+
+	// A real change, on the Django side: every earlier token is refused, refresh included.
+	djangoSetsPassword(t, s, u, "looking-glass-7", 1000)
+	s.Clock.Advance(2 * time.Second)
+	for _, a := range []string{djangoBefore, access} {
+		assertJSON(t, s.getWith("/api/protected/", a), 401, bodyPasswordChanged)
+	}
+	assertJSON(t, s.postJSON("/api/token/refresh/", map[string]string{"refresh": refresh}), 401, bodyPasswordChanged)
+}
+
+func TestCheckRevokeTokenNeedsTokenVersionCheck(t *testing.T) {
+	s := testSettings()
+	s.JWT.CheckRevokeToken, s.Sessions.TokenVersionCheck = true, false
+	if err := s.Validate(); err == nil || !strings.Contains(err.Error(), "CHECK_REVOKE_TOKEN needs TOKEN_VERSION_CHECK") {
+		t.Errorf("Validate() = %v, want CHECK_REVOKE_TOKEN refused without TOKEN_VERSION_CHECK", err)
 	}
 }

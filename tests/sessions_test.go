@@ -135,3 +135,24 @@ func TestSessionsRecordTheClientAddress(t *testing.T) {
 		})
 	}
 }
+
+// simplejwt's token-family proposal's endpoint ends the family (session) of the refresh
+// token given, any of its tokens, and leaves the user's other sessions alone.
+func TestFamilyBlacklistEndsTheSession(t *testing.T) {
+	s := newServer(t)
+	s.createUser("alice", "wonderland-42")
+	access, r1 := s.login("alice", "wonderland-42")
+	_, other := s.login("alice", "wonderland-42")
+	_, r2 := sessPair(t, s.sessRefresh(r1))
+	if got := len(s.sessList(access)); got != 2 {
+		t.Fatalf("%d sessions before, want 2", got)
+	}
+	assertJSON(t, s.postJSON("/api/token/family/blacklist/", map[string]string{"refresh": r2}), 200, `{}`)
+	assertJSON(t, s.sessRefresh(r2), 401, bodyBlacklisted)
+	if got := len(s.sessList(access)); got != 1 {
+		t.Errorf("%d sessions after, want the other one", got)
+	}
+	sessPair(t, s.sessRefresh(other))
+	assertJSON(t, s.postJSON("/api/token/family/blacklist/", map[string]string{"refresh": "nonsense"}), 401,
+		`{"detail":"Token is invalid or expired","code":"token_not_valid"}`)
+}

@@ -2,12 +2,14 @@ package tokens
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"net/http"
 	"strconv"
 
 	"ginrest/models"
 	"ginrest/rest"
+	"ginrest/settings"
 )
 
 // VersionClaim carries the token version of the user a token was issued to. ginrest
@@ -46,11 +48,33 @@ func Revoked(reason string) *rest.Error {
 // query; only a refused token costs one, to say why.
 type Versions struct {
 	Users *models.Users
+	// PasswordClaim, when set (CHECK_REVOKE_TOKEN), is REVOKE_TOKEN_CLAIM: Stamp writes the
+	// fingerprint of the user's password hash there, and Check refuses a token whose
+	// fingerprint names another hash, as simplejwt ≥ 5.4 does — except the hash a login's
+	// re-hash replaced (the same password). A token without the claim (simplejwt ≤ 5.3's)
+	// is judged as any other, by version or issue time: simplejwt ≥ 5.4 refuses it.
+	PasswordClaim string
+}
+
+// VersionsFor is the token-version check the settings ask for: nil without
+// TOKEN_VERSION_CHECK.
+func VersionsFor(s *settings.Settings, users *models.Users) *Versions {
+	if !s.Sessions.TokenVersionCheck {
+		return nil
+	}
+	v := &Versions{Users: users}
+	if s.JWT.CheckRevokeToken {
+		v.PasswordClaim = s.JWT.RevokeTokenClaim
+	}
+	return v
 }
 
 // Stamp writes the user's token version into a token about to be issued; at version 0 it
 // writes nothing, and the token's claims are exactly simplejwt's.
 func (v *Versions) Stamp(t *Token, user *models.User) {
+	if v.PasswordClaim != "" {
+		t.Claims[v.PasswordClaim] = models.PasswordFingerprint(user.Password)
+	}
 	if user.TokenVersion == 0 {
 		delete(t.Claims, VersionClaim)
 		return
@@ -62,6 +86,9 @@ func (v *Versions) Stamp(t *Token, user *models.User) {
 // version claim is not the user's version (a claim that is not a whole number matches
 // none), or, without the claim, whose iat is not after the second of the last bump.
 func (v *Versions) Check(ctx context.Context, t *Token, user *models.User) error {
+	if !v.samePassword(t, user) {
+		return Revoked(ReasonPasswordChanged)
+	}
 	if current(t, user) {
 		return nil
 	}
@@ -78,6 +105,26 @@ func (v *Versions) Check(ctx context.Context, t *Token, user *models.User) error
 func (v *Versions) Newer(t *Token, user *models.User) bool {
 	got, ok := TokenVersion(t)
 	return ok && got > user.TokenVersion
+}
+
+// samePassword is simplejwt's CHECK_REVOKE_TOKEN comparison, for a token that carries
+// the claim.
+func (v *Versions) samePassword(t *Token, user *models.User) bool {
+	if v.PasswordClaim == "" {
+		return true
+	}
+	raw, present := t.Claims[v.PasswordClaim]
+	if !present {
+		return true
+	}
+	got, ok := raw.(string)
+	if !ok {
+		return false
+	}
+	if subtle.ConstantTimeCompare([]byte(got), []byte(models.PasswordFingerprint(user.Password))) == 1 {
+		return true
+	}
+	return user.RehashedFrom != nil && subtle.ConstantTimeCompare([]byte(got), []byte(*user.RehashedFrom)) == 1
 }
 
 func current(t *Token, user *models.User) bool {

@@ -23,9 +23,7 @@ type Sessions struct {
 func (a *App) setUpSessions() {
 	s := a.Settings
 	ss := &a.Sessions
-	if s.Sessions.TokenVersionCheck {
-		ss.Versions = &tokens.Versions{Users: a.Users}
-	}
+	ss.Versions = tokens.VersionsFor(s, a.Users)
 	if a.Blacklist != nil {
 		ss.Families = &tokens.Families{Blacklist: a.Blacklist, ReuseDetection: s.Sessions.ReuseDetection, ReuseInterval: s.Sessions.ReuseInterval, Proxies: a.Proxies}
 		ss.Pruner = &tokens.Pruner{Blacklist: a.Blacklist, Families: ss.Families, Logger: a.Logger}

@@ -28,6 +28,10 @@ func Patterns(a *App) []Route {
 		{Path: "/api/token/refresh/", Name: "token_refresh", View: cookies.Refresh(views.NewTokenRefresh(a.JWT))},
 		{Path: "/api/token/verify/", Name: "token_verify", View: views.NewTokenVerify(a.JWT)},
 		{Path: "/api/token/blacklist/", Name: "token_blacklist", View: cookies.Logout(views.NewTokenBlacklist(a.JWT)), Off: a.Blacklist == nil},
+		// simplejwt's token-family proposal (pull request 913) names a session a family and
+		// ends one here; ginrest's logout already ends the whole session of the token given.
+		{Path: "/api/token/family/blacklist/", Name: "token_family_blacklist", View: cookies.Logout(views.NewTokenBlacklist(a.JWT)),
+			Off: a.Blacklist == nil || a.Sessions.Families == nil},
 		{Path: "/api/token/sliding/", Name: "token_obtain_sliding", View: views.NewTokenObtainSliding(a.JWT, a.LoginThrottles...)},
 		{Path: "/api/token/sliding/refresh/", Name: "token_refresh_sliding", View: views.NewTokenRefreshSliding(a.JWT)},
 		// Sessions: log out everywhere, the caller's sessions, the password change.
