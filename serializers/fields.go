@@ -35,7 +35,8 @@ func (f CharField) Describe() rest.FieldInfo {
 
 // Read takes the field's value from data, recording a problem in errs. Numbers become
 // their text, as Python's str() does; objects, lists and booleans are not strings. A value
-// that is blank once white space is stripped is refused whether or not Trim is set.
+// that is blank once white space is stripped is refused whether or not Trim is set, and one
+// holding a NUL character is refused (DRF's ProhibitNullCharactersValidator).
 func (f CharField) Read(data map[string]any, errs Errors) (string, bool) {
 	v, present := data[f.Name]
 	if !present {
@@ -63,6 +64,12 @@ func (f CharField) Read(data map[string]any, errs Errors) (string, bool) {
 	}
 	if f.Trim {
 		s = strings.TrimSpace(s)
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		// DRF's ProhibitNullCharactersValidator: a NUL would be cut off or refused by the
+		// database and by C code further on (password hashers, logs), so it is never let in.
+		errs.Add(f.Name, MsgNullCharacters)
+		return "", false
 	}
 	return s, true
 }
