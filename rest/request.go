@@ -81,8 +81,8 @@ func (r *Request) Param(key string) string {
 
 // Data is DRF's request.data: the parsed body, read on first use. A JSON body gives what it
 // holds (an object is map[string]any, numbers are json.Number); a form gives
-// map[string]any of strings. No body, or a body without a Content-Type, gives an empty map,
-// as DRF does.
+// map[string]any of strings. No body gives an empty map, as DRF does; a body without a
+// Content-Type is DRF's 415 (Unsupported media type "").
 func (r *Request) Data() (any, error) {
 	if !r.parsed {
 		r.parsed = true
