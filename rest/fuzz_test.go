@@ -1,6 +1,7 @@
 package rest_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -10,36 +11,64 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"ginrest/rest"
 )
 
 // FuzzParseJSON checks rest.ParseJSON: it never panics, it accepts exactly the bodies that
-// are one JSON value (or empty), every error is a 400 in DRF's words, and what it returns
-// survives a round trip through encoding/json unchanged.
+// are one JSON value (or empty) of UTF-8 text without unpaired surrogate escapes, every
+// error is a 400 in DRF's words, and what it returns survives a round trip through
+// encoding/json unchanged. encoding/json turns what ginrest refuses into U+FFFD, so a body
+// without U+FFFD of its own is accepted exactly when its decoded value has none.
 func FuzzParseJSON(f *testing.F) {
 	for _, s := range []string{
 		``, ` `, `{}`, `[]`, `null`, `0`, `-0.0e-0`, `"x"`, `{"a":1,"b":1.50,"c":[true,false,null]}`,
 		`{"n":12345678901234567890123}`, `{"a":1} x`, `{"a":1}{"b":2}`, `[1] ]`, `{"a":`, `{"a":NaN}`,
 		`"\ud800"`, "\"\xff\xfe\"", `{"a":"\u2028<&>"}`, `[[[[[[[[[[]]]]]]]]]]`, `1e999`, `{"":{"":""}}`,
 		"\ufeff{}", `tru`, `{"a" 1}`, "{\"a\":1}\n\t \r",
+		`"\ud83d\ude00"`, `"\\ud800"`, `"\\\ud800"`, `"\udc00\ud800"`, `{"\ud800":1}`, "\"\xed\xa0\x80\"", "\"\xe2\x82",
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		v, err := rest.ParseJSON(body)
+		// Whether encoding/json's value has a U+FFFD that the body did not put there.
+		replaced := func() bool {
+			if bytes.Contains(body, []byte("\uFFFD")) || bytes.Contains(bytes.ToLower(body), []byte(`\ufffd`)) {
+				return false // can't tell: the body has its own
+			}
+			var decoded any
+			return json.Unmarshal(body, &decoded) == nil && hasReplacement(decoded)
+		}
 		if err != nil {
 			var e *rest.Error
 			if !errors.As(err, &e) || e.Status != 400 || !strings.HasPrefix(e.Detail, "JSON parse error - ") {
 				t.Fatalf("ParseJSON(%q) error = %#v, want a 400 JSON parse error", body, err)
 			}
-			if len(body) > 0 && json.Valid(body) && strings.TrimSpace(string(body)) != "" {
+			valid := json.Valid(body) && strings.TrimSpace(string(body)) != ""
+			switch {
+			case strings.HasPrefix(e.Detail, "JSON parse error - 'utf-8' codec"):
+				if utf8.Valid(body) {
+					t.Fatalf("ParseJSON(%q) refused UTF-8 as not UTF-8: %s", body, e.Detail)
+				}
+			case strings.HasPrefix(e.Detail, "JSON parse error - unpaired surrogate"):
+				if !valid || !utf8.Valid(body) {
+					t.Fatalf("ParseJSON(%q): %s, but the body has a worse problem", body, e.Detail)
+				}
+				if !bytes.Contains(bytes.ToLower(body), []byte(`\ufffd`)) && !bytes.Contains(body, []byte("\uFFFD")) && !replaced() {
+					t.Fatalf("ParseJSON(%q): %s, but encoding/json reads it without a replacement", body, e.Detail)
+				}
+			case valid:
 				t.Fatalf("ParseJSON(%q) refused valid JSON: %v", body, err)
 			}
 			return
 		}
-		if len(body) > 0 && !json.Valid(body) {
+		if len(body) > 0 && (!json.Valid(body) || !utf8.Valid(body)) {
 			t.Fatalf("ParseJSON(%q) accepted invalid JSON: %#v", body, v)
+		}
+		if replaced() {
+			t.Fatalf("ParseJSON(%q) accepted a body encoding/json reads with U+FFFD: %#v", body, v)
 		}
 		out, err := json.Marshal(v)
 		if err != nil {
@@ -50,6 +79,27 @@ func FuzzParseJSON(f *testing.F) {
 			t.Fatalf("round trip of %q: %#v → %s → %#v, %v", body, v, out, again, err)
 		}
 	})
+}
+
+// hasReplacement reports whether a decoded JSON value has U+FFFD in a key or a string.
+func hasReplacement(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.ContainsRune(x, utf8.RuneError)
+	case []any:
+		for _, item := range x {
+			if hasReplacement(item) {
+				return true
+			}
+		}
+	case map[string]any:
+		for k, item := range x {
+			if strings.ContainsRune(k, utf8.RuneError) || hasReplacement(item) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // DataView answers every method by parsing the body.

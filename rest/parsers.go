@@ -105,12 +105,16 @@ func readLimited(body io.Reader, limit int64) ([]byte, error) {
 }
 
 // ParseJSON decodes a JSON body as DRF's JSONParser does: an empty body is an empty object,
-// numbers keep their text (json.Number), and anything after the value is an error.
+// numbers keep their text (json.Number), and anything after the value is an error, as are
+// bytes that are not UTF-8 and \uXXXX escapes of half a surrogate pair (jsontext.go).
 func ParseJSON(body []byte) (any, error) { return parseJSON(body) }
 
 func parseJSON(body []byte) (any, error) {
 	if len(body) == 0 {
 		return map[string]any{}, nil
+	}
+	if msg := utf8Error(body); msg != "" {
+		return nil, ParseError("JSON parse error - " + msg)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -120,6 +124,9 @@ func parseJSON(body []byte) (any, error) {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, ParseError("JSON parse error - Extra data after the JSON value")
+	}
+	if msg := surrogateError(body); msg != "" {
+		return nil, ParseError("JSON parse error - " + msg)
 	}
 	return v, nil
 }
