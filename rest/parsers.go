@@ -47,9 +47,20 @@ func (p *Parsers) parse(req *http.Request) (any, error) {
 		// parse_header; a malformed media type is unsupported.
 		return nil, UnsupportedMediaType(ct)
 	}
+	switch mediaType {
+	case "application/json", "application/x-www-form-urlencoded", "multipart/form-data":
+	default:
+		return nil, UnsupportedMediaType(ct)
+	}
 	limit := p.MaxBytes
 	if limit <= 0 {
 		limit = DefaultMaxBytes
+	}
+	if req.ContentLength > limit {
+		// Refused before a byte is read, as Django refuses by CONTENT_LENGTH: Go's server
+		// answers "Expect: 100-continue" on the first read of the body, so a client that
+		// asked first is told 413 without ever sending the body.
+		return nil, RequestTooLarge()
 	}
 	switch mediaType {
 	case "application/json":
@@ -68,7 +79,7 @@ func (p *Parsers) parse(req *http.Request) (any, error) {
 			return nil, ParseError("Form parse error - " + err.Error())
 		}
 		return lastValues(values), nil
-	case "multipart/form-data":
+	default: // multipart/form-data
 		if params["boundary"] == "" {
 			return nil, ParseError("Multipart form parse error - Invalid boundary in multipart: None")
 		}
@@ -82,7 +93,6 @@ func (p *Parsers) parse(req *http.Request) (any, error) {
 		}
 		return lastValues(req.MultipartForm.Value), nil
 	}
-	return nil, UnsupportedMediaType(ct)
 }
 
 // emptyBody reports whether a body of unknown length (chunked) holds nothing, reading at
