@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"ginrest/jsontext"
 )
 
 // Parsers are DRF's JSONParser, FormParser and MultiPartParser, with a limit on how much
@@ -116,14 +118,16 @@ func readLimited(body io.Reader, limit int64) ([]byte, error) {
 
 // ParseJSON decodes a JSON body as DRF's JSONParser does: an empty body is an empty object,
 // numbers keep their text (json.Number), and anything after the value is an error, as are
-// bytes that are not UTF-8 and \uXXXX escapes of half a surrogate pair (jsontext.go).
+// bytes that are not UTF-8 and \uXXXX escapes of half a surrogate pair (see jsontext):
+// UTF-8 first, as DRF decodes the text before parsing it; surrogates once the JSON is known
+// to be well formed, so that a syntax error is reported as Python would report it.
 func ParseJSON(body []byte) (any, error) { return parseJSON(body) }
 
 func parseJSON(body []byte) (any, error) {
 	if len(body) == 0 {
 		return map[string]any{}, nil
 	}
-	if msg := utf8Error(body); msg != "" {
+	if msg := jsontext.UTF8Error(body); msg != "" {
 		return nil, ParseError("JSON parse error - " + msg)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -135,7 +139,7 @@ func parseJSON(body []byte) (any, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, ParseError("JSON parse error - Extra data after the JSON value")
 	}
-	if msg := surrogateError(body); msg != "" {
+	if msg := jsontext.SurrogateError(body); msg != "" {
 		return nil, ParseError("JSON parse error - " + msg)
 	}
 	return v, nil

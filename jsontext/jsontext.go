@@ -1,30 +1,33 @@
-package rest
+// Package jsontext checks that JSON text is text: UTF-8 throughout, and no \uXXXX escape
+// of half a UTF-16 surrogate pair without its other half.
+//
+// Go's encoding/json turns both into U+FFFD without a word, so two different documents
+// would read as one value, and a password with a broken byte would be compared as
+// something the client never sent. Python refuses the first (its UTF-8 decoder fails, and
+// DRF's JSONParser and PyJWT report it) and keeps the second as a lone surrogate that no
+// later step can encode; ginrest refuses both, in request bodies and in tokens.
+package jsontext
 
 import (
 	"fmt"
 	"unicode/utf8"
 )
 
-// Go's encoding/json turns invalid UTF-8 and unpaired UTF-16 surrogate escapes into U+FFFD
-// without a word, so two different bodies would read as one value and a password with a
-// broken byte would be compared as something the client never sent. DRF's JSONParser
-// refuses the first (its UTF-8 decoder fails) and Python keeps the second as a lone
-// surrogate that no later step can encode; ginrest refuses both. UTF-8 is checked first,
-// as DRF decodes the text before parsing it; surrogates once the JSON is known to be
-// well formed, so a syntax error is reported as Python's parser would report it.
+// Valid reports whether b is UTF-8 without unpaired surrogate escapes. It says nothing of
+// whether b is well-formed JSON.
+func Valid(b []byte) bool { return utf8.Valid(b) && LoneSurrogate(b) < 0 }
 
-// surrogateError is the JSON parse error detail for a body holding an unpaired surrogate
-// escape, or "".
-func surrogateError(body []byte) string {
-	if at := loneSurrogate(body); at >= 0 {
-		return fmt.Sprintf("unpaired surrogate escape %s at offset %d", body[at:at+6], at)
+// SurrogateError describes the first unpaired surrogate escape of b, or returns "".
+func SurrogateError(b []byte) string {
+	if at := LoneSurrogate(b); at >= 0 {
+		return fmt.Sprintf("unpaired surrogate escape %s at offset %d", b[at:at+6], at)
 	}
 	return ""
 }
 
-// utf8Error describes the first invalid UTF-8 sequence of b in the words of Python's
+// UTF8Error describes the first invalid UTF-8 sequence of b in the words of Python's
 // decoder, which DRF's message quotes, or returns "" if b is valid UTF-8.
-func utf8Error(b []byte) string {
+func UTF8Error(b []byte) string {
 	if utf8.Valid(b) {
 		return ""
 	}
@@ -81,11 +84,11 @@ func invalidUTF8(b []byte) (n int, reason string) {
 	return more + 1, "invalid start byte" // unreachable for a sequence utf8 refused
 }
 
-// loneSurrogate is the offset of the first \uXXXX escape in b that is half of a UTF-16
+// LoneSurrogate is the offset of the first \uXXXX escape in b that is half of a UTF-16
 // surrogate pair without its other half, or -1. Outside strings a backslash is a syntax
 // error the decoder reports, so escapes are looked for anywhere; `\\` is skipped as a
 // whole so that the text after an escaped backslash is not read as an escape.
-func loneSurrogate(b []byte) int {
+func LoneSurrogate(b []byte) int {
 	for i := 0; i < len(b); i++ {
 		if b[i] != '\\' {
 			continue
