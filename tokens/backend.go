@@ -16,6 +16,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"ginrest/cache"
+	"ginrest/jsontext"
 	"ginrest/settings"
 )
 
@@ -259,7 +260,12 @@ var refusedHeaders = []string{"crit", "jku", "jwk", "x5u", "x5c"}
 // readHeader reads a token's JOSE header as PyJWT does: parameter names are case-sensitive
 // (a struct would let encoding/json match "ALG" or "Alg" to alg), alg must be the
 // configured algorithm, no refused parameter may appear, and kid, if present, is a string.
+// The header must be text (see jsontext): encoding/json would read a kid with a broken
+// byte as another kid.
 func (b *Backend) readHeader(headerJSON []byte) (kid string, hasKID, ok bool) {
+	if !jsontext.Valid(headerJSON) {
+		return "", false, false
+	}
 	var header map[string]json.RawMessage
 	if err := json.Unmarshal(headerJSON, &header); err != nil || header == nil {
 		return "", false, false
@@ -360,8 +366,13 @@ func (b *Backend) decode(raw string) (claims map[string]any, remote bool, err er
 	return claims, remote, nil
 }
 
-// decodeObject decodes one JSON object and nothing after it, numbers as json.Number.
+// decodeObject decodes one JSON object and nothing after it, numbers as json.Number. The
+// object must be text (see jsontext), as PyJWT's json.loads refuses bytes that are not
+// UTF-8: encoding/json would read them, and unpaired surrogate escapes, as U+FFFD.
 func decodeObject(data []byte) (map[string]any, error) {
+	if !jsontext.Valid(data) {
+		return nil, errInvalid
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var claims map[string]any

@@ -367,7 +367,8 @@ func TestParseRejects(t *testing.T) {
 	}{
 		{"control: a valid token", signed(valid), ""},
 		{"control: no typ in the header", craft(`{"alg":"HS256"}`, valid, "HS256", key), ""},
-		{"control: another typ and a kid", craft(`{"alg":"HS256","typ":"at+jwt","kid":"k1"}`, valid, "HS256", key), ""},
+		{"control: another typ", craft(`{"alg":"HS256","typ":"at+jwt"}`, valid, "HS256", key), ""},
+		{"a kid naming no key", craft(`{"alg":"HS256","typ":"JWT","kid":"k1"}`, valid, "HS256", key), tokens.MsgInvalid},
 		{"control: iat now, nbf now", signed(claims(c, map[string]any{"nbf": c.Unix(0)})), ""},
 		{"control: exp one second ahead", signed(claims(c, map[string]any{"exp": c.Unix(1)})), ""},
 		{"control: fractional exp", signed(claims(c, map[string]any{"exp": json.RawMessage(fmt.Sprintf("%d.5", c.Unix(60)))})), ""},
@@ -422,6 +423,13 @@ func TestParseRejects(t *testing.T) {
 		{"header alg not a string", craft(`{"alg":["HS256"]}`, valid, "HS256", key), tokens.MsgInvalid},
 		{"header a JSON array", craft(`["HS256"]`, valid, "HS256", key), tokens.MsgInvalid},
 		{"header null", craft(`null`, valid, "HS256", key), tokens.MsgInvalid},
+		// Header and payload must be text: encoding/json would read these as U+FFFD.
+		{"header not UTF-8", craft("{\"alg\":\"HS256\",\"typ\":\"JWT\xff\"}", valid, "HS256", key), tokens.MsgInvalid},
+		{"header lone surrogate", craft(`{"alg":"HS256","typ":"\ud800"}`, valid, "HS256", key), tokens.MsgInvalid},
+		{"payload not UTF-8", signed(claims(c, map[string]any{"name": json.RawMessage("\"a\xc3(\"")})), tokens.MsgInvalid},
+		{"payload lone surrogate", signed(claims(c, map[string]any{"name": json.RawMessage(`"\udc00"`)})), tokens.MsgInvalid},
+		{"payload lone surrogate in a key", signed(strings.Replace(valid, "{", `{"\ud800":1,`, 1)), tokens.MsgInvalid},
+		{"control: payload with a surrogate pair", signed(claims(c, map[string]any{"name": json.RawMessage(`"\ud83d\ude00"`)})), ""},
 
 		{"no exp", signed(claims(c, map[string]any{"exp": nil})), "Token has no 'exp' claim"},
 		{"no jti", signed(claims(c, map[string]any{"jti": nil})), tokens.MsgNoID},

@@ -3,17 +3,20 @@ package tokens_test
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"testing"
 
+	"ginrest/jsontext"
 	"ginrest/tokens"
 )
 
 // FuzzParse feeds arbitrary strings to the decoder. It never panics, every refusal is a
 // token error, and nothing validates unless the key signed it (Encode, or the test's own
 // signer): a token that passes must carry the header and payload of one of the seeds and
-// the same signature bytes. (Base64's unused trailing bits are not compared: a signature segment differing
-// only there decodes to the same bytes, in golang-jwt as in PyJWT.)
+// the same signature bytes, a header and payload that are text (see jsontext) and no kid,
+// since the key has none. (Base64's unused trailing bits are not compared: a signature
+// segment differing only there decodes to the same bytes, in golang-jwt as in PyJWT.)
 func FuzzParse(f *testing.F) {
 	c := newClock()
 	b := newBackend(f, c, nil)
@@ -57,6 +60,13 @@ func FuzzParse(f *testing.F) {
 		mint(signed(`{"exp":1e400,"iat":-1e400,"nbf":"x","jti":[],"token_type":{}}`)),
 		mint(signed(`[]`)), mint(signed(`null`)), mint(signed(`"s"`)),
 		mint(signed(`{"exp":` + strings.Repeat("[", 10000) + `}`)),
+		// Signed, but not text: refused, however good the rest is.
+		mint(craft("{\"alg\":\"HS256\",\"x\":\"\xff\"}", claims(c, nil), "HS256", key)),
+		mint(craft(`{"alg":"HS256","x":"\udc00"}`, claims(c, nil), "HS256", key)),
+		mint(signed(strings.Replace(claims(c, nil), "{", `{"x":"\ud800",`, 1))),
+		mint(signed(strings.Replace(claims(c, nil), "{", "{\"x\":\"\xed\xa0\x80\",", 1))),
+		mint(signed(strings.Replace(claims(c, nil), "{", `{"x":"\ud83d\ude00",`, 1))),
+		mint(craft(`{"alg":"HS256","kid":"k"}`, claims(c, nil), "HS256", key)),
 	} {
 		f.Add(s)
 	}
@@ -91,6 +101,15 @@ func FuzzParse(f *testing.F) {
 			}
 			if tok.Raw != raw {
 				t.Fatalf("Raw = %q, want %q", tok.Raw, raw)
+			}
+			header, _ := base64.RawURLEncoding.DecodeString(raw[:strings.IndexByte(raw, '.')])
+			payload, _ := base64.RawURLEncoding.DecodeString(raw[strings.IndexByte(raw, '.')+1 : i])
+			if !jsontext.Valid(header) || !jsontext.Valid(payload) {
+				t.Fatalf("Parse(%q) validated a header or payload that is not text: %q, %q", raw, header, payload)
+			}
+			var fields map[string]any
+			if _ = json.Unmarshal(header, &fields); fields["kid"] != nil {
+				t.Fatalf("Parse(%q) validated a kid, which names no key here: %q", raw, header)
 			}
 		}
 	})

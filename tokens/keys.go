@@ -41,20 +41,20 @@ const (
 type keyring struct {
 	sign    any            // the HMAC secret ([]byte) or the private key (crypto.Signer)
 	current any            // verifies tokens without kid: SIGNING_KEY's secret or public key
-	byID    map[string]any // kid → verifying key; the current key is among them
-	// ids is whether kids select keys. It is false only for an HS* key without
-	// SIGNING_KEY_ID or VERIFYING_KEYS: there is one key, and a kid is ignored, as PyJWT does.
-	ids    bool
-	kid    string     // written in every token's header; "" writes none
-	remote *jwksFetch // JWK_URL, or nil
-	public JWKSet     // published at /.well-known/jwks.json; no keys for HS*
+	byID    map[string]any // kid → verifying key; the current key is among them if it has an id
+	kid     string         // written in every token's header; "" writes none
+	remote  *jwksFetch     // JWK_URL, or nil
+	public  JWKSet         // published at /.well-known/jwks.json; no keys for HS*
 }
 
 // verifier picks the key a token is verified with: a token without kid is verified with the
-// current key only; a kid must name a configured key or, with JWK_URL, a key of that set.
-// remote says the key came from JWK_URL.
+// current key only; a kid must name a configured key or, with JWK_URL, a key of that set,
+// and a kid that names none is refused, never tried with another key. That holds for an
+// HS* key without SIGNING_KEY_ID too, which no kid names: PyJWT, given one key, ignores
+// the kid, but neither ginrest nor simplejwt writes one then, so a token that has one was
+// made by someone else. remote says the key came from JWK_URL.
 func (k *keyring) verifier(kid string, hasKID bool) (key any, remote, ok bool) {
-	if !hasKID || !k.ids {
+	if !hasKID {
 		return k.current, false, true
 	}
 	if key, ok := k.byID[kid]; ok {
@@ -89,7 +89,7 @@ func hmacKeyring(cfg Config, minBytes int) (*keyring, error) {
 		return nil, errors.New("settings: SIGNING_KEY_ID must be set when VERIFYING_KEYS is: HS keys have no default id")
 	}
 	k := &keyring{sign: cfg.SigningKey, current: cfg.SigningKey, kid: cfg.KeyID, byID: map[string]any{},
-		ids: cfg.KeyID != "" || len(cfg.VerifyingKeys) > 0, public: JWKSet{Keys: []JWK{}}}
+		public: JWKSet{Keys: []JWK{}}}
 	if cfg.KeyID != "" {
 		k.byID[cfg.KeyID] = cfg.SigningKey
 	}
@@ -137,7 +137,7 @@ func asymmetricKeyring(cfg Config, method jwt.SigningMethod) (*keyring, error) {
 		kid = current.Thumbprint()
 	}
 	current.Kid = kid
-	k := &keyring{sign: signer, current: pub, kid: kid, ids: true, byID: map[string]any{kid: pub},
+	k := &keyring{sign: signer, current: pub, kid: kid, byID: map[string]any{kid: pub},
 		public: JWKSet{Keys: []JWK{current}}}
 	for _, id := range sortedKeys(cfg.VerifyingKeys) {
 		if err := checkKID(id, kid); err != nil {
