@@ -21,12 +21,15 @@ import (
 const SecretKey = "apitest-secret-key-for-tests-only-0123456789abcdef"
 
 // Settings are production-like settings for tests (DEBUG off, so production's checks run),
-// with SecretKey and a cheap password hash.
+// with SecretKey, a cheap password hash, and the hosts tests send requests to in
+// ALLOWED_HOSTS: httptest's example.com, Django's testserver and the loopback addresses
+// of an httptest.Server.
 func Settings() *settings.Settings {
 	s := settings.Default()
 	s.Debug = false
 	s.SecretKey = SecretKey
 	s.PasswordIterations = 1000
+	s.AllowedHosts = []string{"example.com", "testserver", "127.0.0.1", "localhost", "[::1]"}
 	return s
 }
 

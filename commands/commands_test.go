@@ -59,6 +59,7 @@ func newProject(t *testing.T) *project {
 		"DATABASE_URL":        dbURL,
 		"PASSWORD_ITERATIONS": "1000",
 		"DEBUG":               "false",
+		"ALLOWED_HOSTS":       "127.0.0.1,localhost",
 		"SECRET_KEY":          testSecretKey,
 	}}
 }
@@ -578,6 +579,32 @@ func TestRunserverRefusesDevelopmentKeyInProduction(t *testing.T) {
 				t.Errorf("stdout: %s", r.stdout)
 			}
 		})
+	}
+}
+
+// As Django's runserver, ginrest's will not serve with DEBUG off and no ALLOWED_HOSTS:
+// every request would be refused.
+func TestRunserverNeedsAllowedHostsInProduction(t *testing.T) {
+	p := newProject(t)
+	addr := freePort(t)
+	done := make(chan result, 1)
+	go func() { done <- p.runWith(map[string]string{"ALLOWED_HOSTS": ""}, "", "runserver", addr) }()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("runserver did not return: it is serving")
+	}
+	if r.code != 1 || !strings.Contains(r.stderr, "ALLOWED_HOSTS must be set when DEBUG is false") {
+		t.Errorf("exit %d, stderr %s", r.code, r.stderr)
+	}
+	if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		conn.Close()
+		t.Errorf("something listens on %s", addr)
+	}
+	// Commands that serve nothing need no ALLOWED_HOSTS.
+	if r := p.runWith(map[string]string{"ALLOWED_HOSTS": ""}, "", "migrate"); r.code != 0 {
+		t.Errorf("migrate: exit %d: %s", r.code, r.stderr)
 	}
 }
 

@@ -50,6 +50,11 @@ func runserver(env *Env, args []string) error {
 		return err
 	}
 	defer closeDB(db)
+	if !s.Debug && len(s.AllowedHosts) == 0 {
+		// Django's runserver refuses too: with DEBUG off and no ALLOWED_HOSTS, every
+		// request would be a 400. Other commands serve nothing, and need none.
+		return errors.New("settings: ALLOWED_HOSTS must be set when DEBUG is false (ALLOWED_HOSTS=api.example.com,.example.org): with none, every request is refused with 400")
+	}
 	ctx := env.Context
 	if ctx == nil {
 		var stop context.CancelFunc

@@ -35,6 +35,9 @@ type Defaults struct {
 	// *Error (the app maps a locked database or a full connection pool to a 503). nil
 	// leaves errors as they are.
 	ExceptionHandler func(error) error
+	// SecureProxySSLHeader is SECURE_PROXY_SSL_HEADER: which header, set by a proxy that
+	// terminates TLS, makes a request https (Request.IsSecure). The zero value trusts none.
+	SecureProxySSLHeader ProxySSLHeader
 	// Prepare, when set, is given each view before its policies are resolved, for the
 	// defaults rest knows nothing of: the app gives generic views and viewsets their
 	// paginator (DEFAULT_PAGINATION_CLASS) there. NewHandler is the one place a view
@@ -54,6 +57,7 @@ type Handler struct {
 	parsers        *Parsers
 	logger         *slog.Logger
 	exceptions     func(error) error
+	proxySSL       ProxySSLHeader
 	methods        map[string]handlerFunc
 	allow          string
 	allowHeader    []string
@@ -67,7 +71,8 @@ func NewHandler(view View, d Defaults) *Handler {
 	}
 	base := view.Base()
 	h := &Handler{view: view, base: base, authenticators: base.Authenticators, permissions: base.Permissions,
-		parsers: d.Parsers, logger: d.Logger, exceptions: d.ExceptionHandler, methods: map[string]handlerFunc{}}
+		parsers: d.Parsers, logger: d.Logger, exceptions: d.ExceptionHandler, proxySSL: d.SecureProxySSLHeader,
+		methods: map[string]handlerFunc{}}
 	if h.authenticators == nil {
 		h.authenticators = d.Authenticators
 		if base.StoredUser {
@@ -138,7 +143,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 // Serve is ServeHTTP with the path parameters the router matched.
 func (h *Handler) Serve(w http.ResponseWriter, req *http.Request, params []Param) {
 	r := &Request{HTTP: req, User: AnonymousUser{}, Params: params,
-		authenticators: h.authenticators, permissions: h.permissions, parsers: h.parsers}
+		authenticators: h.authenticators, permissions: h.permissions, parsers: h.parsers, proxySSL: h.proxySSL}
 	r.ctx.r = r
 	resp, err := h.dispatch(r)
 	if err != nil {

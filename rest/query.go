@@ -76,14 +76,11 @@ func unhex(c byte) byte {
 
 // AbsoluteURL is Django's request.build_absolute_uri(path): the scheme and host the request
 // came to, with path ("/api/notes/"), or with the request's own path and query when path is
-// "". The host is the request's Host header and the scheme is https only when the
-// connection is TLS: behind a proxy that terminates TLS the links say http (Django needs
-// SECURE_PROXY_SSL_HEADER for the same reason).
+// "". The host is the request's Host header, which ALLOWED_HOSTS vetted where the request
+// entered (CheckHost), and the scheme is Scheme: https when the connection is TLS or, behind
+// a proxy that terminates TLS, when SECURE_PROXY_SSL_HEADER says so, and only then.
 func (r *Request) AbsoluteURL(path string) *url.URL {
-	u := &url.URL{Scheme: "http", Host: r.HTTP.Host}
-	if r.HTTP.TLS != nil {
-		u.Scheme = "https"
-	}
+	u := &url.URL{Scheme: r.Scheme(), Host: r.HTTP.Host}
 	if path == "" {
 		u.Path, u.RawPath, u.RawQuery = r.HTTP.URL.Path, r.HTTP.URL.RawPath, r.HTTP.URL.RawQuery
 	} else {

@@ -24,6 +24,7 @@ type Request struct {
 	authenticators []Authenticator
 	permissions    []Permission
 	parsers        *Parsers
+	proxySSL       ProxySSLHeader
 	data           any
 	dataErr        error
 	parsed         bool
@@ -89,6 +90,19 @@ func (r *Request) Data() (any, error) {
 		r.data, r.dataErr = r.parsers.parse(r.HTTP)
 	}
 	return r.data, r.dataErr
+}
+
+// IsSecure is Django's request.is_secure(): whether the client's connection was https,
+// by SECURE_PROXY_SSL_HEADER when it is configured and the proxy set it, otherwise by the
+// connection itself (ProxySSLHeader.Secure).
+func (r *Request) IsSecure() bool { return r.proxySSL.Secure(r.HTTP) }
+
+// Scheme is Django's request.scheme: "https" or "http", as IsSecure says.
+func (r *Request) Scheme() string {
+	if r.IsSecure() {
+		return "https"
+	}
+	return "http"
 }
 
 // NewRequest wraps an HTTP request for a view; the dispatcher does this for every request,

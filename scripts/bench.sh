@@ -33,7 +33,7 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then core0=(taskset -c
 go build -o "$tmp/ginrest" .
 go build -o "$tmp/baregin" ./scripts/baregin
 
-export DATABASE_URL="sqlite:///$tmp/bench.sqlite3" DEBUG=false PASSWORD_ITERATIONS=1000 \
+export DATABASE_URL="sqlite:///$tmp/bench.sqlite3" DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost PASSWORD_ITERATIONS=1000 \
   SECRET_KEY="bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" ACCESS_TOKEN_LIFETIME=1h
 "$tmp/ginrest" migrate >/dev/null
 printf 'bench-password-1' | "$tmp/ginrest" createuser --username bench --password-stdin >/dev/null

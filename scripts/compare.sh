@@ -85,7 +85,7 @@ fi
 go build -o "$tmp/loadgen" ./scripts/loadgen
 
 secret="compare-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-gin_env=(env DATABASE_URL="sqlite:///$tmp/ginrest.sqlite3" DEBUG=false SECRET_KEY="$secret"
+gin_env=(env DATABASE_URL="sqlite:///$tmp/ginrest.sqlite3" DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost SECRET_KEY="$secret"
   PASSWORD_ITERATIONS="$ITERATIONS" ACCESS_TOKEN_LIFETIME=1h THROTTLE_RATES=login=1000000/min)
 dj_env=(env DJANGO_DB="$tmp/django.sqlite3" SECRET_KEY="$secret" PASSWORD_ITERATIONS="$ITERATIONS"
   ACCESS_TOKEN_LIFETIME=1h DJANGO_SQLITE_WAL="$DJANGO_SQLITE_WAL" PYTHONDONTWRITEBYTECODE=1)

@@ -27,7 +27,7 @@ trap cleanup EXIT
 go build -o "$tmp/ginrest" .
 go build -o "$tmp/loadgen" ./scripts/loadgen
 
-export DATABASE_URL=${DATABASE_URL:-"sqlite:///$tmp/load.sqlite3"} DEBUG=false PASSWORD_ITERATIONS="$ITERATIONS" \
+export DATABASE_URL=${DATABASE_URL:-"sqlite:///$tmp/load.sqlite3"} DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost PASSWORD_ITERATIONS="$ITERATIONS" \
   SECRET_KEY="load-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" ACCESS_TOKEN_LIFETIME=1h \
   THROTTLE_RATES=login=1000000/min
 "$tmp/ginrest" migrate >/dev/null

@@ -40,6 +40,8 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e.duration("USER_CACHE_TTL", &s.UserCacheTTL)
 	e.rates("THROTTLE_RATES", &s.ThrottleRates)
 	e.list("TRUSTED_PROXIES", &s.TrustedProxies)
+	e.list("ALLOWED_HOSTS", &s.AllowedHosts)
+	e.proxySSLHeader("SECURE_PROXY_SSL_HEADER", &s.SecureProxySSLHeader)
 	e.string("REDIS_URL", &s.RedisURL)
 	e.string("METRICS_ADDR", &s.MetricsAddr)
 	e.list("DEFAULT_AUTHENTICATION_CLASSES", &s.REST.DefaultAuthenticationClasses)

@@ -56,6 +56,17 @@ type Settings struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed when finding a
 	// client's address, as IPs or CIDRs (TRUSTED_PROXIES=10.0.0.0/8,::1). None by default.
 	TrustedProxies []string
+	// AllowedHosts are the host names this server answers to (ALLOWED_HOSTS=example.com,
+	// .example.com): "example.com" exactly, ".example.com" it and its subdomains, "*" any.
+	// A request whose Host (port aside) matches none is refused with 400 before any view
+	// runs, so that no link is built from a Host a client made up. Empty with DEBUG on
+	// allows .localhost, 127.0.0.1 and [::1], as Django; empty with DEBUG off allows none,
+	// and runserver refuses to start.
+	AllowedHosts []string
+	// SecureProxySSLHeader makes a request https when a proxy that terminates TLS says so
+	// (SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto,https): then, and only then, links are
+	// built with https. Set it only behind a proxy that always sets or strips that header.
+	SecureProxySSLHeader ProxySSLHeader
 	// RedisURL is where throttles count when several instances share the load
 	// (REDIS_URL=redis://127.0.0.1:6379/0); empty counts in this process's memory.
 	RedisURL string
@@ -176,6 +187,7 @@ func Default() *Settings {
 		UserCacheTTL:        time.Second,
 		ThrottleRates:       map[string]string{"login": "10/min"},
 		TrustedProxies:      nil, // X-Forwarded-For is ignored
+		AllowedHosts:        nil, // Django's []: the local hosts in DEBUG, none otherwise
 		RedisURL:            "",  // throttles count in memory
 		MetricsAddr:         "",  // no metrics: monitoring is opted into, on an address of its own
 		// A burst of logins is answered in arrival order; a hash that would wait longer than
@@ -184,6 +196,8 @@ func Default() *Settings {
 		// Those of every project Django's startproject makes (global_settings has none).
 		AuthPasswordValidators: []string{"UserAttributeSimilarityValidator", "MinimumLengthValidator",
 			"CommonPasswordValidator", "NumericPasswordValidator"},
+		// No header makes a request https: only a TLS connection does, as in Django.
+		SecureProxySSLHeader: ProxySSLHeader{},
 		REST: RESTFramework{
 			DefaultAuthenticationClasses: []string{"JWTAuthentication"},
 			DefaultPermissionClasses:     []string{"AllowAny"},

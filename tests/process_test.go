@@ -176,6 +176,7 @@ func runProc(t *testing.T, bin, dir string, vars map[string]string, stdin string
 func procVars(t *testing.T) map[string]string {
 	return map[string]string{
 		"DEBUG":               "false",
+		"ALLOWED_HOSTS":       "127.0.0.1,localhost",
 		"SECRET_KEY":          testKey,
 		"DATABASE_URL":        DatabaseURL(t),
 		"PASSWORD_ITERATIONS": "1000",

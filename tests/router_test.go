@@ -14,6 +14,7 @@ import (
 	"ginrest/rest"
 	"ginrest/routers"
 	"ginrest/serializers"
+	"ginrest/settings"
 	"ginrest/urls"
 	"ginrest/viewsets"
 )
@@ -114,7 +115,8 @@ func TestRouterRefusesMistakes(t *testing.T) {
 }
 
 func TestAPIRoot(t *testing.T) {
-	s := newServer(t)
+	// api.example.org is allowed too, for the links of a request to another host.
+	s := newServer(t, func(st *settings.Settings) { st.AllowedHosts = append(st.AllowedHosts, "api.example.org") })
 	// The project's root lists notes, and whatever `startapp` adds after it: only the notes
 	// entry is checked here; the exact listing is checked on a router of the test's own below.
 	root := s.get(nil, "/api/")

@@ -137,7 +137,9 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 		Parsers:                  &rest.Parsers{MaxBytes: s.MaxBodyBytes}, Logger: logger,
 		// A locked or unreachable database is a 503 with Retry-After, not a 500.
 		ExceptionHandler: models.Unavailable,
-		Prepare:          a.useDefaults}
+		// SECURE_PROXY_SSL_HEADER: when a request is https (links, Request.IsSecure).
+		SecureProxySSLHeader: rest.ProxySSLHeader{Name: s.SecureProxySSLHeader.Name, Value: s.SecureProxySSLHeader.Value},
+		Prepare:              a.useDefaults}
 	if a.Pagination, err = classes.paginator(s.REST.PaginationClass(), s.REST.PageSize); err != nil {
 		return nil, err
 	}

@@ -68,7 +68,8 @@ func (a *App) setUpOperations(opts Options) {
 // wrap puts the router inside what every request goes through, outermost first,
 // Django's MIDDLEWARE: security headers; the request id, before anything logs; the access
 // log and the metrics, outside Recoverer so that a panic is logged and counted as the 500
-// it is answered with.
+// it is answered with; then the ALLOWED_HOSTS check, before any route or view (the probes
+// aside: orchestrators call them by the pod's address).
 func (a *App) wrap(router http.Handler) http.Handler {
 	chain := []func(http.Handler) http.Handler{
 		rest.SecurityHeaders,
@@ -78,6 +79,7 @@ func (a *App) wrap(router http.Handler) http.Handler {
 	if a.Metrics != nil {
 		chain = append(chain, middleware.Metrics(a.Metrics))
 	}
+	chain = append(chain, rest.CheckHost(a.Settings.AllowedHostPatterns(), HealthPath, ReadyPath))
 	return middleware.Chain(rest.Recoverer(a.Logger, router), chain...)
 }
 

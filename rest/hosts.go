@@ -1,0 +1,137 @@
+package rest
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// AllowedHosts are Django's ALLOWED_HOSTS patterns, as settings.AllowedHostPatterns gives
+// them: "example.com" matches that host exactly, ".example.com" it and every subdomain,
+// "*" any host. Patterns are compared without case; the port is never compared.
+type AllowedHosts []string
+
+// Allows is Django's validate_host: whether domain (a Host header's domain, as SplitHost
+// gives it) matches one of the patterns.
+func (a AllowedHosts) Allows(domain string) bool {
+	if domain == "" {
+		return false
+	}
+	for _, pattern := range a {
+		pattern = strings.ToLower(pattern)
+		switch {
+		case pattern == "*" || pattern == domain:
+			return true
+		case strings.HasPrefix(pattern, ".") && (strings.HasSuffix(domain, pattern) || domain == pattern[1:]):
+			return true
+		}
+	}
+	return false
+}
+
+// hostPattern is Django's host_validation_re: a DNS name or a bracketed IPv6 address, and
+// an optional port.
+var hostPattern = regexp.MustCompile(`^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]+))?$`)
+
+// SplitHost is Django's split_domain_port: a Host header's domain, lower-cased and without
+// a trailing dot, and its port; both "" when the header is no host name at all.
+func SplitHost(host string) (domain, port string) {
+	m := hostPattern.FindStringSubmatch(strings.ToLower(host))
+	if m == nil {
+		return "", ""
+	}
+	return strings.TrimSuffix(m[1], "."), m[2]
+}
+
+// CheckHost is the ALLOWED_HOSTS check of Django's request.get_host, made where requests
+// enter so that it comes before any view, and before any absolute URL (pagination links,
+// the API root) is built from the Host header: a request for a host not allowed is
+// answered 400 in DRF's shape, naming the host. The paths in exempt are served whatever
+// their Host: health probes, which orchestrators send to the pod's address.
+func CheckHost(allowed AllowedHosts, exempt ...string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			domain, _ := SplitHost(r.Host)
+			if allowed.Allows(domain) || isExempt(r.URL.Path, exempt) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			msg := "Invalid HTTP_HOST header: " + pythonRepr(r.Host) + "."
+			if domain != "" {
+				msg += " You may need to add " + pythonRepr(domain) + " to ALLOWED_HOSTS."
+			} else {
+				msg += " The domain name provided is not valid according to RFC 1034/1035."
+			}
+			writeError(w, r, &Error{Status: http.StatusBadRequest, Detail: msg})
+		})
+	}
+}
+
+func isExempt(path string, exempt []string) bool {
+	for _, p := range exempt {
+		if path == p {
+			return true
+		}
+	}
+	return false
+}
+
+// pythonRepr quotes s as Python's repr() does, which Django's message uses: single quotes
+// unless s holds one and no double quote; backslashes, the quote and control characters
+// escaped. Bytes that are not UTF-8 are shown as \xNN.
+func pythonRepr(s string) string {
+	quote := byte('\'')
+	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
+		quote = '"'
+	}
+	var b strings.Builder
+	b.WriteByte(quote)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteString(`\x` + hex2(s[i]))
+		case r == '\\' || r == rune(quote):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || (0x7f <= r && r < 0xa0):
+			b.WriteString(`\x` + hex2(byte(r)))
+		default:
+			b.WriteRune(r)
+		}
+		i += size
+	}
+	b.WriteByte(quote)
+	return b.String()
+}
+
+func hex2(c byte) string {
+	const digits = "0123456789abcdef"
+	return string([]byte{digits[c>>4], digits[c&0xf]})
+}
+
+// ProxySSLHeader is Django's SECURE_PROXY_SSL_HEADER: the header a TLS-terminating proxy
+// sets, and the value that means the client's connection was https. The zero value trusts
+// no header: the scheme is the connection's.
+type ProxySSLHeader struct{ Name, Value string }
+
+// Secure is Django's request.is_secure(): with the header configured and present, its
+// first comma-separated value (stripped) must equal Value exactly, whatever the
+// connection; otherwise the connection decides. Only configure it behind a proxy that
+// always sets or strips the header, as Django warns: a client can send it too.
+func (p ProxySSLHeader) Secure(r *http.Request) bool {
+	if p.Name != "" {
+		if values, ok := r.Header[http.CanonicalHeaderKey(p.Name)]; ok && len(values) > 0 {
+			first, _, _ := strings.Cut(values[0], ",")
+			return strings.TrimSpace(first) == p.Value
+		}
+	}
+	return r.TLS != nil
+}
