@@ -94,6 +94,8 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e.string("AUTH_COOKIE_PATH", &ss.Cookie.Path)
 	e.string("AUTH_COOKIE_DOMAIN", &ss.Cookie.Domain)
 	e.string("AUTH_COOKIE_CSRF_NAME", &ss.Cookie.CSRFName)
+	e.bool("AUTH_COOKIE_INSECURE_OK", &ss.Cookie.InsecureOK)
+	e.list("CSRF_TRUSTED_ORIGINS", &ss.Cookie.TrustedOrigins)
 	return e.err
 }
 

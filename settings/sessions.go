@@ -48,6 +48,15 @@ type AuthCookie struct {
 	// CSRFName is the readable cookie holding the CSRF token that cookie requests must echo
 	// in X-CSRFToken (AUTH_COOKIE_CSRF_NAME).
 	CSRFName string
+	// InsecureOK lets cookie mode run with Secure off while DEBUG is off
+	// (AUTH_COOKIE_INSECURE_OK): a deployment that serves plain HTTP on purpose, on a
+	// private network, say. Without it that combination stops the server at start, as a
+	// refresh token sent in clear over the Internet is a session handed to anyone on the path.
+	InsecureOK bool
+	// TrustedOrigins are the origins besides the request's own whose cross-origin requests
+	// cookie mode accepts (CSRF_TRUSTED_ORIGINS), in Django's form: "https://app.example.com",
+	// or "https://*.example.com" for every subdomain. Read by ParseTrustedOrigins.
+	TrustedOrigins []string
 }
 
 // SameSiteMode is AUTH_COOKIE_SAMESITE as net/http's value (Validate checks it).
@@ -99,6 +108,13 @@ func (s *Settings) validateSessions() []error {
 	}
 	if strings.ContainsAny(c.Domain, ";\r\n ") {
 		bad("AUTH_COOKIE_DOMAIN", "%q is not a domain", c.Domain)
+	}
+	if c.Enabled && !c.Secure && !s.Debug && !c.InsecureOK {
+		bad("AUTH_COOKIE_SECURE", "is false with DEBUG false: the refresh cookie would travel over plain HTTP; "+
+			"set AUTH_COOKIE_SECURE=true, or AUTH_COOKIE_INSECURE_OK=true if plain HTTP is meant")
+	}
+	if _, err := ParseTrustedOrigins(c.TrustedOrigins); err != nil {
+		bad("CSRF_TRUSTED_ORIGINS", "%v", err)
 	}
 	return errs
 }

@@ -1,6 +1,7 @@
 package settings_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -69,6 +70,11 @@ func TestSessionsInvalid(t *testing.T) {
 		{map[string]string{"AUTH_COOKIE_PATH": "api/token/"}, "AUTH_COOKIE_PATH"},
 		{map[string]string{"AUTH_COOKIE_PATH": "/api;evil"}, "AUTH_COOKIE_PATH"},
 		{map[string]string{"AUTH_COOKIE_DOMAIN": "example.com; Secure"}, "AUTH_COOKIE_DOMAIN"},
+		{map[string]string{"AUTH_COOKIE_INSECURE_OK": "sure"}, "AUTH_COOKIE_INSECURE_OK"},
+		{map[string]string{"CSRF_TRUSTED_ORIGINS": "app.example.com"}, "CSRF_TRUSTED_ORIGINS"},
+		{map[string]string{"CSRF_TRUSTED_ORIGINS": "https://app.example.com/login"}, "CSRF_TRUSTED_ORIGINS"},
+		{map[string]string{"CSRF_TRUSTED_ORIGINS": "https://*"}, "CSRF_TRUSTED_ORIGINS"},
+		{map[string]string{"CSRF_TRUSTED_ORIGINS": "https://ok.example.com,*.example.com"}, "CSRF_TRUSTED_ORIGINS"},
 	}
 	for _, c := range cases {
 		t.Run(c.name+"="+strings.Join(sessionValues(c.vars), ","), func(t *testing.T) {
@@ -101,4 +107,79 @@ func sessionValues(m map[string]string) []string {
 		out = append(out, v)
 	}
 	return out
+}
+
+// Cookie mode with Secure off is refused in production (DEBUG off), naming the variable,
+// unless AUTH_COOKIE_INSECURE_OK says plain HTTP is meant; with DEBUG on, or with cookie
+// mode off, it is accepted.
+func TestAuthCookieInsecure(t *testing.T) {
+	prod := map[string]string{"DEBUG": "false", "SECRET_KEY": strings.Repeat("k", 50)}
+	with := func(vars map[string]string) map[string]string {
+		m := map[string]string{}
+		for k, v := range prod {
+			m[k] = v
+		}
+		for k, v := range vars {
+			m[k] = v
+		}
+		return m
+	}
+	for _, c := range []struct {
+		vars    map[string]string
+		refused bool
+	}{
+		{map[string]string{"AUTH_COOKIE": "true", "AUTH_COOKIE_SECURE": "false"}, true},
+		{map[string]string{"AUTH_COOKIE": "true", "AUTH_COOKIE_SECURE": "false", "AUTH_COOKIE_INSECURE_OK": "false"}, true},
+		{map[string]string{"AUTH_COOKIE": "true", "AUTH_COOKIE_SECURE": "false", "AUTH_COOKIE_INSECURE_OK": "true"}, false},
+		{map[string]string{"AUTH_COOKIE": "true", "AUTH_COOKIE_SECURE": "false", "DEBUG": "true"}, false},
+		{map[string]string{"AUTH_COOKIE": "false", "AUTH_COOKIE_SECURE": "false"}, false},
+		{map[string]string{"AUTH_COOKIE": "true"}, false},
+	} {
+		_, err := settings.Load(env(with(c.vars)))
+		if c.refused && (err == nil || !strings.Contains(err.Error(), "AUTH_COOKIE_SECURE") || !strings.Contains(err.Error(), "AUTH_COOKIE_INSECURE_OK")) {
+			t.Errorf("Load(%v) = %v, want a refusal naming AUTH_COOKIE_SECURE and AUTH_COOKIE_INSECURE_OK", c.vars, err)
+		}
+		if !c.refused && err != nil {
+			t.Errorf("Load(%v) = %v, want it accepted", c.vars, err)
+		}
+	}
+}
+
+// CSRF_TRUSTED_ORIGINS in Django's form: exact origins and *. wildcards, lower-cased.
+func TestCSRFTrustedOrigins(t *testing.T) {
+	s, err := settings.Load(env(map[string]string{"CSRF_TRUSTED_ORIGINS": "https://App.Example.com, http://localhost:3000,https://*.example.org"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	origins, err := settings.ParseTrustedOrigins(s.Sessions.Cookie.TrustedOrigins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []settings.TrustedOrigin{{Scheme: "https", Host: "app.example.com"}, {Scheme: "http", Host: "localhost:3000"},
+		{Scheme: "https", Host: "example.org", Wildcard: true}}
+	if fmt.Sprint(origins) != fmt.Sprint(want) {
+		t.Errorf("origins %v, want %v", origins, want)
+	}
+	for _, c := range []struct {
+		scheme, host string
+		want         bool
+	}{
+		{"https", "app.example.com", true},
+		{"http", "app.example.com", false},
+		{"https", "evil.example.com", false},
+		{"http", "localhost:3000", true},
+		{"http", "localhost", false},
+		{"https", "example.org", true},
+		{"https", "a.b.example.org", true},
+		{"https", "evilexample.org", false},
+		{"http", "a.example.org", false},
+	} {
+		got := false
+		for _, o := range origins {
+			got = got || o.Matches(c.scheme, c.host)
+		}
+		if got != c.want {
+			t.Errorf("%s://%s trusted = %v, want %v", c.scheme, c.host, got, c.want)
+		}
+	}
 }

@@ -239,13 +239,15 @@ func Default() *Settings {
 			ReuseInterval:          10 * time.Second, // racing tabs, a retry: see Sessions.ReuseInterval
 			PruneInterval:          0,                // never: flushexpiredtokens does it
 			Cookie: AuthCookie{
-				Enabled:  false, // tokens in JSON bodies, as simplejwt
-				Name:     "refresh_token",
-				Secure:   true,
-				SameSite: "Lax", // Django's SESSION_COOKIE_SAMESITE
-				Path:     "/api/token/",
-				Domain:   "",
-				CSRFName: "csrftoken", // Django's CSRF_COOKIE_NAME
+				Enabled:        false, // tokens in JSON bodies, as simplejwt
+				Name:           "refresh_token",
+				Secure:         true,
+				SameSite:       "Lax", // Django's SESSION_COOKIE_SAMESITE
+				Path:           "/api/token/",
+				Domain:         "",
+				CSRFName:       "csrftoken", // Django's CSRF_COOKIE_NAME
+				InsecureOK:     false,
+				TrustedOrigins: nil, // the request's own origin only, as Django's CSRF_TRUSTED_ORIGINS
 			},
 		},
 	}

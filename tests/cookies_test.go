@@ -130,6 +130,7 @@ func TestCookieModeSettings(t *testing.T) {
 	s := newServer(t, cookieMode, func(st *settings.Settings) {
 		st.Sessions.Cookie.Name, st.Sessions.Cookie.CSRFName = "rt", "xsrf"
 		st.Sessions.Cookie.SameSite, st.Sessions.Cookie.Path, st.Sessions.Cookie.Secure = "Strict", "/api/", false
+		st.Sessions.Cookie.InsecureOK = true // DEBUG is off in the tests' settings
 	})
 	s.createUser("alice", "wonderland-42")
 	rec := s.postJSON("/api/token/", map[string]string{"username": "alice", "password": "wonderland-42"})
