@@ -260,6 +260,8 @@ func (h *Handler) handleError(r *Request, err error) *Response {
 var (
 	jsonContentType = []string{"application/json"}
 	varyAccept      = []string{"Accept"}
+	noStore         = []string{"no-store"}
+	pragmaNoCache   = []string{"no-cache"}
 )
 
 // renderer is a buffer with its JSON encoder, pooled: rendering allocates nothing of its own.
@@ -308,6 +310,10 @@ func (h *Handler) write(w http.ResponseWriter, r *Request, resp *Response) {
 	}
 	hdr["Vary"] = varyAccept
 	hdr["Allow"] = h.allowHeader
+	if h.base.NoStore {
+		hdr["Cache-Control"] = noStore
+		hdr["Pragma"] = pragmaNoCache
+	}
 	status := resp.Status
 	if status == 0 {
 		status = http.StatusOK

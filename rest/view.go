@@ -19,6 +19,10 @@ type APIView struct {
 	// view's type name ("TokenObtainPair" → "Token Obtain Pair").
 	Name        string
 	Description string
+	// NoStore marks every response of the view, errors included, Cache-Control: no-store and
+	// Pragma: no-cache, as RFC 6749 §5.1 asks of token responses: no browser or proxy cache
+	// keeps a token (Django's never_cache, for HTTP/1.0 caches too).
+	NoStore bool
 	// WWWAuthenticate is sent with a 401 when no authenticator provides a header, as
 	// simplejwt's token views do (they authenticate no one, yet answer 401).
 	WWWAuthenticate string

@@ -23,7 +23,7 @@ var _ rest.Poster = (*LogoutAll)(nil)
 
 // NewLogoutAll builds the view; cookies nil unless AUTH_COOKIE.
 func NewLogoutAll(revoker *tokens.Revoker, cookies *Cookies) *LogoutAll {
-	return &LogoutAll{APIView: rest.APIView{StoredUser: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
+	return &LogoutAll{APIView: rest.APIView{StoredUser: true, NoStore: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
 		Description: "Revokes every token of the caller: log out everywhere."}, revoker: revoker, cookies: cookies}
 }
 

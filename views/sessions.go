@@ -35,7 +35,7 @@ var _ rest.Getter = (*Sessions)(nil)
 
 // NewSessions builds the view.
 func NewSessions(families *tokens.Families) *Sessions {
-	return &Sessions{APIView: rest.APIView{StoredUser: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
+	return &Sessions{APIView: rest.APIView{StoredUser: true, NoStore: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
 		Description: "Lists the caller's live refresh-token sessions."}, families: families}
 }
 
@@ -72,7 +72,7 @@ var _ rest.Deleter = (*Session)(nil)
 
 // NewSession builds the view.
 func NewSession(families *tokens.Families) *Session {
-	return &Session{APIView: rest.APIView{StoredUser: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
+	return &Session{APIView: rest.APIView{StoredUser: true, NoStore: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
 		Description: "Ends one of the caller's sessions."}, families: families}
 }
 

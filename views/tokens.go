@@ -25,6 +25,7 @@ func newTokenView[T any](name, description string, validate func(context.Context
 			Name:            name,
 			Description:     description,
 			WWWAuthenticate: `Bearer realm="api"`,
+			NoStore:         true, // tokens, or the refusal of one: RFC 6749 §5.1
 		},
 		validate: validate,
 		fields:   fields,
