@@ -123,7 +123,9 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 	if a.PasswordValidators, err = passwords.FromNames(s.AuthPasswordValidators, classes.PasswordValidators); err != nil {
 		return nil, err
 	}
-	a.setUpSessions()
+	if err := a.setUpSessions(); err != nil {
+		return nil, err
+	}
 	perms, err := classes.permissions(s.REST.DefaultPermissionClasses)
 	if err != nil {
 		return nil, err

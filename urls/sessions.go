@@ -20,7 +20,7 @@ type Sessions struct {
 }
 
 // setUpSessions builds the Sessions services and hooks them into the token serializers.
-func (a *App) setUpSessions() {
+func (a *App) setUpSessions() error {
 	s := a.Settings
 	ss := &a.Sessions
 	ss.Versions = tokens.VersionsFor(s, a.Users)
@@ -30,10 +30,14 @@ func (a *App) setUpSessions() {
 	}
 	ss.Revoker = tokens.NewRevoker(s, a.DB, a.Users, a.Tokens.Now)
 	if s.Sessions.Cookie.Enabled {
-		ss.Cookies = &views.Cookies{AuthCookie: s.Sessions.Cookie, MaxAge: s.JWT.RefreshTokenLifetime, Key: []byte(s.SecretKey)}
+		var err error
+		if ss.Cookies, err = views.NewCookies(s.Sessions.Cookie, s.JWT.RefreshTokenLifetime, []byte(s.SecretKey)); err != nil {
+			return err
+		}
 	}
 	a.JWT.Versions = ss.Versions
 	a.JWT.Families = ss.Families
+	return nil
 }
 
 // passwordChange is the password change the session views run (revoking the user's

@@ -38,7 +38,7 @@ func Patterns(a *App) []Route {
 		{Path: "/api/token/logout-all/", Name: "token_logout_all", View: views.NewLogoutAll(ss.Revoker, cookies),
 			Off: ss.Versions == nil && ss.Families == nil},
 		{Path: "/api/token/sessions/", Name: "token_sessions", View: views.NewSessions(ss.Families), Off: ss.Families == nil},
-		{Path: "/api/token/sessions/:id/", Name: "token_session", View: views.NewSession(ss.Families), Off: ss.Families == nil},
+		{Path: "/api/token/sessions/:id/", Name: "token_session", View: views.NewSession(ss.Families, cookies), Off: ss.Families == nil},
 		{Path: "/api/auth/password/", Name: "password_change", View: views.NewPassword(a.passwordChange(), cookies)},
 		// The public keys, for an asymmetric ALGORITHM (an HS secret is never published).
 		// A fixed well-known name (RFC 8615), so no trailing slash.

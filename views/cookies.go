@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"time"
@@ -20,10 +21,11 @@ import (
 // AUTH_COOKIE_PATH, and leave it out of the JSON body, which then holds the access token
 // only; refresh and logout (blacklist) read it from the cookie when the body has none.
 //
-// A browser sends the cookie with requests other sites make it send, so a request that
-// relies on it must prove it comes from the site's own pages (double-submit): beside the
-// refresh cookie a readable CSRF cookie is set (AUTH_COOKIE_CSRF_NAME, path /) and the
-// request must echo its value in the X-CSRFToken header. The CSRF token is an HMAC of the
+// A browser sends the cookie with requests other sites make it send, so every request that
+// sets, clears or uses it, or acts on a session, is CSRF-checked (Check, csrf.go), whatever
+// its body carries: beside the refresh cookie a readable CSRF cookie is set
+// (AUTH_COOKIE_CSRF_NAME, path /) and a request carrying the refresh cookie must echo its
+// value in the X-CSRFToken header (double-submit). The CSRF token is an HMAC of the
 // refresh token under SECRET_KEY, so a cookie planted by a sibling subdomain does not
 // match, and it changes with every rotation.
 type Cookies struct {
@@ -32,16 +34,20 @@ type Cookies struct {
 	MaxAge time.Duration
 	// Key signs the CSRF tokens: SECRET_KEY.
 	Key []byte
+	// Origins are CSRF_TRUSTED_ORIGINS, parsed: the origins besides the request's own
+	// whose requests are accepted.
+	Origins []settings.TrustedOrigin
 }
 
-// CSRFHeader is the header that must echo the CSRF cookie: Django's CSRF_HEADER_NAME.
-const CSRFHeader = "X-CSRFToken"
-
-// Django's words for a failed CSRF check, with DRF's prefix.
-const (
-	MsgCSRFMissing   = "CSRF Failed: CSRF token missing."
-	MsgCSRFIncorrect = "CSRF Failed: CSRF token incorrect."
-)
+// NewCookies is cookie mode with the given settings, its cookies living maxAge
+// (REFRESH_TOKEN_LIFETIME), its CSRF tokens signed with key (SECRET_KEY).
+func NewCookies(c settings.AuthCookie, maxAge time.Duration, key []byte) (*Cookies, error) {
+	origins, err := settings.ParseTrustedOrigins(c.TrustedOrigins)
+	if err != nil {
+		return nil, fmt.Errorf("settings: CSRF_TRUSTED_ORIGINS %w", err)
+	}
+	return &Cookies{AuthCookie: c, MaxAge: maxAge, Key: key, Origins: origins}, nil
+}
 
 // CSRFToken is the CSRF token that goes with a refresh token.
 func (c *Cookies) CSRFToken(refresh string) string {
@@ -69,30 +75,23 @@ func (c *Cookies) add(h http.Header, refresh, csrf string, maxAge int) {
 }
 
 // fromCookie is the request data with the refresh token taken from the cookie, when the
-// data has no refresh field and the request has the cookie; the CSRF token must match. The
-// parsed body is copied, never changed.
-func (c *Cookies) fromCookie(r *rest.Request, data any) (any, bool, error) {
+// data has no refresh field and the request has the cookie. Check has already matched the
+// cookie with its CSRF token. The parsed body is copied, never changed.
+func (c *Cookies) fromCookie(r *rest.Request, data any) (any, bool) {
 	obj, ok := data.(map[string]any)
 	if !ok {
-		return data, false, nil // the serializer explains what is wrong with it
+		return data, false // the serializer explains what is wrong with it
 	}
 	if _, present := obj["refresh"]; present {
-		return data, false, nil // the body wins: it needs no CSRF check, a page cannot forge it
+		return data, false // simplejwt's way; the request passed the CSRF check all the same
 	}
 	cookie, err := r.HTTP.Cookie(c.Name)
 	if err != nil || cookie.Value == "" {
-		return data, false, nil // "This field is required."
-	}
-	got := r.HTTP.Header.Get(CSRFHeader)
-	if got == "" {
-		return nil, false, rest.PermissionDenied(MsgCSRFMissing)
-	}
-	if !hmac.Equal([]byte(got), []byte(c.CSRFToken(cookie.Value))) { // constant time
-		return nil, false, rest.PermissionDenied(MsgCSRFIncorrect)
+		return data, false // "This field is required."
 	}
 	with := maps.Clone(obj)
 	with["refresh"] = cookie.Value
-	return with, true, nil
+	return with, true
 }
 
 // Access is the body of a login or refresh in cookie mode: the refresh token is in the
@@ -153,11 +152,14 @@ func (v *cookieView) Post(r *rest.Request) (*rest.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Before anything is read from the body: a token in it must not let a request skip
+	// the check (another site's form can carry its own refresh token).
+	if err := v.cookies.Check(r); err != nil {
+		return nil, err
+	}
 	fromCookie := false
 	if v.read {
-		if data, fromCookie, err = v.cookies.fromCookie(r, data); err != nil {
-			return nil, err
-		}
+		data, fromCookie = v.cookies.fromCookie(r, data)
 	}
 	out, err := v.inner.validateData(r.Context(), data)
 	if err != nil {

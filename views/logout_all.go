@@ -28,6 +28,9 @@ func NewLogoutAll(revoker *tokens.Revoker, cookies *Cookies) *LogoutAll {
 }
 
 func (v *LogoutAll) Post(r *rest.Request) (*rest.Response, error) {
+	if err := v.cookies.Check(r); err != nil { // it clears the cookies: another site must not
+		return nil, err
+	}
 	user, err := models.StoredUser(r)
 	if err != nil {
 		return nil, err

@@ -31,6 +31,9 @@ func NewPassword(s tokenserializers.PasswordChange, cookies *Cookies) *Password 
 func (v *Password) Describe(string) rest.Fields { return v.serializer.Describe() }
 
 func (v *Password) Post(r *rest.Request) (*rest.Response, error) {
+	if err := v.cookies.Check(r); err != nil { // it sets the cookies: another site must not
+		return nil, err
+	}
 	user, err := models.StoredUser(r)
 	if err != nil {
 		return nil, err

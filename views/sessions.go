@@ -66,17 +66,21 @@ func (v *Sessions) Get(r *rest.Request) (*rest.Response, error) {
 type Session struct {
 	rest.APIView
 	families *tokens.Families
+	cookies  *Cookies // nil unless AUTH_COOKIE
 }
 
 var _ rest.Deleter = (*Session)(nil)
 
-// NewSession builds the view.
-func NewSession(families *tokens.Families) *Session {
+// NewSession builds the view; cookies nil unless AUTH_COOKIE.
+func NewSession(families *tokens.Families, cookies *Cookies) *Session {
 	return &Session{APIView: rest.APIView{StoredUser: true, NoStore: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
-		Description: "Ends one of the caller's sessions."}, families: families}
+		Description: "Ends one of the caller's sessions."}, families: families, cookies: cookies}
 }
 
 func (v *Session) Delete(r *rest.Request) (*rest.Response, error) {
+	if err := v.cookies.Check(r); err != nil { // it ends a session: another site must not
+		return nil, err
+	}
 	user, err := models.StoredUser(r)
 	if err != nil {
 		return nil, err
