@@ -27,7 +27,9 @@ func (h contextHandler) Handle(ctx context.Context, r slog.Record) error {
 	if id := RequestIDFrom(ctx); id != "" {
 		r = r.Clone() // the caller's record may share storage with other copies
 		r.AddAttrs(slog.String("request_id", id))
-		if uid := UserID(rest.InfoFrom(ctx).User()); uid != "" {
+		// A record that names its user itself (a security event about the user a token
+		// names, on a request no one authenticated) keeps it: one user_id, never two.
+		if uid := UserID(rest.InfoFrom(ctx).User()); uid != "" && !hasAttr(r, "user_id") {
 			r.AddAttrs(slog.String("user_id", uid))
 		}
 	}
@@ -40,4 +42,14 @@ func (h contextHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 
 func (h contextHandler) WithGroup(name string) slog.Handler {
 	return contextHandler{h.Handler.WithGroup(name)}
+}
+
+// hasAttr reports whether the record has a top-level attribute named key.
+func hasAttr(r slog.Record, key string) bool {
+	found := false
+	r.Attrs(func(a slog.Attr) bool {
+		found = a.Key == key
+		return !found
+	})
+	return found
 }

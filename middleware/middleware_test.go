@@ -97,12 +97,14 @@ func TestLogContext(t *testing.T) {
 	ctx = rest.WithInfo(ctx, info)
 	info.SetUser(user("42"))
 	logger.With("a", 1).InfoContext(ctx, "authenticated")
+	logger.InfoContext(ctx, "names its user", "user_id", "7")
 
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	want := []string{
 		"msg=outside\n",
 		"msg=anonymous request_id=" + id + "\n",
 		"msg=authenticated a=1 request_id=" + id + " user_id=42\n",
+		"msg=\"names its user\" user_id=7 request_id=" + id + "\n",
 	}
 	for i, w := range want {
 		if i >= len(lines) || !strings.HasSuffix(lines[i]+"\n", w) {

@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
+	"math"
 	"net/http"
 	"strings"
 	"time"
 
+	"ginrest/audit"
 	"ginrest/rest"
 )
 
@@ -74,6 +77,10 @@ func (l *Login) Attempt(r *rest.Request, _ any) (bool, time.Duration, func(*rest
 		return false, 0, nil, err
 	}
 	if !res.Allowed {
+		// Someone guessing passwords, or the owner locked out by someone who is: logged
+		// with the address, not the username (people type their password there).
+		events := &audit.Log{Logger: l.b.Logger, Proxies: l.b.Proxies}
+		events.Event(r.Context(), audit.LoginThrottled, "login throttled", slog.Int64("retry_after", int64(math.Ceil(res.Wait.Seconds()))))
 		return false, res.Wait, nil, nil
 	}
 	return true, 0, func(_ *rest.Response, err error) {

@@ -161,27 +161,54 @@ func (f *Families) sessionOf(tx *gorm.DB, t *Token) (string, error) {
 	return ids[0], nil
 }
 
+// Reuse is what Reused did about a refresh token presented again.
+type Reuse struct {
+	// Graced: the token was blacklisted less than ReuseInterval ago; its session lives on.
+	Graced bool
+	// Revoked: the token's session, SessionID of user UserID, was revoked.
+	Revoked   bool
+	SessionID string
+	UserID    int64
+}
+
 // Reused is called when a refresh token that is already blacklisted is presented: with
 // ReuseDetection, it revokes the token's whole family, unless the token was blacklisted
-// less than ReuseInterval ago, which it reports (graced): the session lives on. The time
+// less than ReuseInterval ago, which it reports (Graced): the session lives on. The time
 // is the blacklist row's blacklisted_at, in the database, so the grace period holds across
 // processes.
-func (f *Families) Reused(ctx context.Context, t *Token) (graced bool, err error) {
+func (f *Families) Reused(ctx context.Context, t *Token) (Reuse, error) {
+	var reuse Reuse
 	if !f.ReuseDetection {
-		return false, nil
+		return reuse, nil
 	}
 	now := f.now()
-	err = models.Transaction(ctx, f.Blacklist.DB, func(tx *gorm.DB) error {
+	err := models.Transaction(ctx, f.Blacklist.DB, func(tx *gorm.DB) error {
+		reuse = Reuse{} // a retried transaction starts afresh
 		id, err := f.sessionOf(tx, t)
 		if err != nil || id == "" {
 			return err
 		}
-		if graced, err = f.inGrace(tx, id, t, now); err != nil || graced {
+		if reuse.Graced, err = f.inGrace(tx, id, t, now); err != nil || reuse.Graced {
 			return err
 		}
-		return f.revoke(tx, id, now)
+		if err := f.revoke(tx, id, now); err != nil {
+			return err
+		}
+		// Who was revoked, for the security event the caller logs.
+		var users []int64
+		if err := tx.Model(&models.Session{}).Where(`"id" = ?`, id).Limit(1).Pluck("user_id", &users).Error; err != nil {
+			return err
+		}
+		reuse.Revoked, reuse.SessionID = true, id
+		if len(users) > 0 {
+			reuse.UserID = users[0]
+		}
+		return nil
 	})
-	return graced && err == nil, err
+	if err != nil {
+		return Reuse{}, err
+	}
+	return reuse, nil
 }
 
 // inGrace reports whether t, of the session id, was blacklisted less than ReuseInterval

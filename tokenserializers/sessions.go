@@ -3,7 +3,10 @@ package tokenserializers
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"strconv"
 
+	"ginrest/audit"
 	"ginrest/models"
 	"ginrest/tokens"
 )
@@ -96,17 +99,22 @@ func (s *JWT) refused(ctx context.Context, t *tokens.Token, err error) error {
 	if !ok || te.Message != tokens.MsgBlacklisted {
 		return invalidToken(err)
 	}
-	graced := false
+	var reuse tokens.Reuse
 	if s.Families != nil {
 		var rerr error
-		if graced, rerr = s.Families.Reused(ctx, t); rerr != nil {
+		if reuse, rerr = s.Families.Reused(ctx, t); rerr != nil {
 			return rerr
 		}
+	}
+	if reuse.Revoked {
+		// The session's owner or a thief holds a copy of a spent token: worth a look.
+		s.Audit.Event(ctx, audit.TokenReuseDetected, "refresh token reuse: session revoked",
+			slog.String("user_id", strconv.FormatInt(reuse.UserID, 10)), slog.String("session_id", reuse.SessionID))
 	}
 	if err := s.checkVersionOf(ctx, t); err != nil {
 		return err
 	}
-	if graced {
+	if reuse.Graced {
 		return errors.Join(invalidToken(err), ErrReusedInGrace)
 	}
 	return invalidToken(err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"ginrest/audit"
 	"ginrest/models"
 	"ginrest/rest"
 	"ginrest/serializers"
@@ -32,6 +33,9 @@ type JWT struct {
 	// Families, when set (with the blacklist), keeps each login's refresh tokens in a
 	// session, and revokes the session when a rotated token of it comes back.
 	Families *tokens.Families
+	// Audit logs the revocation of a session whose refresh token came back (reuse
+	// detection); nil logs it to slog.Default().
+	Audit *audit.Log
 }
 
 // invalidToken is the view's `except TokenError as e: raise InvalidToken(e.args[0])`.

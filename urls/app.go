@@ -13,6 +13,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"ginrest/audit"
 	"ginrest/authentication"
 	"ginrest/metrics"
 	"ginrest/middleware"
@@ -55,6 +56,9 @@ type App struct {
 	Proxies rest.TrustedProxies
 	// Routes is the URL table (Patterns), built once: Handler mounts it.
 	Routes []Route
+	// Audit logs the security events (CSRF failures, refresh token reuse, throttled
+	// logins) to Logger, with the client's address as TRUSTED_PROXIES say.
+	Audit *audit.Log
 	// Metrics count requests, logins, hashes and connections (operations.go); nil when
 	// METRICS_ADDR is unset.
 	Metrics *metrics.Metrics
@@ -102,7 +106,7 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("settings: TRUSTED_PROXIES %w", err)
 	}
-	a := &App{Settings: s, DB: db, Tokens: backend, Logger: logger, Proxies: proxies,
+	a := &App{Settings: s, DB: db, Tokens: backend, Logger: logger, Proxies: proxies, Audit: &audit.Log{Logger: logger, Proxies: proxies},
 		Users: &models.Users{DB: db, Iterations: s.PasswordIterations, RehashBelow: s.PasswordRehashBelow, WatchPasswords: s.Sessions.TokenVersionCheck, HashingTimeout: s.PasswordHashingQueueTimeout, Now: opts.Now, CacheTTL: s.UserCacheTTL}}
 	if s.JWT.BlacklistEnabled {
 		a.Blacklist = &tokens.Blacklist{DB: db, Backend: backend}
@@ -110,7 +114,7 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 	a.JWT = &tokenserializers.JWT{
 		Tokens: backend, Users: a.Users, Blacklist: a.Blacklist, UserIDField: s.JWT.UserIDField,
 		RotateRefreshTokens: s.JWT.RotateRefreshTokens, BlacklistAfterRotation: s.JWT.BlacklistAfterRotation,
-		UpdateLastLogin: s.JWT.UpdateLastLogin,
+		UpdateLastLogin: s.JWT.UpdateLastLogin, Audit: a.Audit,
 	}
 	// The project's customisation (simplejwt's get_token override): every token a login
 	// issues names the user's username too. Change or remove it to choose your claims.

@@ -34,6 +34,7 @@ func (a *App) setUpSessions() error {
 		if ss.Cookies, err = views.NewCookies(s.Sessions.Cookie, s.JWT.RefreshTokenLifetime, []byte(s.SecretKey)); err != nil {
 			return err
 		}
+		ss.Cookies.Audit = a.Audit
 	}
 	a.JWT.Versions = ss.Versions
 	a.JWT.Families = ss.Families

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"ginrest/audit"
 	"ginrest/rest"
 	"ginrest/settings"
 	"ginrest/tokenserializers"
@@ -37,6 +38,8 @@ type Cookies struct {
 	// Origins are CSRF_TRUSTED_ORIGINS, parsed: the origins besides the request's own
 	// whose requests are accepted.
 	Origins []settings.TrustedOrigin
+	// Audit logs the refusals of the CSRF check; nil logs them to slog.Default().
+	Audit *audit.Log
 }
 
 // NewCookies is cookie mode with the given settings, its cookies living maxAge

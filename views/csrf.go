@@ -2,10 +2,12 @@ package views
 
 import (
 	"crypto/hmac"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"ginrest/audit"
 	"ginrest/rest"
 )
 
@@ -43,35 +45,54 @@ func MsgCSRFBadOrigin(origin string) string {
 // A client that sends neither Origin nor Sec-Fetch-Site and no cookie, that is not a
 // browser, passes: it cannot be made to send a request by another site. A nil Cookies
 // (AUTH_COOKIE off) checks nothing, as simplejwt.
+//
+// Each refusal is logged as a csrf_failure security event (audit), with the reason and the
+// Origin, never the cookie or the CSRF token.
 func (c *Cookies) Check(r *rest.Request) error {
 	if c == nil {
 		return nil
 	}
-	req := r.HTTP
+	reason, err := c.check(r.HTTP)
+	if err != nil {
+		origin := r.HTTP.Header.Get("Origin")
+		if len(origin) > maxLoggedOrigin {
+			origin = origin[:maxLoggedOrigin]
+		}
+		c.Audit.Event(r.Context(), audit.CSRFFailure, "CSRF check failed", slog.String("reason", reason),
+			slog.String("origin", origin), slog.String("sec_fetch_site", r.HTTP.Header.Get("Sec-Fetch-Site")))
+	}
+	return err
+}
+
+// maxLoggedOrigin bounds the Origin an event records: the client writes it.
+const maxLoggedOrigin = 256
+
+// check is Check's decision, with the reason a refusal gives the log.
+func (c *Cookies) check(req *http.Request) (reason string, err error) {
 	trusted := false
 	if values := req.Header.Values("Origin"); len(values) > 0 {
 		origin := values[0]
 		own := origin == ownOrigin(req)
 		trusted = !own && c.trustedOrigin(origin)
 		if !own && !trusted {
-			return rest.PermissionDenied(MsgCSRFBadOrigin(origin))
+			return "bad_origin", rest.PermissionDenied(MsgCSRFBadOrigin(origin))
 		}
 	}
 	if strings.EqualFold(req.Header.Get("Sec-Fetch-Site"), "cross-site") && !trusted {
-		return rest.PermissionDenied(MsgCSRFCrossSite)
+		return "cross_site", rest.PermissionDenied(MsgCSRFCrossSite)
 	}
 	cookie, err := req.Cookie(c.Name)
 	if err != nil || cookie.Value == "" {
-		return nil // no ambient credential to misuse: the origin checks were all there was
+		return "", nil // no ambient credential to misuse: the origin checks were all there was
 	}
 	got := req.Header.Get(CSRFHeader)
 	if got == "" {
-		return rest.PermissionDenied(MsgCSRFMissing)
+		return "token_missing", rest.PermissionDenied(MsgCSRFMissing)
 	}
 	if !hmac.Equal([]byte(got), []byte(c.CSRFToken(cookie.Value))) { // constant time
-		return rest.PermissionDenied(MsgCSRFIncorrect)
+		return "token_incorrect", rest.PermissionDenied(MsgCSRFIncorrect)
 	}
-	return nil
+	return "", nil
 }
 
 // ownOrigin is the request's own origin as Django's CsrfViewMiddleware computes it: the
