@@ -172,6 +172,39 @@ func TestCookieModeOrigins(t *testing.T) {
 	}
 }
 
+// Behind a TLS-terminating proxy the browser's origin is https while the connection is
+// http: with SECURE_PROXY_SSL_HEADER the proxy's header makes the request's own origin
+// https, as Django's is_secure(); without the header, or without the setting, it is not.
+func TestCookieModeOriginBehindProxy(t *testing.T) {
+	s := newServer(t, cookieMode, func(st *settings.Settings) {
+		st.SecureProxySSLHeader = settings.ProxySSLHeader{Name: "X-Forwarded-Proto", Value: "https"}
+	})
+	plain := newServer(t, cookieMode)
+	s.createUser("alice", "wonderland-42")
+	plain.createUser("alice", "wonderland-42")
+	for _, c := range []struct {
+		name   string
+		srv    *server
+		header map[string]string
+		ok     bool
+	}{
+		{"the proxy says https", s, map[string]string{"Origin": "https://example.com", "X-Forwarded-Proto": "https"}, true},
+		{"the proxy says nothing", s, map[string]string{"Origin": "https://example.com"}, false},
+		{"no SECURE_PROXY_SSL_HEADER: not believed", plain, map[string]string{"Origin": "https://example.com", "X-Forwarded-Proto": "https"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := c.srv.do(req{Method: "POST", Path: "/api/token/", Body: form("username", "alice", "password", "wonderland-42"),
+				ContentType: formType, Header: c.header})
+			if c.ok && rec.Code != 200 {
+				t.Errorf("%d %s, want 200", rec.Code, rec.Body)
+			}
+			if !c.ok {
+				assertJSON(t, rec, 403, `{"detail":"CSRF Failed: Origin checking failed - https://example.com does not match any trusted origins."}`)
+			}
+		})
+	}
+}
+
 // Logout-all, the password change and ending a session act on the user's sessions and
 // set or clear the cookies: in cookie mode they are CSRF-checked too, though they also
 // need the access token.

@@ -3,7 +3,6 @@ package views
 import (
 	"crypto/hmac"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -52,7 +51,7 @@ func (c *Cookies) Check(r *rest.Request) error {
 	if c == nil {
 		return nil
 	}
-	reason, err := c.check(r.HTTP)
+	reason, err := c.check(r)
 	if err != nil {
 		origin := r.HTTP.Header.Get("Origin")
 		if len(origin) > maxLoggedOrigin {
@@ -68,11 +67,12 @@ func (c *Cookies) Check(r *rest.Request) error {
 const maxLoggedOrigin = 256
 
 // check is Check's decision, with the reason a refusal gives the log.
-func (c *Cookies) check(req *http.Request) (reason string, err error) {
+func (c *Cookies) check(r *rest.Request) (reason string, err error) {
+	req := r.HTTP
 	trusted := false
 	if values := req.Header.Values("Origin"); len(values) > 0 {
 		origin := values[0]
-		own := origin == ownOrigin(req)
+		own := origin == ownOrigin(r)
 		trusted = !own && c.trustedOrigin(origin)
 		if !own && !trusted {
 			return "bad_origin", rest.PermissionDenied(MsgCSRFBadOrigin(origin))
@@ -96,16 +96,11 @@ func (c *Cookies) check(req *http.Request) (reason string, err error) {
 }
 
 // ownOrigin is the request's own origin as Django's CsrfViewMiddleware computes it: the
-// scheme the connection has and the Host header. Behind a proxy that terminates TLS the
-// scheme is http while browsers send https: list the site's origin in
-// CSRF_TRUSTED_ORIGINS then (X-Forwarded-Proto is not believed: Django needs
-// SECURE_PROXY_SSL_HEADER for it, which ginrest does not have).
-func ownOrigin(req *http.Request) string {
-	scheme := "http"
-	if req.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + req.Host
+// request's scheme and the Host header. Behind a proxy that terminates TLS the scheme is
+// https only with SECURE_PROXY_SSL_HEADER (rest.Request.Scheme), as in Django; without
+// it, list the site's https origin in CSRF_TRUSTED_ORIGINS.
+func ownOrigin(r *rest.Request) string {
+	return r.Scheme() + "://" + r.HTTP.Host
 }
 
 // trustedOrigin: origin is one of CSRF_TRUSTED_ORIGINS.
