@@ -22,6 +22,11 @@ const (
 	TokenReuseDetected = "token_reuse_detected"
 	// LoginThrottled: the login throttle refused a login (THROTTLE_RATES login).
 	LoginThrottled = "login_throttled"
+	// PasswordChangeThrottled: the password change's throttle refused a change after too
+	// many wrong old passwords (THROTTLE_RATES password_change, or login).
+	PasswordChangeThrottled = "password_change_throttled"
+	// JWKSFetchFailed: fetching JWK_URL failed; the keys fetched before are kept.
+	JWKSFetchFailed = "jwks_fetch_failed"
 )
 
 // Log writes security events. A nil Log, or one without a Logger, writes to

@@ -488,3 +488,50 @@ func assertServiceUnavailable(t *testing.T, rec *httptest.ResponseRecorder, retr
 		t.Errorf("Retry-After = %q, want %q", got, retryAfter)
 	}
 }
+
+// The password change's old-password check is a password guess like a login: wrong old
+// passwords are throttled per user and per address (THROTTLE_RATES password_change, or
+// login without it), and the password stays as it was.
+func TestPasswordChangeIsThrottled(t *testing.T) {
+	for _, rates := range []map[string]string{{"password_change": "2/min"}, {"login": "2/min"}} {
+		t.Run(fmt.Sprint(rates), func(t *testing.T) {
+			s := newThrottledServer(t, nil, func(st *settings.Settings) { st.ThrottleRates = rates })
+			s.createUser("alice", "wonderland-42")
+			s.createUser("bob", "builder-42-x")
+			alice, _ := s.login("alice", "wonderland-42")
+			bob, _ := s.login("bob", "builder-42-x")
+			change := func(remote, access, old, next string) *httptest.ResponseRecorder {
+				t.Helper()
+				body := fmt.Sprintf(`{"old_password": %q, "new_password": %q}`, old, next)
+				return s.from(remote, req{Method: http.MethodPost, Path: "/api/auth/password/", Body: body, ContentType: "application/json",
+					Header: map[string]string{"Authorization": "Bearer " + access}})
+			}
+			wrong := `{"old_password":["Your old password was entered incorrectly. Please enter it again."]}`
+			// A success clears the user's failures: one failure, a change, then two more.
+			assertJSON(t, change("192.0.2.1", alice, "guess-1", "x-new-pass-1"), 400, wrong)
+			rec := change("192.0.2.9", alice, "wonderland-42", "through-the-glass-1")
+			if rec.Code != 200 {
+				t.Fatalf("change: %d %s", rec.Code, rec.Body)
+			}
+			alice = bodyMap(t, rec)["access"].(string)
+			assertJSON(t, change("192.0.2.1", alice, "guess-2", "x-new-pass-2"), 400, wrong)
+			assertJSON(t, change("192.0.2.2", alice, "guess-3", "x-new-pass-3"), 400, wrong)
+			// Alice's account is at the limit from anywhere, the right old password included.
+			assertThrottled(t, change("192.0.2.3", alice, "through-the-glass-1", "x-new-pass-4"), 60)
+			// 192.0.2.1 has its own count (the failure before the success stays); Bob elsewhere is untouched.
+			assertThrottled(t, change("192.0.2.1", bob, "guess", "x-new-pass-5"), 60)
+			if rec := change("192.0.2.4", bob, "builder-42-x", "bobs-new-pass-1"); rec.Code != 200 {
+				t.Errorf("bob from another address: %d %s", rec.Code, rec.Body)
+			}
+			// Nothing changed for Alice: her password is still the one she set.
+			s.login("alice", "through-the-glass-1")
+			// Validation errors on new_password alone are not failures.
+			s.Clock.Advance(2 * time.Minute)
+			for range 3 {
+				if rec := change("192.0.2.5", alice, "through-the-glass-1", "1"); rec.Code != 400 {
+					t.Errorf("weak new password: %d %s, want 400", rec.Code, rec.Body)
+				}
+			}
+		})
+	}
+}

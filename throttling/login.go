@@ -34,9 +34,18 @@ import (
 // Each attempt is counted when it is let through and taken back when it turns out not to
 // be a failure, so that concurrent attempts cannot exceed the limit while their passwords
 // are being checked.
+//
+// The password change is throttled the same way (PasswordChange): its failures are wrong
+// old passwords, counted per user and per address.
 type Login struct {
 	b    *Backend
 	Rate Rate
+	// scope names the keys and the security event; account is the account an attempt is
+	// against ("" for none); failed tells a failed attempt from the other outcomes.
+	scope   string
+	event   string
+	account func(r *rest.Request) string
+	failed  func(err error) bool
 }
 
 var _ rest.OutcomeThrottle = (*Login)(nil)
@@ -48,7 +57,22 @@ func (b *Backend) Login() (*Login, bool) {
 	if !ok {
 		return nil, false
 	}
-	return &Login{b: b, Rate: rate}, true
+	return &Login{b: b, Rate: rate, scope: "login", event: audit.LoginThrottled, account: loginUsername, failed: loginFailed}, true
+}
+
+// PasswordChange throttles the password change: wrong old passwords (a 400 naming
+// old_password) per user and per address, at THROTTLE_RATES' "password_change" rate, or
+// the "login" rate without one, since the old-password check is a password guess like a
+// login. A successful change clears the user's failures. Without either rate, it is not
+// throttled.
+func (b *Backend) PasswordChange() (*Login, bool) {
+	rate, ok := b.Rates["password_change"]
+	if !ok {
+		if rate, ok = b.Rates["login"]; !ok {
+			return nil, false
+		}
+	}
+	return &Login{b: b, Rate: rate, scope: "password_change", event: audit.PasswordChangeThrottled, account: userKey, failed: oldPasswordWrong}, true
 }
 
 // AllowRequest counts the attempt as a failure for good: the dispatcher calls Attempt,
@@ -65,12 +89,11 @@ func (l *Login) AllowRequest(r *rest.Request, view any) (bool, time.Duration) {
 // already at the limit; done takes it back unless the login did fail. When the store
 // fails, the error is a 503 with Retry-After: no password is checked uncounted.
 func (l *Login) Attempt(r *rest.Request, _ any) (bool, time.Duration, func(*rest.Response, error), error) {
-	keys := []string{"throttle_{login}_ip_" + l.b.Ident(r)}
-	username := loginUsername(r)
-	if username != "" {
+	keys := []string{"throttle_{" + l.scope + "}_ip_" + l.b.Ident(r)}
+	if account := l.account(r); account != "" {
 		// {login} is a Redis Cluster hash tag: both keys live on one node, so one script
 		// can update them together.
-		keys = append(keys, "throttle_{login}_user_"+keyPart(username))
+		keys = append(keys, "throttle_{"+l.scope+"}_user_"+keyPart(account))
 	}
 	res, err := l.b.hit(r.Context(), keys, l.Rate)
 	if err != nil {
@@ -80,11 +103,11 @@ func (l *Login) Attempt(r *rest.Request, _ any) (bool, time.Duration, func(*rest
 		// Someone guessing passwords, or the owner locked out by someone who is: logged
 		// with the address, not the username (people type their password there).
 		events := &audit.Log{Logger: l.b.Logger, Proxies: l.b.Proxies}
-		events.Event(r.Context(), audit.LoginThrottled, "login throttled", slog.Int64("retry_after", int64(math.Ceil(res.Wait.Seconds()))))
+		events.Event(r.Context(), l.event, l.scope+" throttled", slog.Int64("retry_after", int64(math.Ceil(res.Wait.Seconds()))))
 		return false, res.Wait, nil, nil
 	}
 	return true, 0, func(_ *rest.Response, err error) {
-		if loginFailed(err) {
+		if l.failed(err) {
 			return
 		}
 		// The client may have gone; what was counted must still be taken back.
@@ -112,6 +135,28 @@ func (l *Login) Attempt(r *rest.Request, _ any) (bool, time.Duration, func(*rest
 func loginFailed(err error) bool {
 	var e *rest.Error
 	return errors.As(err, &e) && e.Status == http.StatusUnauthorized
+}
+
+// oldPasswordWrong: the password change refused the old password.
+func oldPasswordWrong(err error) bool {
+	var e *rest.Error
+	if !errors.As(err, &e) || e.Status != http.StatusBadRequest {
+		return false
+	}
+	_, named := e.Fields["old_password"]
+	return named
+}
+
+// userKey is the authenticated user's id (throttles run after authentication); "" for an
+// anonymous caller, whom the view refuses anyway.
+func userKey(r *rest.Request) string {
+	if r.User == nil || !r.User.IsAuthenticated() {
+		return ""
+	}
+	if u, ok := r.User.(interface{ PK() string }); ok {
+		return u.PK()
+	}
+	return ""
 }
 
 // loginUsername is the username the body names, as the obtain serializer reads it

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"ginrest/audit"
 )
 
 // Defaults of the JWK_URL fetch, used where the Config leaves them zero.
@@ -109,7 +111,7 @@ func (f *jwksFetch) fetchIfDue() *jwksState {
 	} else {
 		// The error names what went wrong (a status, a redirect's target, "not a JSON
 		// object"), never the document: nothing of a key reaches the log.
-		f.logger.Warn("JWK_URL fetch failed; keeping the keys fetched before", "url", redactedURL(f.url), "error", err.Error(),
+		f.logger.Warn("JWK_URL fetch failed; keeping the keys fetched before", "event", audit.JWKSFetchFailed, "url", redactedURL(f.url), "error", err.Error(),
 			"keys_kept", len(s.keys))
 	}
 	f.state.Store(next)

@@ -75,7 +75,7 @@ func checkFailureLogged(t *testing.T, b *tokens.Backend, logs *logBuffer, token,
 		t.Fatalf("%d log records, want 1: %s", len(records), raw)
 	}
 	r := records[0]
-	if r["level"] != "WARN" || r["msg"] != "JWK_URL fetch failed; keeping the keys fetched before" || r["url"] != wantURL {
+	if r["level"] != "WARN" || r["msg"] != "JWK_URL fetch failed; keeping the keys fetched before" || r["url"] != wantURL || r["event"] != "jwks_fetch_failed" {
 		t.Errorf("record %v, want a warning for %s", r, wantURL)
 	}
 	if msg, _ := r["error"].(string); !strings.Contains(msg, wantError) {

@@ -43,6 +43,9 @@ type App struct {
 	// LoginThrottles are the token obtain views' throttles: the defaults plus the login
 	// throttle; nil (the defaults) when THROTTLE_RATES has no "login" rate.
 	LoginThrottles []rest.Throttle
+	// PasswordChangeThrottles are the password change's: the defaults plus its throttle of
+	// wrong old passwords; nil (the defaults) without a "password_change" or "login" rate.
+	PasswordChangeThrottles []rest.Throttle
 	// Sessions are log out everywhere, sessions, cookie mode and pruning (sessions.go).
 	Sessions Sessions
 	// PasswordValidators are AUTH_PASSWORD_VALIDATORS, resolved once: what the password

@@ -35,6 +35,9 @@ func (a *App) setUpThrottling(opts Options) error {
 	if login, ok := b.Login(); ok {
 		a.LoginThrottles = append(append([]rest.Throttle{}, a.Defaults.Throttles...), login)
 	}
+	if change, ok := b.PasswordChange(); ok {
+		a.PasswordChangeThrottles = append(append([]rest.Throttle{}, a.Defaults.Throttles...), change)
+	}
 	return nil
 }
 

@@ -39,7 +39,7 @@ func Patterns(a *App) []Route {
 			Off: ss.Versions == nil && ss.Families == nil},
 		{Path: "/api/token/sessions/", Name: "token_sessions", View: views.NewSessions(ss.Families), Off: ss.Families == nil},
 		{Path: "/api/token/sessions/:id/", Name: "token_session", View: views.NewSession(ss.Families, cookies), Off: ss.Families == nil},
-		{Path: "/api/auth/password/", Name: "password_change", View: views.NewPassword(a.passwordChange(), cookies)},
+		{Path: "/api/auth/password/", Name: "password_change", View: views.NewPassword(a.passwordChange(), cookies, a.PasswordChangeThrottles...)},
 		// The public keys, for an asymmetric ALGORITHM (an HS secret is never published).
 		// A fixed well-known name (RFC 8615), so no trailing slash.
 		{Path: "/.well-known/jwks.json", Name: "jwks", View: views.NewJWKS(a.Tokens), Off: len(a.Tokens.JWKS().Keys) == 0},

@@ -22,8 +22,8 @@ var (
 )
 
 // NewPassword builds the view; cookies nil unless AUTH_COOKIE.
-func NewPassword(s tokenserializers.PasswordChange, cookies *Cookies) *Password {
-	return &Password{APIView: rest.APIView{StoredUser: true, NoStore: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
+func NewPassword(s tokenserializers.PasswordChange, cookies *Cookies, throttles ...rest.Throttle) *Password {
+	return &Password{APIView: rest.APIView{StoredUser: true, NoStore: true, Permissions: []rest.Permission{permissions.IsAuthenticated}, Throttles: throttles,
 		Name: "Password Change", Description: "Changes the caller's password, ends their other sessions and returns a new token pair."},
 		serializer: s, cookies: cookies}
 }
