@@ -270,6 +270,15 @@ func SQLitePath(databaseURL string) (string, error) {
 func IsPostgres(db *gorm.DB) bool { return db.Dialector.Name() == "postgres" }
 
 // readPool is the pool for SELECTs outside a transaction: SQLite's readers, or the one pool.
+// writePool is the pool that writes go to: SQLite's single writer connection, or
+// PostgreSQL's one pool.
+func writePool(db *gorm.DB) (*sql.DB, error) {
+	if p, ok := poolsOf(db); ok && p.writer != nil {
+		return p.writer, nil
+	}
+	return db.DB()
+}
+
 func readPool(db *gorm.DB) (*sql.DB, error) {
 	if p, ok := poolsOf(db); ok && p.reader != nil {
 		return p.reader, nil

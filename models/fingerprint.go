@@ -3,7 +3,9 @@ package models
 import (
 	"context"
 	"crypto/md5"
+	"database/sql"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,36 +58,71 @@ func (u *Users) watch(ctx context.Context, user *User) error {
 	if user.PasswordSeen != nil && *user.PasswordSeen == fp {
 		return nil
 	}
-	db := u.DB.WithContext(ctx)
+	// Plain database/sql, not gorm's prepared statements: preparing a new statement takes
+	// gorm's statement lock and then waits for a connection, and transactions that hold
+	// every connection of a small pool wait for that lock — a deadlock under a login burst.
+	writer, err := writePool(u.DB)
+	if err != nil {
+		return err
+	}
 	now := u.now().UTC()
 	if user.PasswordSeen == nil { // first sight (or a row from before fingerprints)
-		err := db.Exec(`INSERT INTO "ginrest_token_version" ("user_id", "version", "reason", "changed_at", "password_md5") VALUES (?, 0, '', ?, ?)
-			ON CONFLICT ("user_id") DO UPDATE SET "password_md5" = excluded."password_md5" WHERE "ginrest_token_version"."password_md5" IS NULL`,
-			user.ID, now, fp).Error
+		_, err := writer.ExecContext(ctx, u.sql(`INSERT INTO "ginrest_token_version" ("user_id", "version", "reason", "changed_at", "password_md5") VALUES (?, 0, '', ?, ?)
+			ON CONFLICT ("user_id") DO UPDATE SET "password_md5" = excluded."password_md5" WHERE "ginrest_token_version"."password_md5" IS NULL`),
+			user.ID, now, fp)
 		if err != nil {
 			return err
 		}
-		return u.reread(ctx, user)
+		return u.reread(ctx, writer, user)
 	}
-	res := db.Exec(`UPDATE "ginrest_token_version" SET "version" = "version" + 1, "reason" = ?, "changed_at" = ?, "password_md5" = ?, "rehashed_from_md5" = NULL
-		WHERE "user_id" = ? AND "password_md5" = ?`, ReasonPasswordChanged, now, fp, user.ID, *user.PasswordSeen)
-	if res.Error != nil {
-		return res.Error
-	}
-	u.forget(user.ID)
-	return u.reread(ctx, user) // ours, or another process's bump
-}
-
-// reread refreshes user's token-version fields from the database.
-func (u *Users) reread(ctx context.Context, user *User) error {
-	var v TokenVersion
-	if err := u.DB.WithContext(ctx).Where(`"user_id" = ?`, user.ID).Take(&v).Error; err != nil {
+	_, err = writer.ExecContext(ctx, u.sql(`UPDATE "ginrest_token_version" SET "version" = "version" + 1, "reason" = ?, "changed_at" = ?, "password_md5" = ?, "rehashed_from_md5" = NULL
+		WHERE "user_id" = ? AND "password_md5" = ?`), ReasonPasswordChanged, now, fp, user.ID, *user.PasswordSeen)
+	if err != nil {
 		return err
 	}
-	user.TokenVersion, user.PasswordSeen, user.RehashedFrom = v.Version, v.PasswordMD5, v.RehashedFromMD5
-	if v.Version > 0 {
-		changed := v.ChangedAt
+	u.forget(user.ID)
+	return u.reread(ctx, writer, user) // ours, or another process's bump
+}
+
+// reread refreshes user's token-version fields from the database, reading where it just
+// wrote (on SQLite the writer: a reader may not see the write yet).
+func (u *Users) reread(ctx context.Context, db *sql.DB, user *User) error {
+	var version int64
+	var changed time.Time
+	var seen, from sql.NullString
+	err := db.QueryRowContext(ctx, u.sql(`SELECT "version", "changed_at", "password_md5", "rehashed_from_md5" FROM "ginrest_token_version" WHERE "user_id" = ?`),
+		user.ID).Scan(&version, &changed, &seen, &from)
+	if err != nil {
+		return err
+	}
+	user.TokenVersion, user.PasswordSeen, user.RehashedFrom = version, nullable(seen), nullable(from)
+	if version > 0 {
 		user.TokensRevokedAt = &changed
 	}
 	return nil
+}
+
+func nullable(s sql.NullString) *string {
+	if !s.Valid {
+		return nil
+	}
+	return &s.String
+}
+
+// sql is query with PostgreSQL's numbered placeholders when the database is PostgreSQL
+// ("?" is SQLite's, and gorm's).
+func (u *Users) sql(query string) string {
+	if !IsPostgres(u.DB) {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, part := range strings.Split(query, "?") {
+		if n > 0 {
+			b.WriteString("$" + strconv.Itoa(n))
+		}
+		b.WriteString(part)
+		n++
+	}
+	return b.String()
 }
