@@ -291,7 +291,8 @@ func testSIGTERMFinishesRequestsInFlight(t *testing.T, bin string) {
 	addr := p.addr()
 	start := time.Now()
 	newProcClient(t, addr).login("bob", "bob-pw-garden")
-	t.Logf("one login takes %v", time.Since(start))
+	oneLogin := time.Since(start)
+	t.Logf("one login takes %v", oneLogin)
 
 	type outcome struct {
 		status int
@@ -358,12 +359,14 @@ func testSIGTERMFinishesRequestsInFlight(t *testing.T, bin string) {
 		t.Errorf("every login finished before SIGTERM: nothing was in flight (raise the iterations)")
 	}
 	t.Logf("%d of %d logins finished after SIGTERM", after, logins)
-	if code := p.wait(10 * time.Second); code != 0 {
+	// Draining is bounded by the work in flight, measured on this machine in this run (a
+	// busy machine is slower at both): every login hashed one after another, and slack
+	// for a process start. Past it, the server is hanging, not busy.
+	drain := time.Duration(logins)*oneLogin + 10*time.Second
+	if code := p.wait(drain); code != 0 {
 		t.Errorf("exit %d after SIGTERM; stderr %s", code, p.stderr)
 	}
-	if d := time.Since(signalled); d > 5*time.Second {
-		t.Errorf("the process took %v to exit after SIGTERM", d)
-	}
+	t.Logf("the process took %v to exit after SIGTERM (bound %v)", time.Since(signalled), drain)
 	if !strings.Contains(p.stdout.String(), "Server stopped.") {
 		t.Errorf("stdout: %s", p.stdout)
 	}
