@@ -93,9 +93,7 @@ func TestLogContext(t *testing.T) {
 
 	logger.InfoContext(context.Background(), "outside")
 	logger.InfoContext(ctx, "anonymous")
-	info := &rest.Info{}
-	ctx = rest.WithInfo(ctx, info)
-	info.SetUser(user("42"))
+	rest.InfoFrom(ctx).SetUser(user("42")) // as the dispatcher records an authenticated user
 	logger.With("a", 1).InfoContext(ctx, "authenticated")
 	logger.InfoContext(ctx, "names its user", "user_id", "7")
 

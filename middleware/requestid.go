@@ -9,13 +9,12 @@ import (
 	"ginrest/rest"
 )
 
-// RequestIDHeader is the header that carries a request's id in and out.
-const RequestIDHeader = "X-Request-ID"
+// RequestIDHeader is the header that carries a request's id in and out (X-Request-ID,
+// spelled as Go's canonical form, so that setting it costs no allocation).
+const RequestIDHeader = "X-Request-Id"
 
 // maxRequestIDLen bounds an id taken from a proxy: it goes into every log line.
 const maxRequestIDLen = 128
-
-type requestIDKey struct{}
 
 // RequestID gives each request an id, echoed in the X-Request-ID response header and
 // carried by its context (RequestIDFrom), so that every log line of the request names it.
@@ -32,16 +31,19 @@ func RequestID(proxies rest.TrustedProxies) func(http.Handler) http.Handler {
 				id = rand.Text() // 128 random bits, base32: URL-safe, and safe in a log
 			}
 			w.Header().Set(RequestIDHeader, id)
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+			info := rest.InfoFrom(r.Context())
+			if info == nil { // not under Begin: give the request an Info of its own
+				info = &rest.Info{}
+				r = r.WithContext(rest.WithInfo(r.Context(), info))
+			}
+			info.SetRequestID(id)
+			next.ServeHTTP(w, r)
 		})
 	}
 }
 
 // RequestIDFrom is the id RequestID gave the request whose context is ctx, "" outside one.
-func RequestIDFrom(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
+func RequestIDFrom(ctx context.Context) string { return rest.InfoFrom(ctx).RequestID() }
 
 // peerTrusted: the connection comes from a trusted proxy (not: the client claims one).
 func peerTrusted(proxies rest.TrustedProxies, r *http.Request) bool {

@@ -2,6 +2,8 @@ package rest_test
 
 import (
 	"net/http/httptest"
+	"regexp"
+	"strings"
 	"testing"
 
 	"ginrest/rest"
@@ -72,4 +74,26 @@ func TestProxySSLHeader(t *testing.T) {
 			t.Errorf("the zero value trusted a header: %v", got)
 		}
 	}
+}
+
+// djangoHostPattern is Django's host_validation_re, the reference SplitHost is held to.
+var djangoHostPattern = regexp.MustCompile(`^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]+))?$`)
+
+// SplitHost scans by hand what Django matches with a regular expression: the two must
+// agree on every Host header.
+func FuzzSplitHost(f *testing.F) {
+	for _, seed := range []string{"example.com", "Example.COM.:8000", "[::1]:80", "[::ffff:127.0.0.1]", "[:]", "[]", "a:",
+		":80", "a:b", "[::1]x", "[::1]:", "exa mple.com", "ÉXAMPLE.com", "\xff", "[0:0:0:0:0:0:0:1]:443", "..", "-"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, host string) {
+		domain, port := rest.SplitHost(host)
+		wantDomain, wantPort := "", ""
+		if m := djangoHostPattern.FindStringSubmatch(strings.ToLower(host)); m != nil {
+			wantDomain, wantPort = strings.TrimSuffix(m[1], "."), m[2]
+		}
+		if domain != wantDomain || port != wantPort {
+			t.Errorf("SplitHost(%q) = %q, %q; Django's pattern gives %q, %q", host, domain, port, wantDomain, wantPort)
+		}
+	})
 }

@@ -15,9 +15,10 @@ import (
 // the request), and do nothing on a nil *Info, so that a request served without the
 // middleware costs nothing.
 type Info struct {
-	mu    sync.Mutex
-	route string
-	user  User
+	mu        sync.Mutex
+	route     string
+	user      User
+	requestID string
 }
 
 type infoKey struct{}
@@ -52,6 +53,27 @@ func (i *Info) Route() string {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	return i.route
+}
+
+// SetRequestID records the request's id (the middleware's X-Request-Id), so that the id
+// rides in the Info the request carries anyway instead of a context value of its own.
+func (i *Info) SetRequestID(id string) {
+	if i == nil {
+		return
+	}
+	i.mu.Lock()
+	i.requestID = id
+	i.mu.Unlock()
+}
+
+// RequestID is the request's id, "" when none was recorded.
+func (i *Info) RequestID() string {
+	if i == nil {
+		return ""
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.requestID
 }
 
 // SetUser records the user an authenticator vouched for.

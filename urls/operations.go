@@ -73,6 +73,7 @@ func (a *App) setUpOperations(opts Options) {
 func (a *App) wrap(router http.Handler) http.Handler {
 	chain := []func(http.Handler) http.Handler{
 		rest.SecurityHeaders,
+		middleware.Begin(a.Settings.RequestTimeout),
 		middleware.RequestID(a.Proxies),
 		middleware.AccessLog(a.accessLog),
 	}

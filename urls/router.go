@@ -1,7 +1,6 @@
 package urls
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -25,20 +24,15 @@ func (a *App) Mount(routes []Route) http.Handler {
 	engine.RedirectFixedPath = false
 	engine.HandleMethodNotAllowed = false // every method reaches the view, which answers 405 in DRF's words
 	_ = engine.SetTrustedProxies(nil)     // X-Forwarded-For is ignored unless proxies are configured
-	timeout := a.Settings.RequestTimeout
 	notFound := rest.NotFoundHandler()
 	engine.NoRoute(func(c *gin.Context) { notFound.ServeHTTP(c.Writer, c.Request) })
 	// The probes (/healthz, /readyz: operations.go) beside the table, not in it.
 	for _, route := range append(a.probeRoutes(), routes...) {
 		h := rest.NewHandler(route.View, a.Defaults)
 		engine.Any(route.Path, func(c *gin.Context) {
-			// The pattern, not the raw path, names the request in the metrics.
+			// The pattern, not the raw path, names the request in the metrics. (The
+			// request's deadline, REQUEST_TIMEOUT, is in its context already: middleware.Begin.)
 			rest.InfoFrom(c.Request.Context()).SetRoute(route.Path)
-			// The request's deadline (REQUEST_TIMEOUT) reaches every database call and queue
-			// through its context, so a request that waits too long is answered (503), never
-			// cut off by the server's write timeout.
-			ctx, cancel := context.WithTimeout(c.Request.Context(), timeout)
-			defer cancel()
 			var params []rest.Param
 			if len(c.Params) > 0 {
 				params = make([]rest.Param, len(c.Params))
@@ -46,7 +40,7 @@ func (a *App) Mount(routes []Route) http.Handler {
 					params[i] = rest.Param{Key: p.Key, Value: p.Value}
 				}
 			}
-			h.Serve(c.Writer, c.Request.WithContext(ctx), params)
+			h.Serve(c.Writer, c.Request, params)
 		})
 	}
 	return a.wrap(engine) // the middleware: operations.go
