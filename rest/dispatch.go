@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -308,7 +309,12 @@ func (h *Handler) write(w http.ResponseWriter, r *Request, resp *Response) {
 		// DRF's Response drops the Content-Type of an empty rendering (a 204, or no data).
 		delete(hdr, "Content-Type")
 	}
-	hdr["Vary"] = varyAccept
+	if vary := hdr["Vary"]; len(vary) > 0 {
+		// A middleware varied the response already (CORS: Origin): add to it.
+		hdr["Vary"] = append(slices.Clip(vary), "Accept")
+	} else {
+		hdr["Vary"] = varyAccept
+	}
 	hdr["Allow"] = h.allowHeader
 	if h.base.NoStore {
 		hdr["Cache-Control"] = noStore

@@ -51,7 +51,7 @@ func writeError(w http.ResponseWriter, r *http.Request, e *Error) {
 	body, _ := e.MarshalJSON()
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
-	h.Set("Vary", "Accept")
+	h.Add("Vary", "Accept") // after a middleware's Vary (CORS: Origin)
 	w.WriteHeader(e.Status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)

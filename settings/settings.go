@@ -74,6 +74,9 @@ type Settings struct {
 	// the API's (METRICS_ADDR=127.0.0.1:9100); empty serves none and counts nothing.
 	MetricsAddr string
 
+	// CORS is django-cors-headers' CORS_* settings: which browser origins may call the API.
+	CORS CORS
+
 	REST RESTFramework
 	JWT  SimpleJWT
 	// Sessions: log out everywhere, reuse detection, sessions, cookie mode, pruning.
@@ -198,6 +201,11 @@ func Default() *Settings {
 			"CommonPasswordValidator", "NumericPasswordValidator"},
 		// No header makes a request https: only a TLS connection does, as in Django.
 		SecureProxySSLHeader: ProxySSLHeader{},
+		CORS: CORS{ // django-cors-headers' defaults: no origin allowed
+			AllowHeaders:    []string{"accept", "authorization", "content-type", "user-agent", "x-csrftoken", "x-requested-with"},
+			AllowMethods:    []string{"DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"},
+			PreflightMaxAge: 86400, // a day
+		},
 		REST: RESTFramework{
 			DefaultAuthenticationClasses: []string{"JWTAuthentication"},
 			DefaultPermissionClasses:     []string{"AllowAny"},

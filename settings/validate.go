@@ -68,6 +68,7 @@ func (s *Settings) Validate() error {
 	}
 	errs = append(errs, s.validateThrottling()...)
 	errs = append(errs, s.validateHosts()...)
+	errs = append(errs, s.validateCORS()...)
 	errs = append(errs, s.validateOperations()...)
 	errs = append(errs, s.validatePagination()...)
 	j := s.JWT

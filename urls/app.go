@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -67,6 +68,7 @@ type App struct {
 	Metrics *metrics.Metrics
 
 	accessLog func(context.Context, middleware.Entry) // operations.go
+	cors      func(http.Handler) http.Handler         // CORS_*: nil when no origin is allowed
 	closers   []io.Closer                             // what NewApp opened: Close closes it
 	classes   *Classes                                // what the settings' class names mean
 }
@@ -163,6 +165,12 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 		return nil, err
 	}
 	a.setUpOperations(opts) // the access log and the metrics: operations.go
+	if s.CORS.Enabled() {
+		if a.cors, err = middleware.CORS(s.CORS); err != nil {
+			_ = a.Close()
+			return nil, fmt.Errorf("settings: CORS_ALLOWED_ORIGIN_REGEXES %w", err)
+		}
+	}
 	return a, nil
 }
 

@@ -69,7 +69,8 @@ func (a *App) setUpOperations(opts Options) {
 // Django's MIDDLEWARE: security headers; the request id, before anything logs; the access
 // log and the metrics, outside Recoverer so that a panic is logged and counted as the 500
 // it is answered with; then the ALLOWED_HOSTS check, before any route or view (the probes
-// aside: orchestrators call them by the pod's address).
+// aside: orchestrators call them by the pod's address); then CORS, whose preflights are
+// answered before any authentication or throttle, and only for an allowed host.
 func (a *App) wrap(router http.Handler) http.Handler {
 	chain := []func(http.Handler) http.Handler{
 		rest.SecurityHeaders,
@@ -81,6 +82,9 @@ func (a *App) wrap(router http.Handler) http.Handler {
 		chain = append(chain, middleware.Metrics(a.Metrics))
 	}
 	chain = append(chain, rest.CheckHost(a.Settings.AllowedHostPatterns(), HealthPath, ReadyPath))
+	if a.cors != nil {
+		chain = append(chain, a.cors)
+	}
 	return middleware.Chain(rest.Recoverer(a.Logger, router), chain...)
 }
 
