@@ -1,5 +1,6 @@
 // Package authentication holds DRF's authentication classes: simplejwt's JWTAuthentication
-// as JWT.
+// as JWT (and JWTStateless), DRF's BasicAuthentication as Basic and TokenAuthentication as
+// Token.
 package authentication
 
 import (
@@ -69,4 +70,19 @@ func wordEnd(s string) int {
 		}
 	}
 	return end
+}
+
+// words is DRF's get_authorization_header(request).split(): the Authorization header's
+// words, split on ASCII white space as Python's bytes.split() does. Basic and Token read
+// the scheme and the number of words from it.
+func words(header string) []string {
+	var out []string
+	for {
+		var w string
+		w, header = nextWord(header)
+		if w == "" {
+			return out
+		}
+		out = append(out, w)
+	}
 }

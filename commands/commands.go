@@ -1,6 +1,6 @@
 // Package commands is Django's manage.py as subcommands of the one binary: runserver,
-// migrate, createsuperuser, createuser, changepassword, flushexpiredtokens, startapp and
-// help.
+// migrate, createsuperuser, createuser, changepassword, drf_create_token, flushexpiredtokens,
+// startapp and help.
 package commands
 
 import (
@@ -44,6 +44,7 @@ func commandTable() map[string]command {
 		"createuser":         {"createuser --username U [--email E] [--password-stdin] [--inactive] [--staff] [--superuser]", "Create a user; without --password-stdin the password is unusable.", createuser},
 		"changepassword":     {"changepassword USERNAME [--password-stdin]", "Set a user's password.", changepassword},
 		"flushexpiredtokens": {"flushexpiredtokens", "Delete expired outstanding and blacklisted tokens.", flushexpiredtokens},
+		"drf_create_token":   {"drf_create_token USERNAME [-r|--reset]", "Print the user's TokenAuthentication key, made if they have none; --reset replaces it.", drfCreateToken},
 		"startapp":           {"startapp [--owner] [--plural P] [--dry-run] [--root DIR] NAME", "Create a resource: model, migration, ModelViewSet, routes and tests.", startapp},
 	}
 }

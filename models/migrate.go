@@ -72,6 +72,14 @@ var migrations = []migration{
 		},
 	},
 	{
+		// DRF's rest_framework.authtoken (TokenAuthentication), Django's DDL but for ON
+		// DELETE CASCADE: Django's ORM deletes a user's token before the user, ginrest
+		// leaves it to the database. A database where Django made the table keeps its own.
+		name:     "0700_authtoken_token",
+		sqlite:   []string{`CREATE TABLE IF NOT EXISTS "authtoken_token" ("key" varchar(40) NOT NULL PRIMARY KEY, "created" datetime NOT NULL, "user_id" integer NOT NULL UNIQUE REFERENCES "auth_user" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED)`},
+		postgres: []string{`CREATE TABLE IF NOT EXISTS "authtoken_token" ("key" varchar(40) NOT NULL PRIMARY KEY, "created" timestamp with time zone NOT NULL, "user_id" integer NOT NULL UNIQUE REFERENCES "auth_user" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED)`},
+	},
+	{
 		// The demo resource (models.Note, /api/notes/), laid out as Django would make an
 		// app "notes" with a Note model whose owner is a ForeignKey(User, CASCADE).
 		name: "0600_notes",

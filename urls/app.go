@@ -35,9 +35,11 @@ type App struct {
 	Tokens    *tokens.Backend
 	Users     *models.Users
 	Blacklist *tokens.Blacklist // nil when TOKEN_BLACKLIST_ENABLED is false
-	JWT       *tokenserializers.JWT
-	Defaults  rest.Defaults
-	Logger    *slog.Logger
+	// AuthTokens are DRF's authtoken keys (TokenAuthentication, drf_create_token).
+	AuthTokens *models.AuthTokens
+	JWT        *tokenserializers.JWT
+	Defaults   rest.Defaults
+	Logger     *slog.Logger
 	// Throttling makes throttles over the app's store, rates and clock:
 	// a.Throttling.Scoped(), a.Throttling.User(), ...
 	Throttling *throttling.Backend
@@ -113,6 +115,7 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 	}
 	a := &App{Settings: s, DB: db, Tokens: backend, Logger: logger, Proxies: proxies, Audit: &audit.Log{Logger: logger, Proxies: proxies},
 		Users: &models.Users{DB: db, Iterations: s.PasswordIterations, RehashBelow: s.PasswordRehashBelow, WatchPasswords: s.Sessions.TokenVersionCheck, HashingTimeout: s.PasswordHashingQueueTimeout, Now: opts.Now, CacheTTL: s.UserCacheTTL}}
+	a.AuthTokens = &models.AuthTokens{DB: db, Now: opts.Now}
 	if s.JWT.BlacklistEnabled {
 		a.Blacklist = &tokens.Blacklist{DB: db, Backend: backend}
 	}
@@ -210,6 +213,18 @@ func (a *App) JWTStatelessAuthentication() authentication.JWTStateless {
 	auth := authentication.NewJWTStateless(a.Settings, a.Tokens)
 	auth.Blacklist = a.Blacklist
 	return auth
+}
+
+// BasicAuthentication is DRF's BasicAuthentication wired to the app's user store: the
+// password is checked as a login's, in the hashing queue.
+func (a *App) BasicAuthentication() *authentication.Basic {
+	return authentication.NewBasic(a.Users)
+}
+
+// TokenAuthentication is DRF's TokenAuthentication on the authtoken_token table; its user
+// is loaded as JWTAuthentication's (within USER_CACHE_TTL).
+func (a *App) TokenAuthentication() *authentication.Token {
+	return authentication.NewToken(a.AuthTokens, a.Users)
 }
 
 // tokenWithUsername is the demo's get_token(user): the default token (RefreshToken.for_user)

@@ -45,6 +45,8 @@ func DefaultClasses() *Classes {
 		Authentication: map[string]func(*App) rest.Authenticator{
 			"JWTAuthentication":              func(a *App) rest.Authenticator { return a.JWTAuthentication() },
 			"JWTStatelessUserAuthentication": func(a *App) rest.Authenticator { return a.JWTStatelessAuthentication() },
+			"BasicAuthentication":            func(a *App) rest.Authenticator { return a.BasicAuthentication() },
+			"TokenAuthentication":            func(a *App) rest.Authenticator { return a.TokenAuthentication() },
 		},
 		Permissions: permissions.Classes(),
 		Throttles:   throttling.Classes(),
