@@ -25,6 +25,8 @@ type Defaults struct {
 	StoredUserAuthenticators []Authenticator
 	Permissions              []Permission
 	Throttles                []Throttle
+	// Versioning is DEFAULT_VERSIONING_CLASS, nil for none.
+	Versioning Versioning
 	// Parsers bound request bodies; the zero value means JSON, form and multipart with a
 	// 1 MiB limit.
 	Parsers *Parsers
@@ -55,6 +57,7 @@ type Handler struct {
 	authenticators []Authenticator
 	permissions    []Permission
 	throttles      []Throttle
+	versioning     Versioning
 	parsers        *Parsers
 	logger         *slog.Logger
 	exceptions     func(error) error
@@ -89,6 +92,13 @@ func NewHandler(view View, d Defaults) *Handler {
 	h.throttles = base.Throttles
 	if h.throttles == nil {
 		h.throttles = d.Throttles
+	}
+	h.versioning = base.Versioning
+	if h.versioning == nil {
+		h.versioning = d.Versioning
+	}
+	if _, none := h.versioning.(NoVersioning); none {
+		h.versioning = nil
 	}
 	if h.parsers == nil {
 		h.parsers = &defaultParsers
@@ -153,12 +163,19 @@ func (h *Handler) Serve(w http.ResponseWriter, req *http.Request, params []Param
 	h.write(w, r, resp)
 }
 
-// dispatch is DRF's initial() followed by the handler: negotiation, authentication,
-// permissions, throttles, and only then the method, so an anonymous POST to a GET-only
-// protected view is 401, not 405.
+// dispatch is DRF's initial() followed by the handler: negotiation, version,
+// authentication, permissions, throttles, and only then the method, so an anonymous POST
+// to a GET-only protected view is 401, not 405.
 func (h *Handler) dispatch(r *Request) (*Response, error) {
 	if !acceptable(r.HTTP.Header.Values("Accept")) {
 		return nil, NotAcceptable()
+	}
+	if h.versioning != nil {
+		version, err := h.versioning.DetermineVersion(r)
+		if err != nil {
+			return nil, err
+		}
+		r.Version, r.VersioningScheme = version, h.versioning
 	}
 	if err := h.authenticate(r); err != nil {
 		return nil, err

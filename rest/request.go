@@ -20,6 +20,12 @@ type Request struct {
 	Authenticator Authenticator
 	// Params are the path parameters of the matched route.
 	Params []Param
+	// Version is DRF's request.version: what the view's Versioning determined, "" (DRF's
+	// None) when it has none.
+	Version string
+	// VersioningScheme is DRF's request.versioning_scheme: the Versioning that determined
+	// Version, nil when none did.
+	VersioningScheme Versioning
 
 	authenticators []Authenticator
 	permissions    []Permission

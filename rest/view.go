@@ -6,6 +6,9 @@ type APIView struct {
 	Authenticators []Authenticator
 	Permissions    []Permission
 	Throttles      []Throttle
+	// Versioning is DRF's versioning_class: nil means DEFAULT_VERSIONING_CLASS, and
+	// NoVersioning none.
+	Versioning Versioning
 	// StoredUser declares that the view works on the user as stored (their sessions, their
 	// password, what they own): it authenticates with Defaults.StoredUserAuthenticators
 	// whatever DEFAULT_AUTHENTICATION_CLASSES say, since a stateless token user will not

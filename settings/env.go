@@ -58,6 +58,10 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e.list("DEFAULT_THROTTLE_CLASSES", &s.REST.DefaultThrottleClasses)
 	e.string("DEFAULT_PAGINATION_CLASS", &s.REST.DefaultPaginationClass)
 	e.int("PAGE_SIZE", &s.REST.PageSize)
+	e.string("DEFAULT_VERSIONING_CLASS", &s.REST.DefaultVersioningClass)
+	e.string("DEFAULT_VERSION", &s.REST.DefaultVersion)
+	e.list("ALLOWED_VERSIONS", &s.REST.AllowedVersions)
+	e.string("VERSION_PARAM", &s.REST.VersionParam)
 	j := &s.JWT
 	e.duration("ACCESS_TOKEN_LIFETIME", &j.AccessTokenLifetime)
 	e.duration("REFRESH_TOKEN_LIFETIME", &j.RefreshTokenLifetime)

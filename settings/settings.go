@@ -103,6 +103,20 @@ type RESTFramework struct {
 	// PageSize is the page size of that paginator (PAGE_SIZE): at least 1 when a class is
 	// set. The page_size and limit query parameters go up to max(100, PageSize).
 	PageSize int
+	// DefaultVersioningClass is how views that set no Versioning find the API version a
+	// request asks for (DEFAULT_VERSIONING_CLASS): URLPathVersioning,
+	// AcceptHeaderVersioning, or "" for none, as in DRF. DRF's module path may be given
+	// (rest_framework.versioning.URLPathVersioning); "None" is "".
+	DefaultVersioningClass string
+	// DefaultVersion is the version of a request that names none (DEFAULT_VERSION; "" is
+	// DRF's None).
+	DefaultVersion string
+	// AllowedVersions are the versions accepted besides DefaultVersion (ALLOWED_VERSIONS);
+	// none means any.
+	AllowedVersions []string
+	// VersionParam names the version: the path parameter, or the Accept header's media
+	// type parameter (VERSION_PARAM).
+	VersionParam string
 }
 
 // SimpleJWT is simplejwt's SIMPLE_JWT setting.
@@ -213,6 +227,11 @@ func Default() *Settings {
 			// DRF has neither by default; a starter's lists are paged from the start.
 			DefaultPaginationClass: "PageNumberPagination",
 			PageSize:               20,
+			// DRF's: no versioning, no default version, any version, "version".
+			DefaultVersioningClass: "",
+			DefaultVersion:         "",
+			AllowedVersions:        nil,
+			VersionParam:           "version",
 		},
 		JWT: SimpleJWT{
 			AccessTokenLifetime:    5 * time.Minute,

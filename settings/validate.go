@@ -71,6 +71,7 @@ func (s *Settings) Validate() error {
 	errs = append(errs, s.validateCORS()...)
 	errs = append(errs, s.validateOperations()...)
 	errs = append(errs, s.validatePagination()...)
+	errs = append(errs, s.validateVersioning()...)
 	j := s.JWT
 	if j.AccessTokenLifetime <= 0 {
 		bad("ACCESS_TOKEN_LIFETIME", "must be positive")

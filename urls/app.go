@@ -157,6 +157,9 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 	if a.Pagination, err = classes.paginator(s.REST.PaginationClass(), s.REST.PageSize); err != nil {
 		return nil, err
 	}
+	if a.Defaults.Versioning, err = classes.versioning(s.REST); err != nil {
+		return nil, err
+	}
 	if err := a.setUpThrottling(opts); err != nil {
 		_ = a.Close()
 		return nil, err

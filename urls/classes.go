@@ -10,13 +10,15 @@ import (
 	"ginrest/passwords"
 	"ginrest/permissions"
 	"ginrest/rest"
+	"ginrest/settings"
 	"ginrest/throttling"
+	"ginrest/versioning"
 )
 
 // Classes are the classes that settings name, by DRF's class names, so that a Django
 // settings file reads the same: DEFAULT_AUTHENTICATION_CLASSES, DEFAULT_PERMISSION_CLASSES,
-// DEFAULT_THROTTLE_CLASSES and DEFAULT_PAGINATION_CLASS are looked up here, and nowhere
-// else. NewApp resolves them against Options.Classes (DefaultClasses when nil); an
+// DEFAULT_THROTTLE_CLASSES, DEFAULT_PAGINATION_CLASS and DEFAULT_VERSIONING_CLASS are looked
+// up here, and nowhere else. NewApp resolves them against Options.Classes (DefaultClasses when nil); an
 // application registers its own there, as DRF imports any dotted path:
 //
 //	classes := urls.DefaultClasses()
@@ -33,6 +35,9 @@ type Classes struct {
 	Throttles map[string]func(b *throttling.Backend) (rest.Throttle, error)
 	// Pagination builds a paginator of PAGE_SIZE items.
 	Pagination map[string]func(pageSize int) pagination.Paginator
+	// Versioning builds DEFAULT_VERSIONING_CLASS from DEFAULT_VERSION, ALLOWED_VERSIONS and
+	// VERSION_PARAM.
+	Versioning map[string]func(versioning.Options) rest.Versioning
 	// PasswordValidators are AUTH_PASSWORD_VALIDATORS' classes (passwords.Classes): an
 	// application replaces one to change its options, or adds its own.
 	PasswordValidators map[string]passwords.Validator
@@ -51,6 +56,7 @@ func DefaultClasses() *Classes {
 		Permissions: permissions.Classes(),
 		Throttles:   throttling.Classes(),
 		Pagination:  pagination.Classes(),
+		Versioning:  versioning.Classes(),
 		// A name of its own: the commands resolve the same names with passwords.Classes.
 		PasswordValidators: passwords.Classes(),
 	}
@@ -110,4 +116,17 @@ func (c *Classes) paginator(class string, pageSize int) (pagination.Paginator, e
 		return nil, err
 	}
 	return build[0](pageSize), nil
+}
+
+// versioning is DEFAULT_VERSIONING_CLASS with its options, nil for none.
+func (c *Classes) versioning(r settings.RESTFramework) (rest.Versioning, error) {
+	class := r.VersioningClass()
+	if class == "" {
+		return nil, nil
+	}
+	build, err := lookup("DEFAULT_VERSIONING_CLASS", c.Versioning, []string{class})
+	if err != nil {
+		return nil, err
+	}
+	return build[0](versioning.Options{Default: r.DefaultVersion, Allowed: r.AllowedVersions, Param: r.VersionParam}), nil
 }

@@ -14,10 +14,11 @@ import (
 
 // probeView is what the probes share: they are asked by a load balancer or an
 // orchestrator, which holds no credentials, and must never be refused by a throttle, so
-// every policy list is empty (not nil, which would mean the settings' defaults).
+// every policy list is empty (not nil, which would mean the settings' defaults); nor does
+// it name an API version.
 func probeView(name, description string) rest.APIView {
 	return rest.APIView{Authenticators: []rest.Authenticator{}, Permissions: []rest.Permission{},
-		Throttles: []rest.Throttle{}, Name: name, Description: description}
+		Throttles: []rest.Throttle{}, Versioning: rest.NoVersioning{}, Name: name, Description: description}
 }
 
 // Status is the body of a probe that passed.
