@@ -167,7 +167,7 @@ func (h *Handler) Serve(w http.ResponseWriter, req *http.Request, params []Param
 // authentication, permissions, throttles, and only then the method, so an anonymous POST
 // to a GET-only protected view is 401, not 405.
 func (h *Handler) dispatch(r *Request) (*Response, error) {
-	if !acceptable(r.HTTP.Header.Values("Accept")) {
+	if !acceptable(r.HTTP.Header.Values("Accept"), h.base.Renders) {
 		return nil, NotAcceptable()
 	}
 	if h.versioning != nil {
@@ -306,7 +306,8 @@ func (h *Handler) write(w http.ResponseWriter, r *Request, resp *Response) {
 	}()
 	buf := &rd.buf
 	buf.Reset()
-	if resp.Data != nil {
+	contentType := jsonContentType
+	if resp.Body == nil && resp.Data != nil {
 		if err := rd.enc.Encode(resp.Data); err != nil {
 			h.logger.ErrorContext(r.Context(), "rendering failed", "path", r.HTTP.URL.Path, "error", err)
 			buf.Reset()
@@ -315,13 +316,17 @@ func (h *Handler) write(w http.ResponseWriter, r *Request, resp *Response) {
 		}
 		buf.Truncate(buf.Len() - 1) // Encode's newline
 	}
+	body := buf.Bytes()
+	if resp.Body != nil { // rendered by the view: sent as it is, never copied
+		body, contentType = resp.Body, []string{resp.ContentType}
+	}
 	hdr := w.Header()
 	for k, v := range resp.Header {
 		hdr[k] = v
 	}
 	// Canonical keys and shared values: no canonicalising or allocating per response.
-	if buf.Len() > 0 {
-		hdr["Content-Type"] = jsonContentType
+	if len(body) > 0 {
+		hdr["Content-Type"] = contentType
 	} else {
 		// DRF's Response drops the Content-Type of an empty rendering (a 204, or no data).
 		delete(hdr, "Content-Type")
@@ -345,9 +350,9 @@ func (h *Handler) write(w http.ResponseWriter, r *Request, resp *Response) {
 		w.WriteHeader(status)
 		return
 	}
-	hdr.Set("Content-Length", strconv.Itoa(buf.Len()))
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	if r.HTTP.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
+		_, _ = w.Write(body)
 	}
 }

@@ -12,10 +12,14 @@ import (
 // FieldInfo describes one serializer field for OPTIONS, as DRF's SimpleMetadata does: its
 // keys in DRF's order, the optional ones left out when unset as DRF leaves out None and "".
 type FieldInfo struct {
-	Name      string `json:"-"`
-	Type      string `json:"type"`
-	Required  bool   `json:"required"`
-	ReadOnly  bool   `json:"read_only"`
+	Name     string `json:"-"`
+	Type     string `json:"type"`
+	Required bool   `json:"required"`
+	ReadOnly bool   `json:"read_only"`
+	// WriteOnly and Nullable are not in DRF's OPTIONS, which says nothing of them; the
+	// OpenAPI document needs them (writeOnly, a null type).
+	WriteOnly bool   `json:"-"`
+	Nullable  bool   `json:"-"`
 	Label     string `json:"label,omitempty"`
 	HelpText  string `json:"help_text,omitempty"`
 	MinLength int    `json:"min_length,omitempty"`

@@ -8,8 +8,9 @@ var Renders = []string{"application/json", "text/html"}
 
 // acceptable is DRF's content negotiation reduced to a yes or no: some media range of the
 // Accept header matches a renderer. Parameters (q, charset, indent) do not decide a match,
-// as in DRF. No header means anything.
-func acceptable(accept []string) bool {
+// as in DRF. No header means anything. extra are the media types the view renders itself
+// (APIView.Renders).
+func acceptable(accept []string, extra []string) bool {
 	if len(accept) == 0 {
 		return true
 	}
@@ -23,10 +24,12 @@ func acceptable(accept []string) bool {
 				continue
 			}
 			main, sub, _ := strings.Cut(item, "/")
-			for _, r := range Renders {
-				rm, rs, _ := strings.Cut(r, "/")
-				if (main == "*" || strings.EqualFold(main, rm)) && (sub == "*" || strings.EqualFold(sub, rs)) {
-					return true
+			for _, renders := range [2][]string{Renders, extra} {
+				for _, r := range renders {
+					rm, rs, _ := strings.Cut(r, "/")
+					if (main == "*" || strings.EqualFold(main, rm)) && (sub == "*" || strings.EqualFold(sub, rs)) {
+						return true
+					}
 				}
 			}
 		}

@@ -7,6 +7,11 @@ type Response struct {
 	Status int
 	Data   any
 	Header http.Header
+	// Body, when not nil, is sent as it is, with ContentType, instead of Data as JSON: the
+	// answer of a view that renders another media type itself (the OpenAPI document in
+	// YAML, an HTML page, a script).
+	Body        []byte
+	ContentType string
 }
 
 // OK is a 200 response with data.

@@ -29,6 +29,13 @@ type APIView struct {
 	// WWWAuthenticate is sent with a 401 when no authenticator provides a header, as
 	// simplejwt's token views do (they authenticate no one, yet answer 401).
 	WWWAuthenticate string
+	// Renders are the media types the view renders itself besides JSON (DRF's
+	// renderer_classes beyond the defaults): a client whose Accept names one of them is
+	// not refused 406, and the view answers it with a Response carrying Body.
+	Renders []string
+	// Schema is what the OpenAPI document says of the view beyond what it infers:
+	// drf-spectacular's extend_schema, as data next to the view's other policies.
+	Schema Schema
 }
 
 // Base gives the dispatcher the embedded APIView of any view.

@@ -15,7 +15,8 @@ func describeStruct(info *structInfo) rest.Fields {
 // read_only, label, the bounds the rules set, a list's child, a nested object's children
 // and a writable choice field's choices.
 func describe(f *field) rest.FieldInfo {
-	info := rest.FieldInfo{Name: f.name, Type: typeName(f), Required: f.required, ReadOnly: f.readOnly, Label: f.label, HelpText: f.helpText}
+	info := rest.FieldInfo{Name: f.name, Type: typeName(f), Required: f.required, ReadOnly: f.readOnly, Label: f.label, HelpText: f.helpText,
+		WriteOnly: f.writeOnly, Nullable: f.nullable}
 	for _, c := range f.rules {
 		n, ok := c.bound()
 		if !ok {
