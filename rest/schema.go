@@ -2,6 +2,7 @@ package rest
 
 import (
 	"net/http"
+	"reflect"
 	"slices"
 )
 
@@ -69,6 +70,19 @@ type Operation struct {
 	// Override has the last word: it is given the generated *openapi3.Operation (an any,
 	// so that rest imports no OpenAPI library) and may change anything.
 	Override func(op any)
+}
+
+// Overlay is op with every field that over sets replaced: how a declaration wins over
+// what is inferred, as extend_schema's arguments do. A field at its zero value (false, "",
+// nil) leaves op's as it is.
+func (op Operation) Overlay(over Operation) Operation {
+	dst, src := reflect.ValueOf(&op).Elem(), reflect.ValueOf(over)
+	for i := range src.NumField() {
+		if f := src.Field(i); !f.IsZero() {
+			dst.Field(i).Set(f)
+		}
+	}
+	return op
 }
 
 // QueryParam is one query parameter of an operation: what DRF's

@@ -45,6 +45,10 @@ type ExtraAction[T any] struct {
 	Serializer generics.Serializer[T]
 	// Description is what OPTIONS says of it.
 	Description string
+	// Schema is what the OpenAPI document says of it beyond what it infers (a list for a
+	// GET that is not Detail, else the serializer's object, with the serializer's fields as
+	// the body of the other methods): its extend_schema, laid over the inference.
+	Schema rest.Operation
 	// Handle answers the action. v is the viewset's GenericAPIView for this route: its
 	// Object, ListFrom, Query, SerializerOf and the actions of the mixins are at hand.
 	Handle func(r *rest.Request, v *generics.GenericAPIView[T]) (*rest.Response, error)
