@@ -22,6 +22,7 @@ import (
 	"ginrest/pagination"
 	"ginrest/passwords"
 	"ginrest/rest"
+	"ginrest/schema"
 	"ginrest/settings"
 	"ginrest/throttling"
 	"ginrest/tokens"
@@ -68,6 +69,8 @@ type App struct {
 	// Metrics count requests, logins, hashes and connections (operations.go); nil when
 	// METRICS_ADDR is unset.
 	Metrics *metrics.Metrics
+	// SchemaInfo titles the OpenAPI document at /api/schema/ (schema.go).
+	SchemaInfo schema.Info
 
 	accessLog func(context.Context, middleware.Entry) // operations.go
 	cors      func(http.Handler) http.Handler         // CORS_*: nil when no origin is allowed
@@ -90,6 +93,8 @@ type Options struct {
 	ThrottleStore throttling.Store
 	// Classes are the classes settings may name (classes.go); nil means DefaultClasses().
 	Classes *Classes
+	// SchemaInfo titles the OpenAPI document; the zero value means DefaultSchemaInfo().
+	SchemaInfo schema.Info
 }
 
 // NewApp builds the services every view shares, once.
@@ -132,6 +137,10 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 		classes = DefaultClasses()
 	}
 	a.classes = classes
+	a.SchemaInfo = opts.SchemaInfo
+	if a.SchemaInfo == (schema.Info{}) {
+		a.SchemaInfo = DefaultSchemaInfo()
+	}
 	if a.PasswordValidators, err = passwords.FromNames(s.AuthPasswordValidators, classes.PasswordValidators); err != nil {
 		return nil, err
 	}

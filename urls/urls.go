@@ -46,6 +46,8 @@ func Patterns(a *App) []Route {
 		// The project's own views.
 		{Path: "/api/protected/", Name: "protected", View: views.NewProtected()},
 	}
+	// The OpenAPI document at /api/schema/, Swagger UI and Redoc over it (schema.go).
+	routes = append(routes, a.schemaRoutes()...)
 	// The REST framework's router: the viewsets and the API root at /api/ (api.go).
 	routes = append(routes, Include(a.apiRouter().URLs())...)
 	return on(routes)
