@@ -1,6 +1,8 @@
 package routers
 
 import (
+	"net/http"
+
 	"fmt"
 	"slices"
 	"strings"
@@ -66,7 +68,11 @@ func (rt *Router) Register(prefix string, vs viewsets.ViewSet, basename string) 
 // root last (DefaultRouter).
 func (rt *Router) URLs() []Route {
 	var routes []Route
-	root := &Root{APIView: rest.APIView{Name: "Api Root", Description: "The default basic root view for DefaultRouter"}}
+	root := &Root{APIView: rest.APIView{Name: "Api Root", Description: "The default basic root view for DefaultRouter",
+		// Each registered prefix with its list's URL.
+		Schema: rest.Schema{Operations: map[string]rest.Operation{
+			http.MethodGet: {Responses: map[int]any{http.StatusOK: map[string]string{}}},
+		}}}}
 	for _, reg := range rt.registry {
 		base := rt.prefix + reg.prefix + "/"
 		for _, r := range reg.viewset.Routes() {

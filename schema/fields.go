@@ -141,7 +141,15 @@ func typeSchema(v any) *openapi3.SchemaRef {
 	if fs, ok := v.(rest.Fields); ok {
 		return &openapi3.SchemaRef{Value: fieldsSchema(fs, response)}
 	}
-	return &openapi3.SchemaRef{Value: goSchema(reflect.TypeOf(v), 0)}
+	t := reflect.TypeOf(v)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem() // a handler's body is what its pointer points to: never null
+	}
+	s := goSchema(t, 0)
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && !rv.IsNil() {
+		s.Type = types("array") // declared as a made slice: the body is a list, never null
+	}
+	return &openapi3.SchemaRef{Value: s}
 }
 
 func goSchema(t reflect.Type, depth int) *openapi3.Schema {
@@ -225,7 +233,7 @@ func structFields(s *openapi3.Schema, t reflect.Type, depth int) {
 func jsonContent(s *openapi3.SchemaRef, example any) openapi3.Content {
 	mt := &openapi3.MediaType{Schema: s}
 	if example != nil {
-		mt.Example = example
+		mt.Example = plainJSON(example)
 	}
 	return openapi3.Content{"application/json": mt}
 }
@@ -249,4 +257,19 @@ func equalJSON(a, b any) (bool, error) {
 		return false, err
 	}
 	return bytes.Equal(ja, jb), nil
+}
+
+// plainJSON is v as encoding/json renders it, read back into maps and slices: an example
+// as the validator and the document's encoders see it. A value that does not render is
+// kept as it is, and the document's validation reports it.
+func plainJSON(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return v
+	}
+	return out
 }

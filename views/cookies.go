@@ -199,6 +199,17 @@ func (c *Cookies) wrap(view rest.View, read, clear bool) rest.View {
 	if c == nil || !ok {
 		return view
 	}
+	// The document says what this mode answers: the access token alone where a refresh
+	// token went to the cookie, and a 403 from the CSRF check.
+	op := tv.Base().Schema.Operations[http.MethodPost]
+	op.Errors = append(op.Errors, http.StatusForbidden)
+	if body, ok := op.Responses[http.StatusOK]; ok {
+		switch body.(type) {
+		case *tokenserializers.Pair, tokenserializers.Pair, *tokenserializers.Refreshed:
+			op.Responses = map[int]any{http.StatusOK: Access{}}
+		}
+	}
+	tv.Base().Schema.Operations[http.MethodPost] = op
 	return &cookieView{inner: tv, cookies: c, read: read, clear: clear}
 }
 

@@ -25,6 +25,9 @@ func NewJWKS(backend *tokens.Backend) *JWKS {
 			Permissions:    []rest.Permission{},
 			Name:           "JWKS",
 			Description:    "The public keys that verify this server's tokens, as a JWK Set.",
+			Schema: rest.Schema{Tags: []string{"token"}, Operations: map[string]rest.Operation{
+				http.MethodGet: {Responses: map[int]any{http.StatusOK: tokens.JWKSet{}}},
+			}},
 		},
 		Set: backend.JWKS(),
 	}

@@ -24,7 +24,10 @@ var _ rest.Poster = (*LogoutAll)(nil)
 // NewLogoutAll builds the view; cookies nil unless AUTH_COOKIE.
 func NewLogoutAll(revoker *tokens.Revoker, cookies *Cookies) *LogoutAll {
 	return &LogoutAll{APIView: rest.APIView{StoredUser: true, NoStore: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
-		Description: "Revokes every token of the caller: log out everywhere."}, revoker: revoker, cookies: cookies}
+		Description: "Revokes every token of the caller: log out everywhere.",
+		Schema: rest.Schema{Tags: []string{"token"}, Operations: map[string]rest.Operation{
+			http.MethodPost: {Responses: map[int]any{http.StatusOK: struct{}{}}},
+		}}}, revoker: revoker, cookies: cookies}
 }
 
 func (v *LogoutAll) Post(r *rest.Request) (*rest.Response, error) {

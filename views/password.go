@@ -1,6 +1,8 @@
 package views
 
 import (
+	"net/http"
+
 	"ginrest/models"
 	"ginrest/permissions"
 	"ginrest/rest"
@@ -24,7 +26,8 @@ var (
 // NewPassword builds the view; cookies nil unless AUTH_COOKIE.
 func NewPassword(s tokenserializers.PasswordChange, cookies *Cookies, throttles ...rest.Throttle) *Password {
 	return &Password{APIView: rest.APIView{StoredUser: true, NoStore: true, Permissions: []rest.Permission{permissions.IsAuthenticated}, Throttles: throttles,
-		Name: "Password Change", Description: "Changes the caller's password, ends their other sessions and returns a new token pair."},
+		Name: "Password Change", Description: "Changes the caller's password, ends their other sessions and returns a new token pair.",
+		Schema: rest.Schema{Operations: map[string]rest.Operation{http.MethodPost: passwordOperation(cookies)}}},
 		serializer: s, cookies: cookies}
 }
 
@@ -51,4 +54,14 @@ func (v *Password) Post(r *rest.Request) (*rest.Response, error) {
 		v.cookies.respond(resp)
 	}
 	return resp, nil
+}
+
+// passwordOperation is what the document says of a password change: a new token pair, or
+// in cookie mode the access token alone (the refresh token goes to the cookie) and the
+// CSRF check's 403.
+func passwordOperation(cookies *Cookies) rest.Operation {
+	if cookies != nil {
+		return rest.Operation{Responses: map[int]any{http.StatusOK: Access{}}, Errors: []int{http.StatusForbidden}}
+	}
+	return rest.Operation{Responses: map[int]any{http.StatusOK: tokenserializers.Pair{}}}
 }

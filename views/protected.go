@@ -1,6 +1,8 @@
 package views
 
 import (
+	"net/http"
+
 	"ginrest/permissions"
 	"ginrest/rest"
 )
@@ -11,7 +13,12 @@ type Protected struct{ rest.APIView }
 var _ rest.Getter = (*Protected)(nil)
 
 func NewProtected() *Protected {
-	return &Protected{rest.APIView{Permissions: []rest.Permission{permissions.IsAuthenticated}}}
+	return &Protected{rest.APIView{Permissions: []rest.Permission{permissions.IsAuthenticated},
+		// What the document cannot infer from a handler: its body (extend_schema(responses=...)).
+		Schema: rest.Schema{Operations: map[string]rest.Operation{
+			http.MethodGet: {Responses: map[int]any{http.StatusOK: Message{}},
+				Examples: map[int]any{http.StatusOK: Message{Message: "Hello, authenticated user!"}}},
+		}}}}
 }
 
 // Message is a body with one message.

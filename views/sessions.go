@@ -1,6 +1,8 @@
 package views
 
 import (
+	"net/http"
+
 	"errors"
 
 	"ginrest/models"
@@ -36,7 +38,10 @@ var _ rest.Getter = (*Sessions)(nil)
 // NewSessions builds the view.
 func NewSessions(families *tokens.Families) *Sessions {
 	return &Sessions{APIView: rest.APIView{StoredUser: true, NoStore: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
-		Description: "Lists the caller's live refresh-token sessions."}, families: families}
+		Description: "Lists the caller's live refresh-token sessions.",
+		Schema: rest.Schema{Tags: []string{"token"}, Operations: map[string]rest.Operation{
+			http.MethodGet: {Responses: map[int]any{http.StatusOK: []SessionInfo{}}},
+		}}}, families: families}
 }
 
 func (v *Sessions) Get(r *rest.Request) (*rest.Response, error) {
@@ -74,7 +79,10 @@ var _ rest.Deleter = (*Session)(nil)
 // NewSession builds the view; cookies nil unless AUTH_COOKIE.
 func NewSession(families *tokens.Families, cookies *Cookies) *Session {
 	return &Session{APIView: rest.APIView{StoredUser: true, NoStore: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
-		Description: "Ends one of the caller's sessions."}, families: families, cookies: cookies}
+		Description: "Ends one of the caller's sessions.",
+		Schema: rest.Schema{Tags: []string{"token"}, Operations: map[string]rest.Operation{
+			http.MethodDelete: {Detail: true}, // another user's session is not found
+		}}}, families: families, cookies: cookies}
 }
 
 func (v *Session) Delete(r *rest.Request) (*rest.Response, error) {

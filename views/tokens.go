@@ -4,6 +4,7 @@ package views
 
 import (
 	"context"
+	"net/http"
 
 	"ginrest/rest"
 	"ginrest/tokenserializers"
@@ -18,6 +19,7 @@ type tokenView[T any] struct {
 }
 
 func newTokenView[T any](name, description string, validate func(context.Context, any) (T, error), fields rest.Fields) *tokenView[T] {
+	var out T // what validate returns is the body: its type describes it in the document
 	return &tokenView[T]{
 		APIView: rest.APIView{
 			Authenticators:  []rest.Authenticator{},
@@ -26,6 +28,9 @@ func newTokenView[T any](name, description string, validate func(context.Context
 			Description:     description,
 			WWWAuthenticate: `Bearer realm="api"`,
 			NoStore:         true, // tokens, or the refusal of one: RFC 6749 §5.1
+			Schema: rest.Schema{Tags: []string{"token"}, Operations: map[string]rest.Operation{
+				http.MethodPost: {Responses: map[int]any{http.StatusOK: out}},
+			}},
 		},
 		validate: validate,
 		fields:   fields,
@@ -58,14 +63,24 @@ func NewTokenObtainPair(jwt *tokenserializers.JWT, throttles ...rest.Throttle) r
 		"Takes a set of user credentials and returns an access and refresh JSON web\ntoken pair to prove the authentication of those credentials.",
 		s.Validate, s.Describe())
 	v.Throttles = throttles
+	op := v.Schema.Operations[http.MethodPost]
+	op.Summary = "Log in: a refresh and an access token"
+	op.Examples = map[int]any{0: map[string]string{"username": "demo", "password": "SV5LNBVDY3RKXBAM"}}
+	v.Schema.Operations[http.MethodPost] = op
 	return v
 }
 
 func NewTokenRefresh(jwt *tokenserializers.JWT) rest.View {
 	s := tokenserializers.TokenRefresh{JWT: jwt}
-	return newTokenView("Token Refresh",
+	v := newTokenView("Token Refresh",
 		"Takes a refresh type JSON web token and returns an access type JSON web\ntoken if the refresh token is valid.",
 		s.Validate, s.Describe())
+	if jwt.RotateRefreshTokens {
+		// ROTATE_REFRESH_TOKENS: a new refresh token comes with every access token, which
+		// Refreshed's omitempty would leave optional.
+		v.Schema.Operations[http.MethodPost] = rest.Operation{Responses: map[int]any{http.StatusOK: tokenserializers.Pair{}}}
+	}
+	return v
 }
 
 func NewTokenVerify(jwt *tokenserializers.JWT) rest.View {

@@ -1,0 +1,435 @@
+package tests
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"ginrest/schema"
+	"ginrest/settings"
+)
+
+// The OpenAPI document (/api/schema/) against the server it describes: every answer the
+// demo gives, errors included, must be one the document says it can give, in the shape it
+// says — drf-spectacular's users' most common complaint is a schema that does not match.
+
+// honest checks responses against the app's own document and records what it exercised.
+type honest struct {
+	t      *testing.T
+	s      *server
+	doc    *openapi3.T
+	router routers.Router
+	seen   map[string]bool // "METHOD /path/{param}/" of each operation answered
+}
+
+func newHonest(t *testing.T, s *server) *honest {
+	t.Helper()
+	rec := s.do(req{Method: http.MethodGet, Path: "/api/schema/"})
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET /api/schema/: %d %s", rec.Code, rec.Body)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(rec.Body.Bytes())
+	if err != nil {
+		t.Fatalf("the served document does not load: %v", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("the served document is not valid OpenAPI %s: %v", doc.OpenAPI, err)
+	}
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &honest{t: t, s: s, doc: doc, router: router, seen: map[string]bool{}}
+}
+
+// check sends r, wants status (and the body want, when given, exactly), and validates the
+// response against the operation the document has for it: its status must be listed, its
+// body must match the schema. A method the document lacks must be answered 405.
+func (h *honest) check(name string, r req, status int, want string) *httptest.ResponseRecorder {
+	h.t.Helper()
+	rec := h.s.do(r)
+	if rec.Code != status {
+		h.t.Errorf("%s: %s %s = %d, want %d; body %s", name, r.Method, r.Path, rec.Code, status, rec.Body)
+		return rec
+	}
+	if want != "" {
+		var got, exp any
+		mustJSON(h.t, rec.Body.Bytes(), &got)
+		mustJSON(h.t, []byte(want), &exp)
+		if gb, eb := mustMarshal(h.t, got), mustMarshal(h.t, exp); !bytes.Equal(gb, eb) {
+			h.t.Errorf("%s: body %s, want %s", name, gb, eb)
+		}
+	}
+	hr := httptest.NewRequest(r.Method, "http://example.com"+r.Path, http.NoBody)
+	route, params, err := h.router.FindRoute(hr)
+	if err != nil {
+		if status != http.StatusMethodNotAllowed {
+			h.t.Errorf("%s: %s %s is not in the document (%v), yet answered %d", name, r.Method, r.Path, err, rec.Code)
+		}
+		return rec
+	}
+	if status == http.StatusMethodNotAllowed {
+		h.t.Errorf("%s: %s %s is in the document, yet answered 405", name, r.Method, r.Path)
+	}
+	h.seen[r.Method+" "+route.Path] = true
+	ct := rec.Header().Get("Content-Type")
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: hr, PathParams: params, Route: route},
+		Status:                 rec.Code,
+		Header:                 rec.Header(),
+		Body:                   io.NopCloser(bytes.NewReader(rec.Body.Bytes())),
+		Options: &openapi3filter.Options{
+			IncludeResponseStatus: true,
+			// YAML is listed, not parsed: kin-openapi decodes JSON bodies.
+			ExcludeResponseBody: ct != "" && !strings.Contains(ct, "json"),
+		},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), input); err != nil {
+		h.t.Errorf("%s: %s %s answered %d %s, which the document does not allow: %v", name, r.Method, r.Path, rec.Code, rec.Body, err)
+	}
+	return rec
+}
+
+func mustMarshal(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// jsonReq is a request with a JSON body and, when token is set, a bearer token.
+func jsonReq(method, path, token, body string) req {
+	r := req{Method: method, Path: path, Body: body, Header: map[string]string{}}
+	if body != "" {
+		r.ContentType = "application/json"
+	}
+	if token != "" {
+		r.Header["Authorization"] = "Bearer " + token
+	}
+	return r
+}
+
+// TestSchemaHonest drives every operation of the demo's document through the real router,
+// its successes and its errors, and checks each answer against the document.
+func TestSchemaHonest(t *testing.T) {
+	s := newServer(t)
+	h := newHonest(t, s)
+	alice := s.apiUser("alice")
+	bob := s.apiUser("bob")
+	_, refresh := s.login("alice", "pw-alice-123")
+	const noCreds = `{"detail":"Authentication credentials were not provided."}`
+	const notFound = `{"detail":"Not found."}`
+	required := func(field string) string { return `{"` + field + `":["This field is required."]}` }
+
+	// The API root, the schema, the protected view.
+	h.check("root", req{Method: "GET", Path: "/api/"}, 200, `{"notes":"http://example.com/api/notes/"}`)
+	h.check("root, bad token", jsonReq("GET", "/api/", "not-a-token", ""), 401, "")
+	h.check("root, wrong method", req{Method: "POST", Path: "/api/"}, 405, `{"detail":"Method \"POST\" not allowed."}`)
+	h.check("schema", req{Method: "GET", Path: "/api/schema/"}, 200, "")
+	h.check("schema as YAML", req{Method: "GET", Path: "/api/schema/?format=yaml"}, 200, "")
+	h.check("schema, unknown format", req{Method: "GET", Path: "/api/schema/?format=xml"}, 404, notFound)
+	h.check("protected", jsonReq("GET", "/api/protected/", alice.token, ""), 200, `{"message":"Hello, authenticated user!"}`)
+	h.check("protected, anonymous", req{Method: "GET", Path: "/api/protected/"}, 401, noCreds)
+
+	// simplejwt's views.
+	h.check("login", jsonReq("POST", "/api/token/", "", `{"username":"alice","password":"pw-alice-123"}`), 200, "")
+	h.check("login, wrong password", jsonReq("POST", "/api/token/", "", `{"username":"alice","password":"nope"}`), 401,
+		`{"detail":"No active account found with the given credentials"}`)
+	h.check("login, no password", jsonReq("POST", "/api/token/", "", `{"username":"alice"}`), 400, required("password"))
+	h.check("login, text", req{Method: "POST", Path: "/api/token/", Body: "x", ContentType: "text/plain"}, 415,
+		`{"detail":"Unsupported media type \"text/plain\" in request."}`)
+	h.check("login, GET", req{Method: "GET", Path: "/api/token/"}, 405, `{"detail":"Method \"GET\" not allowed."}`)
+	h.check("verify", jsonReq("POST", "/api/token/verify/", "", `{"token":"`+alice.token+`"}`), 200, `{}`)
+	h.check("verify, bad token", jsonReq("POST", "/api/token/verify/", "", `{"token":"x"}`), 401, "")
+	h.check("verify, no token", jsonReq("POST", "/api/token/verify/", "", `{}`), 400, required("token"))
+	rec := h.check("refresh", jsonReq("POST", "/api/token/refresh/", "", `{"refresh":"`+refresh+`"}`), 200, "")
+	rotated := bodyMap(t, rec)["refresh"].(string)
+	h.check("refresh, spent token", jsonReq("POST", "/api/token/refresh/", "", `{"refresh":"`+refresh+`"}`), 401, "")
+	h.check("refresh, nothing", jsonReq("POST", "/api/token/refresh/", "", `{}`), 400, required("refresh"))
+	h.check("blacklist", jsonReq("POST", "/api/token/blacklist/", "", `{"refresh":"`+rotated+`"}`), 200, `{}`)
+	h.check("blacklist, again", jsonReq("POST", "/api/token/blacklist/", "", `{"refresh":"`+rotated+`"}`), 401, "")
+	h.check("blacklist, nothing", jsonReq("POST", "/api/token/blacklist/", "", `{}`), 400, required("refresh"))
+	_, refresh = s.login("alice", "pw-alice-123")
+	h.check("family blacklist", jsonReq("POST", "/api/token/family/blacklist/", "", `{"refresh":"`+refresh+`"}`), 200, `{}`)
+	rec = h.check("sliding login", jsonReq("POST", "/api/token/sliding/", "", `{"username":"alice","password":"pw-alice-123"}`), 200, "")
+	sliding := bodyMap(t, rec)["token"].(string)
+	h.check("sliding refresh", jsonReq("POST", "/api/token/sliding/refresh/", "", `{"token":"`+sliding+`"}`), 200, "")
+	h.check("sliding refresh, bad token", jsonReq("POST", "/api/token/sliding/refresh/", "", `{"token":"x"}`), 401, "")
+
+	// Sessions, log out everywhere, the password change: each on a user of its own, as they
+	// revoke tokens.
+	carol := s.apiUser("carol")
+	rec = h.check("sessions", jsonReq("GET", "/api/token/sessions/", carol.token, ""), 200, "")
+	var sessions []struct {
+		ID string `json:"id"`
+	}
+	mustJSON(t, rec.Body.Bytes(), &sessions)
+	if len(sessions) == 0 {
+		t.Fatalf("no session listed: %s", rec.Body)
+	}
+	h.check("sessions, anonymous", req{Method: "GET", Path: "/api/token/sessions/"}, 401, noCreds)
+	h.check("session, another's", jsonReq("DELETE", "/api/token/sessions/"+sessions[0].ID+"/", bob.token, ""), 404, notFound)
+	h.check("session", jsonReq("DELETE", "/api/token/sessions/"+sessions[0].ID+"/", carol.token, ""), 204, "")
+	dave := s.apiUser("dave")
+	h.check("logout all, anonymous", req{Method: "POST", Path: "/api/token/logout-all/"}, 401, noCreds)
+	h.check("logout all", jsonReq("POST", "/api/token/logout-all/", dave.token, ""), 200, `{}`)
+	h.check("logout all, revoked token", jsonReq("POST", "/api/token/logout-all/", dave.token, ""), 401, "")
+	erin := s.apiUser("erin")
+	h.check("password, anonymous", jsonReq("POST", "/api/auth/password/", "", `{}`), 401, noCreds)
+	h.check("password, nothing", jsonReq("POST", "/api/auth/password/", erin.token, `{}`), 400, "")
+	h.check("password", jsonReq("POST", "/api/auth/password/", erin.token,
+		`{"old_password":"pw-erin-123","new_password":"a new long passphrase 42"}`), 200, "")
+
+	// The notes viewset: paged, filtered, owned.
+	rec = h.check("note, create", jsonReq("POST", "/api/notes/", alice.token, `{"title":"Buy milk","body":"two litres"}`), 201, "")
+	id := "/api/notes/" + jsonNumber(t, bodyMap(t, rec)["id"]) + "/"
+	h.check("note, create without title", jsonReq("POST", "/api/notes/", alice.token, `{"body":"x"}`), 400, required("title"))
+	h.check("note, create anonymously", jsonReq("POST", "/api/notes/", "", `{"title":"x"}`), 401, noCreds)
+	h.check("notes", jsonReq("GET", "/api/notes/?search=milk&ordering=-created&done=false", alice.token, ""), 200, "")
+	h.check("notes, no such page", jsonReq("GET", "/api/notes/?page=9", alice.token, ""), 404, `{"detail":"Invalid page."}`)
+	h.check("notes, bad filter", jsonReq("GET", "/api/notes/?done=true&id=x", alice.token, ""), 200, "")
+	h.check("notes, anonymous", req{Method: "GET", Path: "/api/notes/"}, 401, noCreds)
+	h.check("note", jsonReq("GET", id, bob.token, ""), 200, "")
+	h.check("note, missing", jsonReq("GET", "/api/notes/999999/", alice.token, ""), 404, notFound)
+	h.check("note, put", jsonReq("PUT", id, alice.token, `{"title":"Buy oat milk","body":"","done":false}`), 200, "")
+	h.check("note, put without title", jsonReq("PUT", id, alice.token, `{"body":""}`), 400, required("title"))
+	h.check("note, patch", jsonReq("PATCH", id, alice.token, `{"done":true}`), 200, "")
+	h.check("note, another's patch", jsonReq("PATCH", id, bob.token, `{"done":false}`), 403,
+		`{"detail":"You do not have permission to perform this action."}`)
+	h.check("note, toggle", jsonReq("POST", id+"toggle/", alice.token, ""), 200, "")
+	h.check("note, another's toggle", jsonReq("POST", id+"toggle/", bob.token, ""), 403, "")
+	h.check("notes, mine", jsonReq("GET", "/api/notes/mine/", alice.token, ""), 200, "")
+	h.check("notes, mine anonymously", req{Method: "GET", Path: "/api/notes/mine/"}, 401, noCreds)
+	h.check("note, another's delete", jsonReq("DELETE", id, bob.token, ""), 403, "")
+	h.check("note, delete", jsonReq("DELETE", id, alice.token, ""), 204, "")
+	h.check("note, deleted", jsonReq("DELETE", id, alice.token, ""), 404, notFound)
+
+	// Every operation of the document was answered at least once, and every route is in
+	// the document or deliberately out of it (the documentation pages).
+	var missed []string
+	for path, item := range h.doc.Paths.Map() {
+		for method := range item.Operations() {
+			if !h.seen[method+" "+path] {
+				missed = append(missed, method+" "+path)
+			}
+		}
+	}
+	sort.Strings(missed)
+	if len(missed) > 0 {
+		t.Errorf("operations of the document no request exercised: %v", missed)
+	}
+	excluded := []string{"swagger-ui", "redoc", "schema-assets"}
+	for _, r := range s.App.Routes {
+		p := strings.ReplaceAll(r.Path, ":file", "{file}")
+		p = strings.ReplaceAll(strings.ReplaceAll(p, ":pk", "{pk}"), ":id", "{id}")
+		inDoc := h.doc.Paths.Value(p) != nil
+		if inDoc == slices.Contains(excluded, r.Name) {
+			t.Errorf("route %s (%s): in the document = %v", r.Name, r.Path, inDoc)
+		}
+	}
+}
+
+func jsonNumber(t testing.TB, v any) string {
+	t.Helper()
+	b := mustMarshal(t, v)
+	return string(b)
+}
+
+// TestSchemaDocument checks what the document says of the views whose shapes it cannot
+// infer from a serializer: simplejwt's (which drf-spectacular gets wrong), and the
+// security of each kind of view.
+func TestSchemaDocument(t *testing.T) {
+	tests := []struct {
+		name     string
+		change   func(*settings.Settings)
+		path     string
+		method   string
+		request  []string // the request body's required fields, nil for none
+		status   string
+		response []string // the success body's required fields
+		bearer   bool
+	}{
+		{name: "obtain", path: "/api/token/", method: "POST", request: []string{"username", "password"}, status: "200", response: []string{"refresh", "access"}},
+		{name: "refresh, rotating", path: "/api/token/refresh/", method: "POST", request: []string{"refresh"}, status: "200", response: []string{"refresh", "access"}},
+		{name: "refresh, not rotating", change: func(s *settings.Settings) { s.JWT.RotateRefreshTokens, s.JWT.BlacklistAfterRotation = false, false },
+			path: "/api/token/refresh/", method: "POST", request: []string{"refresh"}, status: "200", response: []string{"access"}},
+		{name: "refresh, cookie mode", change: func(s *settings.Settings) { s.Sessions.Cookie.Enabled = true },
+			path: "/api/token/refresh/", method: "POST", request: []string{"refresh"}, status: "200", response: []string{"access"}},
+		{name: "verify", path: "/api/token/verify/", method: "POST", request: []string{"token"}, status: "200", response: []string{}},
+		{name: "blacklist", path: "/api/token/blacklist/", method: "POST", request: []string{"refresh"}, status: "200", response: []string{}},
+		{name: "protected", path: "/api/protected/", method: "GET", status: "200", response: []string{"message"}, bearer: true},
+		{name: "notes", path: "/api/notes/", method: "GET", status: "200", response: []string{"count", "next", "previous", "results"}, bearer: true},
+		{name: "note create", path: "/api/notes/", method: "POST", request: []string{"title"}, status: "201",
+			response: []string{"id", "title", "body", "done", "owner", "created"}, bearer: true},
+		{name: "note delete", path: "/api/notes/{pk}/", method: "DELETE", status: "204", bearer: true},
+		{name: "api root", path: "/api/", method: "GET", status: "200", response: []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var change []func(*settings.Settings)
+			if tt.change != nil {
+				change = append(change, tt.change)
+			}
+			s := newServer(t, change...)
+			doc, err := s.App.Schema()
+			if err != nil {
+				t.Fatal(err)
+			}
+			item := doc.Paths.Value(tt.path)
+			if item == nil {
+				t.Fatalf("%s is not in the document", tt.path)
+			}
+			op := item.GetOperation(tt.method)
+			if op == nil {
+				t.Fatalf("%s %s is not in the document", tt.method, tt.path)
+			}
+			var gotReq []string
+			if op.RequestBody != nil {
+				gotReq = op.RequestBody.Value.Content.Get("application/json").Schema.Value.Required
+			}
+			if !equalSets(gotReq, tt.request) {
+				t.Errorf("request requires %v, want %v", gotReq, tt.request)
+			}
+			resp := op.Responses.Value(tt.status)
+			if resp == nil {
+				t.Fatalf("no %s response", tt.status)
+			}
+			var gotResp []string
+			if mt := resp.Value.Content.Get("application/json"); mt != nil {
+				gotResp = mt.Schema.Value.Required
+				if gotResp == nil {
+					gotResp = []string{}
+				}
+			}
+			if !equalSets(gotResp, tt.response) {
+				t.Errorf("response requires %v, want %v", gotResp, tt.response)
+			}
+			if bearer := op.Security != nil && len(*op.Security) > 0; bearer != tt.bearer {
+				t.Errorf("security %v, want bearer %v", op.Security, tt.bearer)
+			}
+		})
+	}
+}
+
+func equalSets(a, b []string) bool {
+	if (a == nil) != (b == nil) {
+		return false
+	}
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+// TestSchemaFormats checks the renderings of the document: JSON by default, YAML on
+// request, by ?format= or by Accept.
+func TestSchemaFormats(t *testing.T) {
+	s := newServer(t)
+	tests := []struct {
+		name, path, accept string
+		status             int
+		contentType        string
+	}{
+		{"default", "/api/schema/", "", 200, "application/json"},
+		{"format=json", "/api/schema/?format=json", "", 200, "application/json"},
+		{"format=yaml", "/api/schema/?format=yaml", "", 200, schema.MediaYAML + "; charset=utf-8"},
+		{"accept openapi", "/api/schema/", schema.MediaYAML, 200, schema.MediaYAML + "; charset=utf-8"},
+		{"accept openapi+json", "/api/schema/", schema.MediaJSON, 200, schema.MediaJSON},
+		{"accept yaml", "/api/schema/", "application/yaml", 200, schema.MediaYAML + "; charset=utf-8"},
+		{"accept any", "/api/schema/", "*/*", 200, "application/json"},
+		{"accept xml", "/api/schema/", "application/xml", 406, "application/json"},
+		{"format=xml", "/api/schema/?format=xml", "", 404, "application/json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := req{Method: "GET", Path: tt.path}
+			if tt.accept != "" {
+				r.Header = map[string]string{"Accept": tt.accept}
+			}
+			rec := s.do(r)
+			if rec.Code != tt.status || rec.Header().Get("Content-Type") != tt.contentType {
+				t.Fatalf("%d %q, want %d %q", rec.Code, rec.Header().Get("Content-Type"), tt.status, tt.contentType)
+			}
+			if tt.status != 200 {
+				return
+			}
+			loader := openapi3.NewLoader()
+			doc, err := loader.LoadFromData(rec.Body.Bytes()) // JSON or YAML
+			if err != nil {
+				t.Fatal(err)
+			}
+			if doc.OpenAPI != schema.Version {
+				t.Errorf("openapi %q", doc.OpenAPI)
+			}
+			if err := doc.Validate(context.Background()); err != nil {
+				t.Error(err)
+			}
+			if scheme := doc.Components.SecuritySchemes[schema.BearerScheme]; scheme == nil || scheme.Value.Scheme != "bearer" || scheme.Value.BearerFormat != "JWT" {
+				t.Errorf("bearerAuth: %+v", scheme)
+			}
+		})
+	}
+}
+
+// TestSchemaPages checks Swagger UI and Redoc: HTML under a strict CSP, naming only
+// assets the server has, which are served with their type and a year's caching.
+func TestSchemaPages(t *testing.T) {
+	s := newServer(t)
+	for _, tt := range []struct {
+		path   string
+		assets []string // what the page must load, by the start of the file name
+	}{
+		{"/api/schema/swagger-ui/", []string{"swagger-ui.", "swagger-ui-bundle.", "swagger-init."}},
+		{"/api/schema/redoc/", []string{"redoc.standalone."}},
+	} {
+		t.Run(tt.path, func(t *testing.T) {
+			rec := s.do(req{Method: "GET", Path: tt.path, Header: map[string]string{"Accept": "text/html"}})
+			if rec.Code != 200 || rec.Header().Get("Content-Type") != "text/html; charset=utf-8" {
+				t.Fatalf("%d %q", rec.Code, rec.Header().Get("Content-Type"))
+			}
+			if csp := rec.Header().Get("Content-Security-Policy"); csp != schema.CSP || !strings.Contains(csp, "script-src 'self';") {
+				t.Errorf("CSP %q", csp)
+			}
+			page := rec.Body.String()
+			if strings.Contains(page, "<script>") || strings.Contains(page, "http://") || strings.Contains(page, "https://") {
+				t.Errorf("an inline script or another origin in the page:\n%s", page)
+			}
+			if !strings.Contains(page, `"/api/schema/"`) {
+				t.Errorf("the page does not name the document:\n%s", page)
+			}
+			for _, prefix := range tt.assets {
+				i := strings.Index(page, "/api/schema/assets/"+prefix)
+				if i < 0 {
+					t.Errorf("the page does not load %s*:\n%s", prefix, page)
+					continue
+				}
+				url := page[i : i+strings.IndexByte(page[i:], '"')]
+				a := s.do(req{Method: "GET", Path: url, Header: map[string]string{"Accept": "*/*"}})
+				want := "text/javascript; charset=utf-8"
+				if strings.HasSuffix(url, ".css") {
+					want = "text/css; charset=utf-8"
+				}
+				if a.Code != 200 || a.Header().Get("Content-Type") != want || a.Header().Get("Cache-Control") != schema.AssetCacheControl || a.Body.Len() < 100 {
+					t.Errorf("%s: %d %q %q, %d bytes", url, a.Code, a.Header().Get("Content-Type"), a.Header().Get("Cache-Control"), a.Body.Len())
+				}
+			}
+		})
+	}
+	if rec := s.do(req{Method: "GET", Path: "/api/schema/assets/swagger-ui-bundle.js"}); rec.Code != 404 {
+		t.Errorf("an asset without its hash: %d", rec.Code)
+	}
+}
