@@ -1,6 +1,6 @@
 // Package commands is Django's manage.py as subcommands of the one binary: runserver,
 // migrate, createsuperuser, createuser, changepassword, drf_create_token, flushexpiredtokens,
-// startapp and help.
+// startapp, spectacular and help.
 package commands
 
 import (
@@ -45,6 +45,7 @@ func commandTable() map[string]command {
 		"changepassword":     {"changepassword USERNAME [--password-stdin]", "Set a user's password.", changepassword},
 		"flushexpiredtokens": {"flushexpiredtokens", "Delete expired outstanding and blacklisted tokens.", flushexpiredtokens},
 		"drf_create_token":   {"drf_create_token USERNAME [-r|--reset]", "Print the user's TokenAuthentication key, made if they have none; --reset replaces it.", drfCreateToken},
+		"spectacular":        {"spectacular [--file schema.yml] [--format openapi|openapi-json]", "Write the OpenAPI document of the API (YAML by default), as /api/schema/ serves it.", spectacular},
 		"startapp":           {"startapp [--owner] [--plural P] [--dry-run] [--root DIR] NAME", "Create a resource: model, migration, ModelViewSet, routes and tests.", startapp},
 	}
 }

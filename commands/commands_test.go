@@ -170,7 +170,7 @@ func (p *project) canLogIn(username, password string) bool {
 	return u != nil
 }
 
-var allCommands = []string{"runserver", "migrate", "createsuperuser", "createuser", "changepassword", "drf_create_token", "flushexpiredtokens", "help"}
+var allCommands = []string{"runserver", "migrate", "createsuperuser", "createuser", "changepassword", "drf_create_token", "flushexpiredtokens", "spectacular", "help"}
 
 func TestHelp(t *testing.T) {
 	p := newProject(t)
