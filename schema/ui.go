@@ -184,7 +184,7 @@ var redocPage = template.Must(template.New("redoc").Parse(`<!DOCTYPE html>
 <title>{{.Title}}</title>
 </head>
 <body>
-<redoc spec-url="{{.SchemaURL}}"></redoc>
+<redoc spec-url="{{.SchemaURL}}" disable-telemetry="true"></redoc>
 <script type="module" src="{{.Bundle}}"></script>
 </body>
 </html>

@@ -12,7 +12,7 @@ import (
 func DefaultSchemaInfo() schema.Info {
 	return schema.Info{
 		Title:       "ginrest API",
-		Description: "A Django REST Framework + simplejwt API, in Go. Log in at /api/token/ and send the access token as Authorization: Bearer <token>.",
+		Description: "A Django REST Framework + simplejwt API, in Go. Log in at `/api/token/` and send the access token as `Authorization: Bearer <token>` (Authorize, in Swagger UI).",
 		Version:     "1.0.0",
 	}
 }

@@ -59,7 +59,8 @@ func NewNotes(db *gorm.DB, now func() time.Time) *viewsets.Model[models.Note] {
 		ExtraActions: []viewsets.ExtraAction[models.Note]{
 			{Name: "mine", Permissions: signedIn, Description: "The caller's own notes.", Handle: mine},
 			{Name: "toggle", Detail: true, Methods: []string{http.MethodPost},
-				Description: "Marks a note done, or not done again.", Handle: toggle},
+				Description: "Marks a note done, or not done again.", Handle: toggle,
+				Schema: rest.Operation{NoRequest: true}}, // a POST that reads no body
 		},
 	}
 }
