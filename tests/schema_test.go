@@ -433,3 +433,61 @@ func TestSchemaPages(t *testing.T) {
 		t.Errorf("an asset without its hash: %d", rec.Code)
 	}
 }
+
+// TestSchemaHonestConfigurations checks the answers that only some settings give against
+// the document those settings make: each paginator's envelope and errors, no pagination,
+// a throttle's 429, cookie mode's bodies and CSRF refusal.
+func TestSchemaHonestConfigurations(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*settings.Settings)
+		run    func(h *honest, alice *apiUser)
+	}{
+		{"limit/offset", func(s *settings.Settings) { s.REST.DefaultPaginationClass = "LimitOffsetPagination" }, func(h *honest, alice *apiUser) {
+			h.check("list", jsonReq("GET", "/api/notes/?limit=1&offset=1", alice.token, ""), 200, "")
+		}},
+		{"cursor", func(s *settings.Settings) { s.REST.DefaultPaginationClass = "CursorPagination" }, func(h *honest, alice *apiUser) {
+			h.check("list", jsonReq("GET", "/api/notes/", alice.token, ""), 200, "")
+			h.check("list, bad cursor", jsonReq("GET", "/api/notes/?cursor=x", alice.token, ""), 404, `{"detail":"Invalid cursor"}`)
+		}},
+		{"no pagination", func(s *settings.Settings) { s.REST.DefaultPaginationClass = "none" }, func(h *honest, alice *apiUser) {
+			rec := h.check("list", jsonReq("GET", "/api/notes/", alice.token, ""), 200, "")
+			if !strings.HasPrefix(rec.Body.String(), "[") {
+				t.Errorf("not a list: %s", rec.Body)
+			}
+		}},
+		{"anon throttle", func(s *settings.Settings) {
+			s.REST.DefaultThrottleClasses = []string{"AnonRateThrottle"}
+			s.ThrottleRates = map[string]string{"anon": "2/min"} // the document's fetch is the first
+		}, func(h *honest, _ *apiUser) {
+			h.check("root", req{Method: "GET", Path: "/api/"}, 200, "")
+			h.check("root, throttled", req{Method: "GET", Path: "/api/"}, 429, "")
+		}},
+		{"cookie mode", cookieMode, func(h *honest, _ *apiUser) {
+			rec := h.check("login", jsonReq("POST", "/api/token/", "", `{"username":"alice","password":"pw-alice-123"}`), 200, "")
+			refresh := cookiesOf(rec)["refresh_token"]
+			if refresh == nil {
+				t.Fatalf("no refresh cookie: %q", rec.Header().Values("Set-Cookie"))
+			}
+			h.check("refresh, no CSRF header", req{Method: "POST", Path: "/api/token/refresh/", Header: map[string]string{"Cookie": "refresh_token=" + refresh.Value}},
+				403, `{"detail":"CSRF Failed: CSRF token missing."}`)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newServer(t, tt.change)
+			h := newHonest(t, s)
+			var alice *apiUser
+			switch tt.name {
+			case "anon throttle": // no login: it would count
+			case "cookie mode":
+				s.createUser("alice", "pw-alice-123")
+			default:
+				alice = s.apiUser("alice")
+				s.addNote(alice.User, "one", "", false)
+				s.addNote(alice.User, "two", "", false)
+			}
+			tt.run(h, alice)
+		})
+	}
+}
