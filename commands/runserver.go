@@ -78,6 +78,11 @@ func runserver(env *Env, args []string) error {
 		return err
 	}
 	defer app.Close() // the Redis client; before closeDB, after the server has stopped
+	// A view whose schema declaration makes the OpenAPI document invalid stops the server
+	// here, as any other declaration mistake does, not at the first GET /api/schema/.
+	if _, err := app.Schema(); err != nil {
+		return err
+	}
 	if s.Debug {
 		if err := seedDemoUser(ctx, env, app.Users); err != nil {
 			return err
