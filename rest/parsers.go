@@ -30,29 +30,36 @@ var defaultParsers = Parsers{MaxBytes: DefaultMaxBytes}
 var MediaTypes = []string{"application/json", "application/x-www-form-urlencoded", "multipart/form-data"}
 
 func (p *Parsers) parse(req *http.Request) (any, error) {
+	data, _, err := p.parseForm(req)
+	return data, err
+}
+
+// parseForm is parse that also returns a form body's every value by key (nil for JSON or
+// no body), for serializers that read forms as DRF reads a QueryDict.
+func (p *Parsers) parseForm(req *http.Request) (any, url.Values, error) {
 	ct := req.Header.Get("Content-Type")
 	if req.Body == nil || req.Body == http.NoBody || req.ContentLength == 0 {
 		// DRF parses nothing without a body, whatever the media type.
-		return map[string]any{}, nil
+		return map[string]any{}, nil, nil
 	}
 	if ct == "" {
 		// A body with no media type matches no parser: DRF's 415 names the empty type.
 		// Guessing JSON would let a client skip the check every other type goes through.
 		if req.ContentLength < 0 && emptyBody(req.Body) {
-			return map[string]any{}, nil
+			return map[string]any{}, nil, nil
 		}
-		return nil, UnsupportedMediaType("")
+		return nil, nil, UnsupportedMediaType("")
 	}
 	mediaType, params, err := mime.ParseMediaType(ct)
 	if err != nil && (!errors.Is(err, mime.ErrInvalidMediaParameter) || mediaType == "") {
 		// A malformed parameter alone does not hide the media type, as in Django's
 		// parse_header; a malformed media type is unsupported.
-		return nil, UnsupportedMediaType(ct)
+		return nil, nil, UnsupportedMediaType(ct)
 	}
 	switch mediaType {
 	case "application/json", "application/x-www-form-urlencoded", "multipart/form-data":
 	default:
-		return nil, UnsupportedMediaType(ct)
+		return nil, nil, UnsupportedMediaType(ct)
 	}
 	limit := p.MaxBytes
 	if limit <= 0 {
@@ -62,38 +69,39 @@ func (p *Parsers) parse(req *http.Request) (any, error) {
 		// Refused before a byte is read, as Django refuses by CONTENT_LENGTH: Go's server
 		// answers "Expect: 100-continue" on the first read of the body, so a client that
 		// asked first is told 413 without ever sending the body.
-		return nil, RequestTooLarge()
+		return nil, nil, RequestTooLarge()
 	}
 	switch mediaType {
 	case "application/json":
 		body, err := readLimited(req.Body, limit)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return parseJSON(body)
+		data, err := parseJSON(body)
+		return data, nil, err
 	case "application/x-www-form-urlencoded":
 		body, err := readLimited(req.Body, limit)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		values, err := url.ParseQuery(pythonQuery(body))
 		if err != nil {
-			return nil, ParseError("Form parse error - " + err.Error())
+			return nil, nil, ParseError("Form parse error - " + err.Error())
 		}
-		return lastValues(values), nil
+		return lastValues(values), values, nil
 	default: // multipart/form-data
 		if params["boundary"] == "" {
-			return nil, ParseError("Multipart form parse error - Invalid boundary in multipart: None")
+			return nil, nil, ParseError("Multipart form parse error - Invalid boundary in multipart: None")
 		}
 		req.Body = http.MaxBytesReader(nil, req.Body, limit)
 		if err := req.ParseMultipartForm(limit); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				return nil, RequestTooLarge()
+				return nil, nil, RequestTooLarge()
 			}
-			return nil, ParseError("Multipart form parse error - " + err.Error())
+			return nil, nil, ParseError("Multipart form parse error - " + err.Error())
 		}
-		return lastValues(req.MultipartForm.Value), nil
+		return lastValues(req.MultipartForm.Value), url.Values(req.MultipartForm.Value), nil
 	}
 }
 

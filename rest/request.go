@@ -3,6 +3,8 @@ package rest
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"reflect"
 	"time"
 )
 
@@ -32,6 +34,7 @@ type Request struct {
 	parsers        *Parsers
 	proxySSL       ProxySSLHeader
 	data           any
+	form           url.Values
 	dataErr        error
 	parsed         bool
 	ctx            requestContext
@@ -93,9 +96,25 @@ func (r *Request) Param(key string) string {
 func (r *Request) Data() (any, error) {
 	if !r.parsed {
 		r.parsed = true
-		r.data, r.dataErr = r.parsers.parse(r.HTTP)
+		r.data, r.form, r.dataErr = r.parsers.parseForm(r.HTTP)
 	}
 	return r.data, r.dataErr
+}
+
+// Form is the form body's fields with every value of a repeated key (DRF's QueryDict,
+// whose getlist lists them) when data is what Data returned for a form body; nil for any
+// other data (JSON, no body, a map built by the view). Serializers read form input
+// through it as DRF reads HTML input: an unchecked box is false, a repeated key a list.
+func (r *Request) Form(data any) url.Values {
+	if r.form == nil || !r.parsed {
+		return nil
+	}
+	m, ok := data.(map[string]any)
+	own, _ := r.data.(map[string]any)
+	if !ok || own == nil || reflect.ValueOf(m).UnsafePointer() != reflect.ValueOf(own).UnsafePointer() {
+		return nil
+	}
+	return r.form
 }
 
 // IsSecure is Django's request.is_secure(): whether the client's connection was https,
