@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,4 +93,45 @@ func TestStoredUserViewsUseTheirAuthenticators(t *testing.T) {
 		}
 	}()
 	rest.NewHandler(&Protected{APIView: rest.APIView{StoredUser: true}}, rest.Defaults{Authenticators: auths(bearer)})
+}
+
+// TestForm: a form body's every value by key, for the data Data returned and no other.
+func TestForm(t *testing.T) {
+	for _, tt := range []struct {
+		name, contentType, body string
+		want                    map[string][]string
+	}{
+		{"urlencoded", "application/x-www-form-urlencoded", "a=1&a=2&b=3", map[string][]string{"a": {"1", "2"}, "b": {"3"}}},
+		{"multipart", "multipart/form-data; boundary=X",
+			"--X\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--X\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n2\r\n--X--\r\n",
+			map[string][]string{"a": {"1", "2"}}},
+		{"json", "application/json", `{"a": "1"}`, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tt.body))
+			req.Header.Set("Content-Type", tt.contentType)
+			r := rest.NewRequest(req)
+			if r.Form(nil) != nil {
+				t.Error("a form before the body is read")
+			}
+			data, err := r.Data()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := r.Form(data)
+			if (got == nil) != (tt.want == nil) || (got != nil && !reflect.DeepEqual(map[string][]string(got), tt.want)) {
+				t.Errorf("Form = %v, want %v", got, tt.want)
+			}
+			if r.Form(map[string]any{"a": "1"}) != nil {
+				t.Error("a form for a map the request did not parse")
+			}
+			last := "1"
+			if tt.want != nil {
+				last = "2" // Data has a repeated key's last value, as QueryDict's []
+			}
+			if data.(map[string]any)["a"] != last {
+				t.Errorf("Data: %v", data)
+			}
+		})
+	}
 }
