@@ -46,17 +46,104 @@ func (r *run) scalar(f *field, raw any, target reflect.Value) []string {
 		}
 		target.SetBool(b)
 	case kindTime:
-		s, ok := raw.(string)
-		if !ok {
-			return []string{MsgInvalidDateTime}
-		}
-		t, ok := ParseDateTime(s)
-		if !ok {
-			return []string{MsgInvalidDateTime}
+		t, msgs := r.fm().readDateTime(raw)
+		if msgs != nil {
+			return msgs
 		}
 		target.Set(reflect.ValueOf(t))
+	case kindDate:
+		d, msgs := r.fm().readDate(raw)
+		if msgs != nil {
+			return msgs
+		}
+		target.Set(reflect.ValueOf(d))
+	case kindTimeOfDay:
+		t, msgs := r.fm().readTime(raw)
+		if msgs != nil {
+			return msgs
+		}
+		target.Set(reflect.ValueOf(t))
+	case kindDecimal:
+		d, msgs := f.decimal.read(raw)
+		if msgs != nil {
+			return msgs
+		}
+		target.Set(reflect.ValueOf(d))
+	case kindDuration:
+		return readDuration(f, raw, target)
+	case kindUUID:
+		u, ok := readUUID(raw)
+		if !ok {
+			return []string{MsgInvalidUUID}
+		}
+		target.Set(reflect.ValueOf(u))
+	case kindIP:
+		a, msgs := readIP(f.protocol, raw)
+		if msgs != nil {
+			return msgs
+		}
+		target.Set(reflect.ValueOf(a))
+	case kindJSON:
+		b, ok := readJSON(raw, f.binary)
+		if !ok {
+			return []string{MsgInvalidJSON}
+		}
+		target.SetBytes(b)
 	}
 	return nil
+}
+
+// fm is the formats the run reads dates with: DRF's defaults when none were given.
+func (r *run) fm() *Formats {
+	if r.formats == nil {
+		f := DefaultFormats()
+		r.formats = &f
+	}
+	return r.formats
+}
+
+// readDuration is DurationField.to_internal_value: parse_duration(str(value)), then
+// min_value and max_value, printed as Python prints a timedelta.
+func readDuration(f *field, raw any, target reflect.Value) []string {
+	d, ok := ParseDuration(pythonStr(raw))
+	if !ok {
+		return []string{MsgInvalidDuration}
+	}
+	var msgs []string
+	if f.maxDuration != nil && d > *f.maxDuration {
+		msgs = append(msgs, msgMaxValue(pythonTimedelta(*f.maxDuration)))
+	}
+	if f.minDuration != nil && d < *f.minDuration {
+		msgs = append(msgs, msgMinValue(pythonTimedelta(*f.minDuration)))
+	}
+	if msgs != nil {
+		return msgs
+	}
+	target.SetInt(int64(d))
+	return nil
+}
+
+// readUUID is UUIDField.to_internal_value: text as uuid.UUID(hex=...) reads it, or an
+// integer (a bool is one to Python) as uuid.UUID(int=...).
+func readUUID(raw any) (UUID, bool) {
+	switch x := raw.(type) {
+	case string:
+		return ParseUUID(x)
+	case bool:
+		if x {
+			return uuidFromInt(big.NewInt(1))
+		}
+		return UUID{}, true
+	}
+	n, ok := number(raw)
+	if !ok || !isIntegerText(n) {
+		return UUID{}, false
+	}
+	i, ok := new(big.Int).SetString(string(n), 10)
+	if !ok {
+		return UUID{}, false
+	}
+	return uuidFromInt(i)
 }
 
 // text is CharField's lenient reading: a string, or a number as its text (Python's str()).

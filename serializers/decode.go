@@ -3,6 +3,7 @@ package serializers
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 type run struct {
 	ctx     *Context
 	partial bool
+	formats *Formats
 	// unique checks a top-level field marked unique; nil when there is no database.
 	unique func(f *field, v reflect.Value) ([]string, error)
 	// fatal is an error that is not the client's fault (a database failure, a hook's
@@ -27,8 +29,9 @@ type run struct {
 // object validates raw (a JSON object) into dst, a struct of info's type. top marks the
 // serializer's own struct, whose fields are the validated data and may be unique.
 func (r *run) object(info *structInfo, raw any, dst reflect.Value, top bool) any {
-	obj, ok := raw.(map[string]any)
-	if !ok {
+	obj, isMap := raw.(map[string]any)
+	form, isForm := raw.(url.Values)
+	if !isMap && !isForm {
 		return Errors{rest.NonFieldErrors: []string{msgNotADict(pythonType(raw))}}
 	}
 	errs := Errors{}
@@ -36,7 +39,16 @@ func (r *run) object(info *structInfo, raw any, dst reflect.Value, top bool) any
 		if f.readOnly {
 			continue
 		}
-		value, present := obj[f.name]
+		var value any
+		var present bool
+		switch {
+		case f.hidden:
+			// HiddenField: input is never read, the default always used.
+		case isForm:
+			value, present = formValue(f, form, r.partial)
+		default:
+			value, present = obj[f.name]
+		}
 		fv := dst.FieldByIndex(f.index)
 		switch {
 		case present:
@@ -64,8 +76,17 @@ func (r *run) object(info *structInfo, raw any, dst reflect.Value, top bool) any
 		case f.required:
 			errs[f.name] = []string{MsgRequired}
 			continue
-		case f.def != nil:
-			fv.Set(f.defaultValue())
+		case f.hasDefault():
+			v, msgs, err := r.defaultFor(f, dst)
+			if err != nil {
+				r.fatal = err
+				return nil
+			}
+			if msgs != nil {
+				errs[f.name] = msgs
+				continue
+			}
+			fv.Set(v)
 		default:
 			continue
 		}
@@ -130,6 +151,10 @@ func (r *run) field(f *field, raw any, dst reflect.Value) any {
 		dst.Set(reflect.Zero(f.typ)) // BooleanField(allow_null=True) reads "null" and "" as None
 		return nil
 	}
+	if f.kind == kindDecimal && trimPython(pythonStr(raw)) == "" {
+		dst.Set(reflect.Zero(f.typ)) // DecimalField(allow_null=True) reads blank as None
+		return nil
+	}
 	fresh := reflect.New(f.elem)
 	if f.kind == kindObject && !dst.IsNil() {
 		fresh.Elem().Set(dst.Elem()) // an update starts from what is there
@@ -147,18 +172,23 @@ func (r *run) value(f *field, raw any, target reflect.Value) any {
 	case kindObject:
 		return r.object(f.object, raw, target, false)
 	case kindList:
+		if f.multiple {
+			return r.multipleChoice(f, raw, target)
+		}
 		return r.list(f, raw, target)
+	case kindDict:
+		return r.dict(f, raw, target)
 	}
 	if f.choices != nil {
 		return r.choice(f, raw, target)
 	}
-	if f.kind == kindString {
+	if f.kind == kindString || f.kind == kindIP {
 		// CharField.run_validation: blank is decided before the type, and "" skips the rules.
 		if s, ok := raw.(string); ok && (s == "" || (f.trim && trimPython(s) == "")) {
 			if !f.allowBlank {
 				return []string{MsgBlank}
 			}
-			target.SetString("")
+			target.Set(reflect.Zero(target.Type()))
 			return nil
 		}
 	}
@@ -168,6 +198,9 @@ func (r *run) value(f *field, raw any, target reflect.Value) any {
 	msgs := f.validate(target)
 	if f.kind == kindString && strings.IndexByte(target.String(), 0) >= 0 {
 		msgs = append(msgs, MsgNullCharacters)
+	}
+	if f.pattern != nil && !f.pattern.MatchString(target.String()) {
+		msgs = append(msgs, f.patternMsg)
 	}
 	if msgs != nil {
 		return msgs
@@ -247,5 +280,68 @@ func (r *run) list(f *field, raw any, target reflect.Value) any {
 			return msgs
 		}
 	}
+	return nil
+}
+
+// multipleChoice is MultipleChoiceField.to_internal_value: a list (not a string) of
+// choices, stored once each in input order (DRF's set); the first wrong item is the
+// field's one message.
+func (r *run) multipleChoice(f *field, raw any, target reflect.Value) any {
+	items, ok := raw.([]any)
+	if !ok {
+		return []string{msgNotAList(pythonType(raw))}
+	}
+	if len(items) == 0 && !f.allowEmpty {
+		return []string{MsgEmptySelection}
+	}
+	out := reflect.MakeSlice(f.elem, 0, len(items))
+	seen := map[string]bool{}
+	for _, item := range items {
+		v := reflect.New(f.child.elem).Elem()
+		if detail := r.choice(f.child, item, v); detail != nil {
+			return detail
+		}
+		key := pythonStr(item)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = reflect.Append(out, v)
+	}
+	target.Set(out)
+	if msgs := f.validate(target); msgs != nil {
+		return msgs
+	}
+	return nil
+}
+
+// dict is DictField.to_internal_value: an object whose values the child reads; errors by
+// key ({"scores": {"b": ["A valid integer is required."]}}).
+func (r *run) dict(f *field, raw any, target reflect.Value) any {
+	obj, ok := raw.(map[string]any)
+	if !ok {
+		return []string{msgNotADictOfItems(pythonType(raw))}
+	}
+	if len(obj) == 0 && !f.allowEmpty {
+		return []string{MsgEmptyDict}
+	}
+	out := reflect.MakeMapWithSize(f.elem, len(obj))
+	errs := Errors{}
+	for k, item := range obj {
+		v := reflect.New(f.child.typ).Elem()
+		detail := r.field(f.child, item, v)
+		if r.fatal != nil {
+			return nil
+		}
+		if detail != nil {
+			errs[k] = detail
+			continue
+		}
+		out.SetMapIndex(reflect.ValueOf(k).Convert(f.elem.Key()), v)
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	target.Set(out)
 	return nil
 }

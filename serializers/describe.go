@@ -2,11 +2,14 @@ package serializers
 
 import "ginrest/rest"
 
-// describeStruct is SimpleMetadata.get_serializer_info: every field, write-only ones too.
+// describeStruct is SimpleMetadata.get_serializer_info: every field, write-only ones too,
+// hidden ones not.
 func describeStruct(info *structInfo) rest.Fields {
-	fields := make(rest.Fields, len(info.fields))
-	for i, f := range info.fields {
-		fields[i] = f.info
+	fields := make(rest.Fields, 0, len(info.fields))
+	for _, f := range info.fields {
+		if !f.hidden {
+			fields = append(fields, f.info)
+		}
 	}
 	return fields
 }
@@ -46,7 +49,25 @@ func describe(f *field) rest.FieldInfo {
 		}
 	}
 	switch f.kind {
-	case kindList:
+	case kindDecimal:
+		// force_str of a Decimal bound: DRF describes it as text.
+		if d := f.decimal.maxValue; d != nil {
+			info.MaxValue = decimalText(*d)
+		}
+		if d := f.decimal.minValue; d != nil {
+			info.MinValue = decimalText(*d)
+		}
+	case kindDuration:
+		if d := f.maxDuration; d != nil {
+			info.MaxValue = pythonTimedelta(*d)
+		}
+		if d := f.minDuration; d != nil {
+			info.MinValue = pythonTimedelta(*d)
+		}
+	case kindList, kindDict:
+		if f.multiple {
+			break // MultipleChoiceField has choices, no child
+		}
 		child := f.child.info
 		info.Child = &child
 	case kindObject:
@@ -54,9 +75,15 @@ func describe(f *field) rest.FieldInfo {
 			info.Children = describeNested(f.object)
 		}
 	}
-	if f.choices != nil && !f.readOnly {
-		for _, c := range f.choices {
-			info.Choices = append(info.Choices, rest.Choice{Value: represent(&field{kind: f.kind}, c.value), DisplayName: c.text})
+	choices := f.choices
+	if f.multiple {
+		choices = f.child.choices
+	}
+	if choices != nil && !f.readOnly {
+		formats := DefaultFormats()
+		r := &renderer{formats: &formats}
+		for _, c := range choices {
+			info.Choices = append(info.Choices, rest.Choice{Value: r.value(&field{kind: c.kind()}, c.value), DisplayName: c.text})
 		}
 	}
 	return info
@@ -78,6 +105,12 @@ func typeName(f *field) string {
 	case kindString:
 		if f.choices != nil {
 			return "choice"
+		}
+		switch f.patternMsg {
+		case MsgInvalidSlug, MsgInvalidSlugUnicode:
+			return "slug"
+		case MsgRegexMismatch:
+			return "regex"
 		}
 		for _, c := range f.rules {
 			switch c.name {
@@ -102,10 +135,25 @@ func typeName(f *field) string {
 	case kindObject:
 		return "nested object"
 	case kindList:
+		if f.multiple {
+			return "multiple choice"
+		}
 		if f.child.kind == kindObject {
 			return "field" // ListSerializer is a Field to label_lookup, its child the object
 		}
 		return "list"
+	case kindDecimal:
+		return "decimal"
+	case kindDate:
+		return "date"
+	case kindTimeOfDay:
+		return "time"
+	case kindUUID, kindIP:
+		return "string" // UUIDField is listed as "string"; IPAddressField is a CharField
+	case kindDict:
+		return "nested object"
 	}
+	// DurationField, JSONField, ReadOnlyField, SerializerMethodField and HiddenField are
+	// not in DRF 3.14's label_lookup: they are Fields to it.
 	return "field"
 }

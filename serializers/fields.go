@@ -2,6 +2,7 @@ package serializers
 
 import (
 	"encoding/json"
+	"net/url"
 	"strings"
 
 	"ginrest/rest"
@@ -96,6 +97,14 @@ func Object(data any) (map[string]any, error) {
 	switch v := data.(type) {
 	case map[string]any:
 		return v, nil
+	case url.Values:
+		m := make(map[string]any, len(v))
+		for k, vs := range v {
+			if len(vs) > 0 {
+				m[k] = vs[len(vs)-1] // QueryDict's [] is the last value
+			}
+		}
+		return m, nil
 	case nil:
 		return nil, rest.ValidationError(map[string]any{rest.NonFieldErrors: []string{"No data provided"}})
 	}

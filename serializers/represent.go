@@ -2,9 +2,15 @@ package serializers
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/netip"
 	"reflect"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // Data is a representation, DRF's serializer.data: a JSON object whose keys keep the
@@ -93,20 +99,39 @@ func (d Data) MarshalJSON() ([]byte, error) {
 	return append(out, '}'), nil
 }
 
-// representObject is Serializer.to_representation.
-func representObject(info *structInfo, v reflect.Value) Data {
+// renderer is one representation: the formats in use, and the context method fields see.
+// err is the first method field's error; rendering stops there.
+type renderer struct {
+	ctx     *Context
+	formats *Formats
+	err     error
+}
+
+// object is Serializer.to_representation.
+func (r *renderer) object(info *structInfo, v reflect.Value) Data {
 	d := Data{items: make([]item, 0, len(info.fields))}
 	for _, f := range info.fields {
 		if f.writeOnly {
 			continue
 		}
-		d.items = append(d.items, item{f.name, represent(f, v.FieldByIndex(f.index))})
+		if f.method >= 0 {
+			out, err := callMethod(v, f.method, r.ctx)
+			if err != nil {
+				if r.err == nil {
+					r.err = fmt.Errorf("serializers: %s.Get%s: %w", info.typ, f.goName, err)
+				}
+				return d
+			}
+			d.items = append(d.items, item{f.name, out.Interface()})
+			continue
+		}
+		d.items = append(d.items, item{f.name, r.value(f, v.FieldByIndex(f.index))})
 	}
 	return d
 }
 
-// represent is a field's to_representation: None stays null, times are ISO 8601 in UTC.
-func represent(f *field, v reflect.Value) any {
+// value is a field's to_representation: None stays null, times are ISO 8601 in UTC.
+func (r *renderer) value(f *field, v reflect.Value) any {
 	if f.nullable {
 		if v.IsNil() {
 			return nil
@@ -128,15 +153,61 @@ func represent(f *field, v reflect.Value) any {
 	case kindBool:
 		return v.Bool()
 	case kindTime:
-		return FormatDateTime(v.Interface().(time.Time).UTC())
+		return r.formats.dateTime(v.Interface().(time.Time))
+	case kindDate:
+		d := v.Interface().(Date)
+		if d.IsZero() {
+			return nil // DRF's "if not value: return None"
+		}
+		return r.formats.date(d)
+	case kindTimeOfDay:
+		return r.formats.timeOfDay(v.Interface().(TimeOfDay))
+	case kindDuration:
+		return FormatDuration(time.Duration(v.Int()))
+	case kindDecimal:
+		coerce := r.formats.CoerceDecimalToString
+		if f.coerce != nil {
+			coerce = *f.coerce
+		}
+		return f.decimal.represent(v.Interface().(decimal.Decimal), coerce)
+	case kindUUID:
+		return representUUID(v.Interface().(UUID), f.uuidFormat)
+	case kindIP:
+		a := v.Interface().(netip.Addr)
+		if !a.IsValid() {
+			return "" // a blank IPAddressField(allow_blank=True)
+		}
+		return a.String()
+	case kindJSON:
+		return representJSON(v.Bytes(), f.binary)
 	case kindObject:
-		return representObject(f.object, v)
+		return r.object(f.object, v)
 	case kindList:
 		out := make([]any, v.Len())
 		for i := range out {
-			out[i] = represent(f.child, v.Index(i))
+			out[i] = r.value(f.child, v.Index(i))
+		}
+		return out
+	case kindDict:
+		out := make(map[string]any, v.Len())
+		iter := v.MapRange()
+		for iter.Next() {
+			out[iter.Key().String()] = r.value(f.child, iter.Value())
 		}
 		return out
 	}
 	return v.Interface()
+}
+
+// representUUID is UUIDField.to_representation in its format.
+func representUUID(u UUID, format string) any {
+	switch format {
+	case "hex":
+		return hex.EncodeToString(u[:])
+	case "int":
+		return json.Number(new(big.Int).SetBytes(u[:]).String())
+	case "urn":
+		return "urn:uuid:" + u.String()
+	}
+	return u.String()
 }

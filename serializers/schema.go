@@ -1,17 +1,23 @@
 package serializers
 
 import (
+	"cmp"
 	"database/sql"
 	"database/sql/driver"
 	"encoding"
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
 
 	"ginrest/rest"
 )
@@ -30,7 +36,16 @@ const (
 	kindBool        // BooleanField
 	kindTime        // DateTimeField
 	kindObject      // a nested serializer
-	kindList        // ListField, or ListSerializer (many=True) for a list of objects
+	kindList        // ListField, or ListSerializer (many=True) for a list of objects;
+	// MultipleChoiceField with oneof
+	kindDecimal   // DecimalField: decimal.Decimal
+	kindDate      // DateField: Date
+	kindTimeOfDay // TimeField: TimeOfDay
+	kindDuration  // DurationField: time.Duration
+	kindUUID      // UUIDField: UUID
+	kindIP        // IPAddressField: netip.Addr
+	kindJSON      // JSONField: json.RawMessage
+	kindDict      // DictField: map[string]T
 )
 
 // field is one serializer field, parsed from a struct field once.
@@ -54,8 +69,29 @@ type field struct {
 	omitEmpty bool
 	choices   []choice
 	object    *structInfo // kindObject
-	child     *field      // kindList: the items
+	child     *field      // kindList, kindDict: the items
 	info      rest.FieldInfo
+
+	// multiple is MultipleChoiceField: a list whose rules (oneof) are the items' choices.
+	multiple bool
+	decimal  decimalSpec // kindDecimal
+	// coerce is the field's coerce_to_string; nil follows Formats.CoerceDecimalToString.
+	coerce *bool
+	// minDuration and maxDuration are a DurationField's min_value and max_value.
+	minDuration, maxDuration *time.Duration
+	protocol                 string         // kindIP: "both", "ipv4" or "ipv6"
+	pattern                  *regexp.Regexp // RegexField's regex, SlugField's pattern
+	patternMsg               string
+	binary                   bool   // JSONField(binary=True): JSON text in and out
+	uuidFormat               string // UUIDField's format: hex_verbose, hex, int or urn
+	// hidden is HiddenField: never read from input nor rendered, always its default.
+	hidden bool
+	// currentUser is CurrentUserDefault: the default is the request user's PK().
+	currentUser bool
+	// defaultMethod is the index of *T's Default<GoName> method (DRF's callable default),
+	// -1 without one; method is the index of SerializerMethodField's Get<GoName>, -1
+	// without one. The struct holding the field owns both.
+	defaultMethod, method int
 }
 
 // choice is one value of a choice field: its text (what input is compared with, as DRF
@@ -75,6 +111,13 @@ type structInfo struct {
 
 var (
 	timeType        = reflect.TypeFor[time.Time]()
+	decimalType     = reflect.TypeFor[decimal.Decimal]()
+	dateType        = reflect.TypeFor[Date]()
+	timeOfDayType   = reflect.TypeFor[TimeOfDay]()
+	durationType    = reflect.TypeFor[time.Duration]()
+	uuidType        = reflect.TypeFor[UUID]()
+	addrType        = reflect.TypeFor[netip.Addr]()
+	rawJSONType     = reflect.TypeFor[json.RawMessage]()
 	marshalerType   = reflect.TypeFor[json.Marshaler]()
 	textMarshaler   = reflect.TypeFor[encoding.TextMarshaler]()
 	valuerType      = reflect.TypeFor[driver.Valuer]()
@@ -165,7 +208,7 @@ func (b *builder) collect(si *structInfo, t reflect.Type, index []int, level int
 			si.fields = removeField(si.fields, name)
 		}
 		depth[name] = level
-		f, err := b.field(name, sf.Name, sf.Type, sf.Tag.Get("drf"), sf.Tag.Get("validate"))
+		f, err := b.field(si.typ, name, sf.Name, sf.Type, sf.Tag.Get("drf"), sf.Tag.Get("validate"))
 		if err != nil {
 			panic(fmt.Sprintf("serializers: %s.%s: %v", si.typ, sf.Name, err))
 		}
@@ -197,6 +240,24 @@ func valueType(t reflect.Type) bool {
 }
 
 func kindOf(t reflect.Type) kind {
+	// Types DRF has a field for come first: most marshal or scan themselves, which
+	// would make them kindOther, and time.Duration is an int64.
+	switch t {
+	case decimalType:
+		return kindDecimal
+	case dateType:
+		return kindDate
+	case timeOfDayType:
+		return kindTimeOfDay
+	case durationType:
+		return kindDuration
+	case uuidType:
+		return kindUUID
+	case addrType:
+		return kindIP
+	case rawJSONType:
+		return kindJSON
+	}
 	switch t.Kind() {
 	case reflect.String:
 		return kindString
@@ -221,12 +282,16 @@ func kindOf(t reflect.Type) kind {
 			return kindOther // []byte: encoding/json's base64
 		}
 		return kindList
+	case reflect.Map:
+		if t.Key().Kind() == reflect.String && kindOf(t.Elem()) != kindOther {
+			return kindDict
+		}
 	}
 	return kindOther
 }
 
-// field builds one field from its Go type and tags.
-func (b *builder) field(name, goName string, t reflect.Type, drfTag, validateTag string) (*field, error) {
+// field builds one field of the struct owner from its Go type and tags.
+func (b *builder) field(owner reflect.Type, name, goName string, t reflect.Type, drfTag, validateTag string) (*field, error) {
 	opts, err := parseOptions(drfTag)
 	if err != nil {
 		return nil, fmt.Errorf("drf tag: %w", err)
@@ -234,6 +299,10 @@ func (b *builder) field(name, goName string, t reflect.Type, drfTag, validateTag
 	r, err := parseRules(validateTag)
 	if err != nil {
 		return nil, fmt.Errorf("validate tag: %w", err)
+	}
+	if opts.methodField {
+		// SerializerMethodField: the Go type and rules do not matter, the method renders.
+		return methodField(owner, name, goName, t, opts, r)
 	}
 	f, err := b.typed(t, r)
 	if err != nil {
@@ -243,15 +312,19 @@ func (b *builder) field(name, goName string, t reflect.Type, drfTag, validateTag
 	f.readOnly, f.writeOnly, f.unique = opts.readOnly, opts.writeOnly, opts.unique
 	f.allowBlank, f.trim, f.allowEmpty = opts.allowBlank, !opts.noTrim, !opts.noEmpty
 	f.label, f.helpText = opts.label, opts.helpText
+	f.defaultMethod, f.method = -1, -1
 	if f.label == "" {
 		f.label = labelOf(name)
 	}
 	if f.kind == kindOther {
 		// Nothing can read it from input.
-		if opts.writeOnly || opts.def != nil {
+		if opts.writeOnly || opts.def != nil || opts.hidden || opts.currentUser {
 			return nil, fmt.Errorf("%s has no DRF field to read input with; it can only be rendered", t)
 		}
 		f.readOnly = true
+	}
+	if err := f.applyKindOptions(opts); err != nil {
+		return nil, err
 	}
 	if opts.def != nil {
 		v, err := f.parseDefault(*opts.def)
@@ -260,12 +333,112 @@ func (b *builder) field(name, goName string, t reflect.Type, drfTag, validateTag
 		}
 		f.def = &v
 	}
-	if opts.unique && f.kind != kindString && f.kind != kindInt && f.kind != kindUint && f.kind != kindFloat && f.kind != kindBool && f.kind != kindTime {
+	f.currentUser = opts.currentUser
+	if err := f.findDefaultMethod(owner); err != nil {
+		return nil, err
+	}
+	if opts.hidden {
+		if f.def == nil && !f.currentUser && f.defaultMethod < 0 {
+			return nil, fmt.Errorf("a hidden field needs a default: default=VALUE, current_user or a Default%s method", goName)
+		}
+		f.hidden, f.writeOnly = true, true
+	}
+	if opts.unique && f.kind != kindString && f.kind != kindInt && f.kind != kindUint && f.kind != kindFloat && f.kind != kindBool && f.kind != kindTime &&
+		f.kind != kindDecimal && f.kind != kindDate && f.kind != kindTimeOfDay && f.kind != kindDuration && f.kind != kindUUID {
 		return nil, fmt.Errorf("unique is for scalar fields")
 	}
-	f.required = !f.readOnly && f.def == nil && !opts.optional
+	f.required = !f.readOnly && !f.hasDefault() && !opts.optional
 	f.info = describe(f)
 	return f, nil
+}
+
+// hasDefault reports whether the field has a default of any sort: a value, the current
+// user or a method.
+func (f *field) hasDefault() bool { return f.def != nil || f.currentUser || f.defaultMethod >= 0 }
+
+// applyKindOptions checks and keeps the drf options that belong to one kind of field.
+func (f *field) applyKindOptions(o options) error {
+	only := func(set bool, opt string, kinds ...kind) error {
+		if set && !slices.Contains(kinds, f.kind) {
+			return fmt.Errorf("%s is not an option of this field's type (%s)", opt, f.elem)
+		}
+		return nil
+	}
+	for _, err := range []error{
+		only(o.maxDigits != nil, "max_digits", kindDecimal),
+		only(o.decimalPlaces != nil, "decimal_places", kindDecimal),
+		only(o.coerce != nil, "coerce_to_string", kindDecimal),
+		only(o.minValue != nil || o.maxValue != nil, "min_value/max_value (use validate rules)", kindDecimal, kindDuration),
+		only(o.protocol != "", "protocol", kindIP),
+		only(o.uuidFormat != "", "format", kindUUID),
+		only(o.slug || o.regex != "" || o.allowUnicode, "slug/regex", kindString),
+		only(o.binary, "binary", kindJSON),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	switch f.kind {
+	case kindDecimal:
+		f.decimal = decimalSpec{maxDigits: -1, places: -1}
+		if o.maxDigits != nil {
+			f.decimal.maxDigits = *o.maxDigits
+		}
+		if o.decimalPlaces != nil {
+			f.decimal.places = *o.decimalPlaces
+		}
+		if f.decimal.maxDigits >= 0 && f.decimal.places > f.decimal.maxDigits {
+			return fmt.Errorf("decimal_places is more than max_digits")
+		}
+		f.coerce = o.coerce
+		for _, b := range []struct {
+			text *string
+			to   **decimal.Decimal
+		}{{o.minValue, &f.decimal.minValue}, {o.maxValue, &f.decimal.maxValue}} {
+			if b.text != nil {
+				v, err := decimal.NewFromString(*b.text)
+				if err != nil {
+					return fmt.Errorf("%q is not a decimal", *b.text)
+				}
+				*b.to = &v
+			}
+		}
+	case kindDuration:
+		for _, b := range []struct {
+			text *string
+			to   **time.Duration
+		}{{o.minValue, &f.minDuration}, {o.maxValue, &f.maxDuration}} {
+			if b.text != nil {
+				v, ok := ParseDuration(*b.text)
+				if !ok {
+					return fmt.Errorf("%q is not a duration", *b.text)
+				}
+				*b.to = &v
+			}
+		}
+	case kindIP:
+		f.protocol = cmp.Or(o.protocol, "both")
+	case kindUUID:
+		f.uuidFormat = cmp.Or(o.uuidFormat, "hex_verbose")
+	case kindJSON:
+		f.binary = o.binary
+	case kindString:
+		switch {
+		case o.slug && o.allowUnicode:
+			f.pattern, f.patternMsg = slugUnicode, MsgInvalidSlugUnicode
+		case o.slug:
+			f.pattern, f.patternMsg = slugASCII, MsgInvalidSlug
+		case o.allowUnicode:
+			return fmt.Errorf("allow_unicode is for slug")
+		case o.regex != "":
+			re, err := regexp.Compile(o.regex)
+			if err != nil {
+				return fmt.Errorf("regex: %v", err)
+			}
+			f.pattern, f.patternMsg = re, MsgRegexMismatch
+		}
+	}
+	return nil
 }
 
 // typed is the part of a field that its type and rules decide; list items are built by it
@@ -286,19 +459,35 @@ func (b *builder) typed(t reflect.Type, r *rules) (*field, error) {
 			return nil, fmt.Errorf("a nested object takes no validate rules; its fields have their own")
 		}
 		f.object = b.structInfo(f.elem)
-	case kindList:
+	case kindList, kindDict:
 		child := r.child
 		if child == nil {
 			child = &rules{}
+		}
+		if r.choices != nil && f.kind == kindList {
+			// oneof on the list itself: MultipleChoiceField, whose items are the choices.
+			if r.hasDive {
+				return nil, fmt.Errorf("a multiple choice field (oneof on the list) takes no dive")
+			}
+			child = &rules{choices: r.choices}
+			r = &rules{checks: r.checks, omitEmpty: r.omitEmpty}
+			f.multiple = true
+		}
+		if f.kind == kindDict && len(r.checks) > 0 {
+			return nil, fmt.Errorf("a map takes rules for its values only, after dive")
 		}
 		item, err := b.typed(f.elem.Elem(), child)
 		if err != nil {
 			return nil, fmt.Errorf("items: %w", err)
 		}
+		if f.multiple && item.choices == nil {
+			return nil, fmt.Errorf("oneof on a list is for lists of strings and integers")
+		}
 		item.required, item.allowEmpty = true, true
+		item.defaultMethod, item.method = -1, -1
 		item.info = describe(item)
 		f.child = item
-		if item.kind == kindObject {
+		if item.kind == kindObject && f.kind == kindList {
 			// ListSerializer checks the length before the items, so its rules can only be
 			// about the length.
 			for _, c := range r.checks {
@@ -312,12 +501,17 @@ func (b *builder) typed(t reflect.Type, r *rules) (*field, error) {
 			return nil, fmt.Errorf("%s takes no validate rules", t)
 		}
 		return f, nil
+	case kindDecimal, kindDate, kindTimeOfDay, kindDuration, kindUUID, kindIP, kindJSON:
+		if len(r.checks) > 0 || r.choices != nil || r.hasDive {
+			return nil, fmt.Errorf("%s takes no validate rules; its bounds are drf options", t)
+		}
+		return f, nil
 	default:
 		if r.hasDive {
 			return nil, fmt.Errorf("dive is for lists")
 		}
 	}
-	if r.choices != nil {
+	if r.choices != nil && !f.multiple {
 		if f.kind != kindString && f.kind != kindInt && f.kind != kindUint {
 			return nil, fmt.Errorf("oneof is for strings and integers")
 		}
@@ -389,3 +583,6 @@ func labelOf(name string) string {
 	}
 	return string(unicode.ToUpper(r)) + s[size:]
 }
+
+// kind is the choice value's field kind, for rendering it.
+func (c choice) kind() kind { return kindOf(c.value.Type()) }

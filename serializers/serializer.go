@@ -3,6 +3,7 @@ package serializers
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"reflect"
 	"slices"
 
@@ -16,9 +17,19 @@ import (
 // Represent renders a T, Describe lists the fields for OPTIONS. It holds no per-request
 // state: build one at startup and share it between requests.
 type Serializer[T any] struct {
-	info   *structInfo
-	fields rest.Fields
-	model  *model // nil for a plain Serializer
+	info    *structInfo
+	fields  rest.Fields
+	model   *model // nil for a plain Serializer
+	formats Formats
+}
+
+// WithFormats is a copy of the serializer that reads and renders dates, times and
+// decimals by formats instead of DRF's defaults (DefaultFormats): DRF's DATETIME_FORMAT,
+// DATE_INPUT_FORMATS, COERCE_DECIMAL_TO_STRING... Build it at startup, as the serializer.
+func (s *Serializer[T]) WithFormats(formats Formats) *Serializer[T] {
+	c := *s
+	c.formats = formats
+	return &c
 }
 
 // New is a plain serializer: validation and representation, no database. It panics if T's
@@ -40,7 +51,7 @@ func newSerializer[T any]() *Serializer[T] {
 		panic(fmt.Sprintf("serializers: %s is not a struct", t))
 	}
 	info := infoOf(t)
-	return &Serializer[T]{info: info, fields: describeStruct(info)}
+	return &Serializer[T]{info: info, fields: describeStruct(info), formats: DefaultFormats()}
 }
 
 // FieldValidator is implemented by a serializer struct (on its pointer) that checks fields
@@ -124,11 +135,21 @@ func (s *Serializer[T]) validate(ctx context.Context, instance *T, data any, par
 	v := &Validated[T]{}
 	c := &Context{Context: ctx, Partial: partial}
 	c.Request = rest.RequestFrom(ctx)
+	// Form input is read with DRF's HTML semantics (html.go): url.Values given as they
+	// are, or the request's own parsed form body.
+	var input any = obj
+	if form, ok := data.(url.Values); ok {
+		input = form
+	} else if c.Request != nil {
+		if form := c.Request.Form(data); form != nil {
+			input = form
+		}
+	}
 	if instance != nil {
 		v.Value = *instance
 		c.Instance = instance
 	}
-	r := &run{ctx: c, partial: partial}
+	r := &run{ctx: c, partial: partial, formats: &s.formats}
 	if s.model != nil {
 		var self any // the instance excluded from the unique check; a typed nil is not nil
 		if instance != nil {
@@ -138,7 +159,7 @@ func (s *Serializer[T]) validate(ctx context.Context, instance *T, data any, par
 			return s.model.unique(ctx, f, value, self)
 		}
 	}
-	detail := r.object(s.info, obj, reflect.ValueOf(&v.Value).Elem(), true)
+	detail := r.object(s.info, input, reflect.ValueOf(&v.Value).Elem(), true)
 	if r.fatal != nil {
 		return nil, r.fatal
 	}
@@ -157,9 +178,27 @@ func (s *Serializer[T]) validate(ctx context.Context, instance *T, data any, par
 func (s *Serializer[T]) Describe() rest.Fields { return slices.Clone(s.fields) }
 
 // Represent is serializer.data: T as a JSON object, fields in declaration order, write-only
-// fields left out, times in ISO 8601 UTC.
+// fields left out, times in ISO 8601 UTC. Method fields (drf:"method") see a Context
+// without a request; a serializer whose methods need the request, or can fail, is
+// rendered with RepresentContext. A method's error here panics, as the error would
+// otherwise be lost: the dispatcher's recovery makes it a 500.
 func (s *Serializer[T]) Represent(v *T) Data {
-	return representObject(s.info, reflect.ValueOf(v).Elem())
+	d, err := s.RepresentContext(context.Background(), v)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// RepresentContext is Represent with the request's context, which method fields see
+// (Context.Request), and their first error.
+func (s *Serializer[T]) RepresentContext(ctx context.Context, v *T) (Data, error) {
+	r := &renderer{ctx: &Context{Context: ctx, Request: rest.RequestFrom(ctx), Instance: v}, formats: &s.formats}
+	d := r.object(s.info, reflect.ValueOf(v).Elem())
+	if r.err != nil {
+		return Data{}, r.err
+	}
+	return d, nil
 }
 
 // RepresentMany is serializer.data with many=True.

@@ -3,6 +3,7 @@ package serializers
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -19,17 +20,52 @@ import (
 //	allow_empty=false      refuse an empty list
 //	unique                 refuse a value another row already has (model serializers)
 //	label=TEXT, help_text=TEXT
+//	max_digits=N, decimal_places=N, coerce_to_string=BOOL   DecimalField's arguments
+//	min_value=V, max_value=V   a DecimalField's or DurationField's bounds, as input is read
+//	protocol=both|IPv4|IPv6    IPAddressField's protocol
+//	format=hex_verbose|hex|int|urn   UUIDField's output format
+//	slug, allow_unicode        SlugField (allow_unicode: letters beyond ASCII)
+//	regex=PATTERN              RegexField; last in the tag, as the pattern may hold commas
+//	binary                     JSONField(binary=True): input and output are JSON text
+//	hidden                     HiddenField: never read nor rendered, always the default
+//	current_user               the default is the request's user (CurrentUserDefault)
+//	method                     SerializerMethodField: rendered by the Get<Name> method
 type options struct {
 	readOnly, writeOnly, optional, allowBlank, unique bool
 	noTrim, noEmpty                                   bool
 	def                                               *string
 	label, helpText                                   string
+
+	maxDigits, decimalPlaces         *int
+	coerce                           *bool
+	minValue, maxValue               *string
+	protocol, uuidFormat, regex      string
+	slug, allowUnicode, binary       bool
+	hidden, currentUser, methodField bool
 }
 
 func parseOptions(tag string) (options, error) {
 	var o options
 	if tag == "" {
 		return o, nil
+	}
+	// regex= takes the rest of the tag: a pattern's commas are its own.
+	if i := strings.Index(tag, "regex="); i == 0 || (i > 0 && tag[i-1] == ',') {
+		o.regex = tag[i+len("regex="):]
+		if o.regex == "" {
+			return o, fmt.Errorf("regex needs a pattern: regex=PATTERN")
+		}
+		tag = strings.TrimSuffix(tag[:i], ",")
+		if tag == "" {
+			return o, nil
+		}
+	}
+	number := func(key, value string) (*int, error) {
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 0 {
+			return nil, fmt.Errorf("%s=%q: a number", key, value)
+		}
+		return &n, nil
 	}
 	for _, part := range strings.Split(tag, ",") {
 		key, value, hasValue := strings.Cut(part, "=")
@@ -73,6 +109,52 @@ func parseOptions(tag string) (options, error) {
 			}
 			v := value
 			o.def = &v
+		case "max_digits":
+			o.maxDigits, err = number(key, value)
+		case "decimal_places":
+			o.decimalPlaces, err = number(key, value)
+		case "coerce_to_string":
+			b, perr := strconv.ParseBool(value)
+			if perr != nil || (value != "true" && value != "false") {
+				return o, fmt.Errorf("%s=%q: true or false", key, value)
+			}
+			o.coerce = &b
+		case "min_value", "max_value":
+			if !hasValue || value == "" {
+				return o, fmt.Errorf("%s needs a value", key)
+			}
+			v := value
+			if key == "min_value" {
+				o.minValue = &v
+			} else {
+				o.maxValue = &v
+			}
+		case "protocol":
+			switch strings.ToLower(value) {
+			case "both", "ipv4", "ipv6":
+				o.protocol = strings.ToLower(value)
+			default:
+				return o, fmt.Errorf("protocol=%q: both, IPv4 or IPv6", value)
+			}
+		case "format":
+			switch value {
+			case "hex_verbose", "hex", "int", "urn":
+				o.uuidFormat = value
+			default:
+				return o, fmt.Errorf("format=%q: hex_verbose, hex, int or urn", value)
+			}
+		case "slug":
+			o.slug, err = true, flag()
+		case "allow_unicode":
+			o.allowUnicode, err = true, flag()
+		case "binary":
+			o.binary, err = true, flag()
+		case "hidden":
+			o.hidden, err = true, flag()
+		case "current_user":
+			o.currentUser, err = true, flag()
+		case "method":
+			o.methodField, err = true, flag()
 		case "label":
 			o.label = value
 		case "help_text":
@@ -87,8 +169,20 @@ func parseOptions(tag string) (options, error) {
 	if o.readOnly && o.writeOnly {
 		return o, fmt.Errorf("read_only and write_only together")
 	}
-	if o.readOnly && (o.def != nil || o.optional) {
+	if o.readOnly && (o.def != nil || o.optional || o.currentUser) {
 		return o, fmt.Errorf("a read_only field takes no default and is never required")
+	}
+	if o.def != nil && o.currentUser {
+		return o, fmt.Errorf("default and current_user together")
+	}
+	if o.methodField && (o.writeOnly || o.def != nil || o.optional || o.hidden || o.currentUser) {
+		return o, fmt.Errorf("a method field is read-only: it takes no input options")
+	}
+	if o.hidden && (o.readOnly || o.writeOnly || o.optional) {
+		return o, fmt.Errorf("a hidden field is neither read_only, write_only nor optional: it is always its default")
+	}
+	if o.slug && o.regex != "" {
+		return o, fmt.Errorf("slug and regex together")
 	}
 	return o, nil
 }

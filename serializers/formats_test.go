@@ -1,0 +1,52 @@
+package serializers_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"ginrest/serializers"
+)
+
+type event struct {
+	At    time.Time             `json:"at"`
+	Day   serializers.Date      `json:"day"`
+	Start serializers.TimeOfDay `json:"start"`
+	Fee   decimal.Decimal       `json:"fee" drf:"decimal_places=2"`
+	Tip   decimal.Decimal       `json:"tip" drf:"decimal_places=2,coerce_to_string=true"`
+}
+
+// TestFormats: DRF's format settings, as a Formats given to the serializer.
+func TestFormats(t *testing.T) {
+	e := &event{At: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), Day: serializers.Date{Year: 2024, Month: 1, Day: 2},
+		Start: serializers.TimeOfDay{Hour: 9, Minute: 30}, Fee: decimal.RequireFromString("1.5"), Tip: decimal.RequireFromString("2")}
+	defaults := serializers.New[event]()
+	out, _ := json.Marshal(defaults.Represent(e))
+	if want := `{"at":"2024-01-02T03:04:05Z","day":"2024-01-02","start":"09:30:00","fee":"1.50","tip":"2.00"}`; string(out) != want {
+		t.Errorf("defaults: %s", out)
+	}
+	custom := defaults.WithFormats(serializers.Formats{
+		DateTime: "%d/%m/%Y %H:%M", DateTimeInput: []string{"%d/%m/%Y %H:%M", serializers.ISO8601},
+		Date: "%d/%m/%Y", DateInput: []string{"%d/%m/%Y"},
+		Time: "%I:%M %p", TimeInput: []string{"%H.%M"},
+		CoerceDecimalToString: false,
+	})
+	out, _ = json.Marshal(custom.Represent(e))
+	if want := `{"at":"02/01/2024 03:04","day":"02/01/2024","start":"09:30 AM","fee":1.5,"tip":"2.00"}`; string(out) != want {
+		t.Errorf("custom: %s", out)
+	}
+	v := checkInput(t, custom, `{"at": "03/02/2024 10:00", "day": "04/02/2024", "start": "10.15", "fee": 1, "tip": 1}`, "")
+	if !v.At.Equal(time.Date(2024, 2, 3, 10, 0, 0, 0, time.UTC)) || v.Day != (serializers.Date{Year: 2024, Month: 2, Day: 4}) ||
+		v.Start != (serializers.TimeOfDay{Hour: 10, Minute: 15}) {
+		t.Errorf("custom input: %+v", v)
+	}
+	checkInput(t, custom, `{"at": "2024-02-03T10:00:00Z", "day": "04/02/2024", "start": "10.15", "fee": 1, "tip": 1}`, "")
+	checkInput(t, custom, `{"at": "x", "day": "2024-02-04", "start": "10:15", "fee": 1, "tip": 1}`, `{
+		"at": ["Datetime has wrong format. Use one of these formats instead: DD/MM/YYYY hh:mm, YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."],
+		"day": ["Date has wrong format. Use one of these formats instead: DD/MM/YYYY."],
+		"start": ["Time has wrong format. Use one of these formats instead: hh.mm."]}`)
+	// The serializer it was made from keeps DRF's defaults.
+	checkInput(t, defaults, `{"at": "2024-02-03T10:00:00Z", "day": "2024-02-04", "start": "10:15", "fee": 1, "tip": 1}`, "")
+}
