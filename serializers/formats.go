@@ -1,8 +1,11 @@
 package serializers
 
 import (
+	"slices"
 	"strings"
 	"time"
+
+	"ginrest/settings"
 )
 
 // ISO8601 is DRF's ISO_8601 format name: the format setting that means ISO 8601.
@@ -23,6 +26,18 @@ type Formats struct {
 	// CoerceDecimalToString renders decimals as strings ("12.50"), DRF's default; false
 	// renders them as JSON numbers. A field's coerce_to_string option wins.
 	CoerceDecimalToString bool
+}
+
+// FormatsFrom are the formats the settings name (DATETIME_FORMAT, DATE_INPUT_FORMATS,
+// COERCE_DECIMAL_TO_STRING...). A serializer takes them with WithFormats; one built by New
+// alone has DRF's defaults, whatever the settings say.
+func FormatsFrom(s settings.RESTFramework) Formats {
+	return Formats{
+		DateTime: s.DateTimeFormat, DateTimeInput: slices.Clone(s.DateTimeInputFormats),
+		Date: s.DateFormat, DateInput: slices.Clone(s.DateInputFormats),
+		Time: s.TimeFormat, TimeInput: slices.Clone(s.TimeInputFormats),
+		CoerceDecimalToString: s.CoerceDecimalToString,
+	}
 }
 
 // DefaultFormats are DRF's defaults: ISO 8601 everywhere, decimals as strings.

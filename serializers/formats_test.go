@@ -2,12 +2,14 @@ package serializers_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"ginrest/serializers"
+	"ginrest/settings"
 )
 
 type event struct {
@@ -49,4 +51,24 @@ func TestFormats(t *testing.T) {
 		"start": ["Time has wrong format. Use one of these formats instead: hh.mm."]}`)
 	// The serializer it was made from keeps DRF's defaults.
 	checkInput(t, defaults, `{"at": "2024-02-03T10:00:00Z", "day": "2024-02-04", "start": "10:15", "fee": 1, "tip": 1}`, "")
+}
+
+// TestFormatsFromSettings: the settings' defaults are DRF's, and the environment's formats
+// reach a serializer through FormatsFrom.
+func TestFormatsFromSettings(t *testing.T) {
+	if got := serializers.FormatsFrom(settings.Default().REST); !reflect.DeepEqual(got, serializers.Formats{
+		DateTime: "iso-8601", DateTimeInput: []string{"iso-8601"}, Date: "iso-8601", DateInput: []string{"iso-8601"},
+		Time: "iso-8601", TimeInput: []string{"iso-8601"}, CoerceDecimalToString: true,
+	}) {
+		t.Errorf("defaults %+v", got)
+	}
+	s := settings.Default()
+	s.REST.DateFormat, s.REST.CoerceDecimalToString = "%d.%m.%Y", false
+	ser := serializers.New[event]().WithFormats(serializers.FormatsFrom(s.REST))
+	d := ser.Represent(&event{Day: serializers.Date{Year: 2024, Month: 5, Day: 6}, Fee: decimal.RequireFromString("3")})
+	day, _ := d.Get("day")
+	fee, _ := d.Get("fee")
+	if day != "06.05.2024" || fee != json.Number("3.0") { // float(Decimal("3.00")), as DRF's encoder writes it
+		t.Errorf("day %v, fee %v", day, fee)
+	}
 }

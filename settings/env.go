@@ -62,6 +62,13 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e.string("DEFAULT_VERSION", &s.REST.DefaultVersion)
 	e.list("ALLOWED_VERSIONS", &s.REST.AllowedVersions)
 	e.string("VERSION_PARAM", &s.REST.VersionParam)
+	e.string("DATETIME_FORMAT", &s.REST.DateTimeFormat)
+	e.list("DATETIME_INPUT_FORMATS", &s.REST.DateTimeInputFormats)
+	e.string("DATE_FORMAT", &s.REST.DateFormat)
+	e.list("DATE_INPUT_FORMATS", &s.REST.DateInputFormats)
+	e.string("TIME_FORMAT", &s.REST.TimeFormat)
+	e.list("TIME_INPUT_FORMATS", &s.REST.TimeInputFormats)
+	e.bool("COERCE_DECIMAL_TO_STRING", &s.REST.CoerceDecimalToString)
 	j := &s.JWT
 	e.duration("ACCESS_TOKEN_LIFETIME", &j.AccessTokenLifetime)
 	e.duration("REFRESH_TOKEN_LIFETIME", &j.RefreshTokenLifetime)

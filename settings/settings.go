@@ -117,6 +117,18 @@ type RESTFramework struct {
 	// VersionParam names the version: the path parameter, or the Accept header's media
 	// type parameter (VERSION_PARAM).
 	VersionParam string
+	// Date and time formats of serializers (serializers.FormatsFrom): "iso-8601", DRF's
+	// default, or a Python strftime format such as %d/%m/%Y. DATETIME_FORMAT, DATE_FORMAT
+	// and TIME_FORMAT render; the *_INPUT_FORMATS lists are tried in order on input.
+	DateTimeFormat       string   // DATETIME_FORMAT
+	DateTimeInputFormats []string // DATETIME_INPUT_FORMATS
+	DateFormat           string   // DATE_FORMAT
+	DateInputFormats     []string // DATE_INPUT_FORMATS
+	TimeFormat           string   // TIME_FORMAT
+	TimeInputFormats     []string // TIME_INPUT_FORMATS
+	// CoerceDecimalToString renders decimals as strings, "12.50" (COERCE_DECIMAL_TO_STRING);
+	// false renders JSON numbers.
+	CoerceDecimalToString bool
 }
 
 // SimpleJWT is simplejwt's SIMPLE_JWT setting.
@@ -232,6 +244,13 @@ func Default() *Settings {
 			DefaultVersion:         "",
 			AllowedVersions:        nil,
 			VersionParam:           "version",
+			DateTimeFormat:         "iso-8601",
+			DateTimeInputFormats:   []string{"iso-8601"},
+			DateFormat:             "iso-8601",
+			DateInputFormats:       []string{"iso-8601"},
+			TimeFormat:             "iso-8601",
+			TimeInputFormats:       []string{"iso-8601"},
+			CoerceDecimalToString:  true,
 		},
 		JWT: SimpleJWT{
 			AccessTokenLifetime:    5 * time.Minute,
