@@ -44,7 +44,9 @@ func (v *GenericAPIView[T]) ListFrom(r *rest.Request, q *gorm.DB) (*rest.Respons
 	ser := v.SerializerOf(r)
 	results := make([]serializers.Data, len(items))
 	for i := range items {
-		results[i] = ser.Represent(&items[i])
+		if results[i], err = represent(r, ser, &items[i]); err != nil {
+			return nil, err
+		}
 	}
 	if page != nil {
 		return rest.OK(page.Response(results)), nil
@@ -76,7 +78,11 @@ func (v *GenericAPIView[T]) Create(r *rest.Request) (*rest.Response, error) {
 	if obj, err = v.Reload(r, obj); err != nil {
 		return nil, err
 	}
-	return rest.Created(ser.Represent(obj)), nil
+	d, err := represent(r, ser, obj)
+	if err != nil {
+		return nil, err
+	}
+	return rest.Created(d), nil
 }
 
 // Retrieve is RetrieveModelMixin.retrieve.
@@ -85,7 +91,11 @@ func (v *GenericAPIView[T]) Retrieve(r *rest.Request) (*rest.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return rest.OK(v.SerializerOf(r).Represent(obj)), nil
+	d, err := represent(r, v.SerializerOf(r), obj)
+	if err != nil {
+		return nil, err
+	}
+	return rest.OK(d), nil
 }
 
 // Update is UpdateModelMixin.update (PUT): every writable field is required.
@@ -125,7 +135,11 @@ func (v *GenericAPIView[T]) update(r *rest.Request, partial bool) (*rest.Respons
 	if obj, err = v.Reload(r, obj); err != nil {
 		return nil, err
 	}
-	return rest.OK(ser.Represent(obj)), nil
+	d, err := represent(r, ser, obj)
+	if err != nil {
+		return nil, err
+	}
+	return rest.OK(d), nil
 }
 
 // Destroy is DestroyModelMixin.destroy: 204 and no body.

@@ -24,3 +24,21 @@ type Serializer[T any] interface {
 }
 
 var _ Serializer[struct{}] = (*serializers.Serializer[struct{}])(nil)
+
+// ContextRepresenter is a Serializer that renders with the request's context, so that its
+// method fields (DRF's SerializerMethodField) see the request and can fail with an error:
+// *serializers.Serializer[T] is one. The generic views use it when the serializer has it,
+// Represent otherwise, so a wrapper need not.
+type ContextRepresenter[T any] interface {
+	RepresentContext(ctx context.Context, v *T) (serializers.Data, error)
+}
+
+var _ ContextRepresenter[struct{}] = (*serializers.Serializer[struct{}])(nil)
+
+// represent is ser's representation of v for the request r.
+func represent[T any](r *rest.Request, ser Serializer[T], v *T) (serializers.Data, error) {
+	if rc, ok := ser.(ContextRepresenter[T]); ok {
+		return rc.RepresentContext(r.Context(), v)
+	}
+	return ser.Represent(v), nil
+}

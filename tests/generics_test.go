@@ -294,3 +294,41 @@ func TestNewHandlerAppliesEveryDefault(t *testing.T) {
 		t.Errorf("%d %s: want a page of one note (PageNumberPagination, the default)", rec.Code, rec.Body)
 	}
 }
+
+// mineNote is a note with a SerializerMethodField that needs the request.
+type mineNote struct {
+	models.Note
+	Mine bool `json:"mine" gorm:"-" drf:"method"`
+}
+
+func (n *mineNote) GetMine(c *serializers.Context) (any, error) {
+	u, ok := c.Request.User.(*models.User)
+	return ok && u.ID == n.OwnerID, nil
+}
+
+// TestGenericMethodFieldsSeeTheRequest: generic views render with the request's context,
+// so a method field (DRF's get_<field> reading self.context["request"]) sees who asks.
+func TestGenericMethodFieldsSeeTheRequest(t *testing.T) {
+	s := newServer(t)
+	alice, bob := s.apiUser("alice"), s.apiUser("bob")
+	v := generics.GenericAPIView[mineNote]{DB: s.App.DB, Serializer: serializers.NewModel[mineNote](s.App.DB),
+		PerformCreate: func(r *rest.Request, val *serializers.Validated[mineNote]) (*mineNote, error) {
+			val.Value.OwnerID = r.User.(*models.User).ID
+			val.Value.Created = s.Clock.Now().UTC()
+			return serializers.NewModel[mineNote](s.App.DB).Create(r.Context(), val)
+		}}
+	m := s.mounted(
+		urls.Route{Path: "/m/", Name: "l", View: &generics.ListCreate[mineNote]{GenericAPIView: v}},
+		urls.Route{Path: "/m/:pk/", Name: "d", View: &generics.Retrieve[mineNote]{GenericAPIView: v}},
+	)
+	rec := m.send(alice, http.MethodPost, "/m/", `{"title": "t", "mine": false}`)
+	if got := bodyMap(t, rec); rec.Code != 201 || got["mine"] != true {
+		t.Fatalf("create: %d %v", rec.Code, got)
+	}
+	if got := bodyMap(t, m.get(alice, "/m/1/")); got["mine"] != true {
+		t.Errorf("alice: %v", got)
+	}
+	if got := bodyMap(t, m.get(bob, "/m/1/")); got["mine"] != false {
+		t.Errorf("bob: %v", got)
+	}
+}
