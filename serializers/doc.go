@@ -29,6 +29,17 @@
 //	bool                  BooleanField: true/false, "true"/"false", "1"/"0", 1/0, "yes"/"no",
 //	                      "on"/"off", ... (DRF's TRUE_VALUES and FALSE_VALUES)
 //	time.Time             DateTimeField: ISO 8601 in, ISO 8601 UTC ("…Z") out
+//	decimal.Decimal       DecimalField (shopspring/decimal): max_digits, decimal_places,
+//	                      coerce_to_string, min_value, max_value; "12.50" out
+//	Date                  DateField: "YYYY-MM-DD" in and out
+//	TimeOfDay             TimeField: "hh:mm[:ss[.uuuuuu]]" in, "hh:mm:ss[.uuuuuu]" out
+//	time.Duration         DurationField: Django's "[DD] [HH:[MM:]]ss[.uuuuuu]", ISO 8601's
+//	                      "P1DT2H" and PostgreSQL's "1 day 02:00:00" in; "1 02:00:00" out
+//	UUID                  UUIDField: hex, hyphenated, urn or an integer in; format= out
+//	netip.Addr            IPAddressField: protocol=both|IPv4|IPv6
+//	json.RawMessage       JSONField: any JSON value; binary: JSON text in and out
+//	map[string]T          DictField (errors by key), T any of these but a struct's value
+//	[]T with oneof=...    MultipleChoiceField: a list of the choices, each once
 //	struct                a nested serializer (errors as a nested object)
 //	[]T                   ListField (errors by index: {"tags": {"1": [...]}}); a list of
 //	                      structs is a ListSerializer (errors aligned with the items:
@@ -40,7 +51,22 @@
 //
 // The drf tag holds DRF's field arguments: read_only, write_only, optional (required=False),
 // default=VALUE, allow_blank, trim_whitespace=false, allow_empty=false, unique, label=TEXT,
-// help_text=TEXT. A writable field without a default or optional is required.
+// help_text=TEXT, and the arguments of one field type (tags.go lists them): slug and
+// regex=PATTERN make a string a SlugField or RegexField. A writable field without a
+// default or optional is required.
+//
+// hidden is HiddenField: never read from input nor rendered, always its default, which is
+// default=VALUE, current_user (CurrentUserDefault: the request user's PK) or a method
+// Default<GoName>(*Context) (T, error). method is SerializerMethodField: the field is
+// rendered by Get<GoName>(*Context) (any, error), which sees the request when the
+// serializer renders with RepresentContext (the generic views do). A read_only field of
+// any type is ReadOnlyField.
+//
+// Dates and decimals render by DRF's format settings (Formats: DATETIME_FORMAT,
+// DATE_INPUT_FORMATS, COERCE_DECIMAL_TO_STRING...), DRF's defaults unless a serializer is
+// given others by WithFormats(FormatsFrom(settings.REST)). Form bodies are read as DRF
+// reads HTML input (html.go): an absent boolean is false, "" is null for a nullable field,
+// repeated keys are a list.
 //
 // The validate tag holds validator/v10 rules. Each failing rule gets DRF's message for it:
 // max/min on a string are max_length/min_length ("Ensure this field has no more than 100
