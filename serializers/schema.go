@@ -540,7 +540,7 @@ func (f *field) parseDefault(text string) (reflect.Value, error) {
 		return v, nil
 	}
 	switch f.kind {
-	case kindObject, kindList:
+	case kindObject, kindList, kindDict:
 		return v, fmt.Errorf("default is for scalar fields")
 	}
 	target := v
