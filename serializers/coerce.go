@@ -19,6 +19,15 @@ const maxNumberString = 1000
 func (r *run) scalar(f *field, raw any, target reflect.Value) []string {
 	switch f.kind {
 	case kindString:
+		if f.protocol != "" {
+			// IPAddressField on a string: stored as the address's normal text.
+			a, msgs := readIP(f.protocol, raw)
+			if msgs != nil {
+				return msgs
+			}
+			target.SetString(a.String())
+			return nil
+		}
 		s, ok := text(raw)
 		if !ok {
 			return []string{MsgNotString}

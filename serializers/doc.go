@@ -36,7 +36,8 @@
 //	time.Duration         DurationField: Django's "[DD] [HH:[MM:]]ss[.uuuuuu]", ISO 8601's
 //	                      "P1DT2H" and PostgreSQL's "1 day 02:00:00" in; "1 02:00:00" out
 //	UUID                  UUIDField: hex, hyphenated, urn or an integer in; format= out
-//	netip.Addr            IPAddressField: protocol=both|IPv4|IPv6
+//	netip.Addr            IPAddressField: protocol=both|IPv4|IPv6 (on a string too, which
+//	                      a database stores)
 //	json.RawMessage       JSONField: any JSON value; binary: JSON text in and out
 //	map[string]T          DictField (errors by key), T any of these but a struct's value
 //	[]T with oneof=...    MultipleChoiceField: a list of the choices, each once

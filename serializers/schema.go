@@ -369,7 +369,7 @@ func (f *field) applyKindOptions(o options) error {
 		only(o.decimalPlaces != nil, "decimal_places", kindDecimal),
 		only(o.coerce != nil, "coerce_to_string", kindDecimal),
 		only(o.minValue != nil || o.maxValue != nil, "min_value/max_value (use validate rules)", kindDecimal, kindDuration),
-		only(o.protocol != "", "protocol", kindIP),
+		only(o.protocol != "", "protocol", kindIP, kindString),
 		only(o.uuidFormat != "", "format", kindUUID),
 		only(o.slug || o.regex != "" || o.allowUnicode, "slug/regex", kindString),
 		only(o.binary, "binary", kindJSON),
@@ -423,6 +423,10 @@ func (f *field) applyKindOptions(o options) error {
 	case kindJSON:
 		f.binary = o.binary
 	case kindString:
+		f.protocol = o.protocol
+		if f.protocol != "" && (o.slug || o.regex != "") {
+			return fmt.Errorf("protocol with slug or regex")
+		}
 		switch {
 		case o.slug && o.allowUnicode:
 			f.pattern, f.patternMsg = slugUnicode, MsgInvalidSlugUnicode

@@ -22,7 +22,8 @@ import (
 //	label=TEXT, help_text=TEXT
 //	max_digits=N, decimal_places=N, coerce_to_string=BOOL   DecimalField's arguments
 //	min_value=V, max_value=V   a DecimalField's or DurationField's bounds, as input is read
-//	protocol=both|IPv4|IPv6    IPAddressField's protocol
+//	protocol=both|IPv4|IPv6    IPAddressField's protocol; on a string (which a database
+//	                           stores, unlike netip.Addr) it makes an IPAddressField too
 //	format=hex_verbose|hex|int|urn   UUIDField's output format
 //	slug, allow_unicode        SlugField (allow_unicode: letters beyond ASCII)
 //	regex=PATTERN              RegexField; last in the tag, as the pattern may hold commas

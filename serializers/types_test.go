@@ -30,6 +30,7 @@ type kinds struct {
 	IP       netip.Addr            `json:"ip" drf:"optional"`
 	IPv4     netip.Addr            `json:"ipv4" drf:"optional,protocol=IPv4"`
 	IPv6     netip.Addr            `json:"ipv6" drf:"optional,protocol=IPv6"`
+	IPText   string                `json:"ip_text" drf:"optional,protocol=both"`
 	Slug     string                `json:"slug" drf:"optional,slug"`
 	Uslug    string                `json:"uslug" drf:"optional,slug,allow_unicode"`
 	Code     string                `json:"code" drf:"optional,regex=^[A-Z]{2,3}(-[0-9]{1,2})?$"`
@@ -121,6 +122,7 @@ func TestFieldTypes(t *testing.T) {
 		{"ipv4-mapped unpacked with both", `{"ip": "::ffff:10.0.0.1"}`, "ip", `"10.0.0.1"`},
 		{"ipv4-mapped kept with IPv6", `{"ipv6": "::ffff:10.0.0.1"}`, "ipv6", `"::ffff:10.0.0.1"`},
 		{"protocol IPv4", `{"ipv4": "10.0.0.1"}`, "ipv4", `"10.0.0.1"`},
+		{"an address in a string", `{"ip_text": "2001:DB8:0::1"}`, "ip_text", `"2001:db8::1"`},
 		// SlugField, RegexField.
 		{"slug", `{"slug": " a-b_C9 "}`, "slug", `"a-b_C9"`},
 		{"unicode slug", `{"uslug": "café-1"}`, "uslug", `"café-1"`},
@@ -197,6 +199,7 @@ func TestFieldTypeMessages(t *testing.T) {
 		{"ip bad IPv6", `{"ip": "1::2::3"}`, `{"ip": ["Enter a valid IPv4 or IPv6 address."]}`},
 		{"ip number", `{"ip": 1}`, `{"ip": ["Enter a valid IPv4 or IPv6 address."]}`},
 		{"ip blank", `{"ip": ""}`, `{"ip": ["This field may not be blank."]}`},
+		{"an address in a string", `{"ip_text": "1.2.3"}`, `{"ip_text": ["Enter a valid IPv4 or IPv6 address."]}`},
 		{"IPv4 protocol refuses IPv6", `{"ipv4": "::1"}`, `{"ipv4": ["Enter a valid IPv4 address."]}`},
 		{"IPv6 protocol refuses IPv4", `{"ipv6": "10.0.0.1"}`, `{"ipv6": ["Enter a valid IPv6 address."]}`},
 		{"IPv6 protocol, bad IPv6: DRF's own message", `{"ipv6": "1::2::3"}`, `{"ipv6": ["Enter a valid IPv4 or IPv6 address."]}`},
@@ -281,6 +284,7 @@ func TestDescribeFieldTypes(t *testing.T) {
 	"ip": ` + opt("string", "Ip") + `,
 	"ipv4": ` + opt("string", "Ipv4") + `,
 	"ipv6": ` + opt("string", "Ipv6") + `,
+	"ip_text": ` + opt("string", "Ip text") + `,
 	"slug": ` + opt("slug", "Slug") + `,
 	"uslug": ` + opt("slug", "Uslug") + `,
 	"code": ` + opt("regex", "Code") + `,
