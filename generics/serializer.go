@@ -27,18 +27,29 @@ var _ Serializer[struct{}] = (*serializers.Serializer[struct{}])(nil)
 
 // ContextRepresenter is a Serializer that renders with the request's context, so that its
 // method fields (DRF's SerializerMethodField) see the request and can fail with an error:
-// *serializers.Serializer[T] is one. The generic views use it when the serializer has it,
-// Represent otherwise, so a wrapper need not.
+// *serializers.Serializer[T] is one. The generic views render a *serializers.Serializer[T]
+// with it, and any other Serializer with Represent — a wrapper that embeds one to override
+// Represent would otherwise be bypassed by the embedded RepresentContext. A wrapper that
+// wants the request implements ContextRepresenter itself and says so with
+// UsesRepresentContext.
 type ContextRepresenter[T any] interface {
 	RepresentContext(ctx context.Context, v *T) (serializers.Data, error)
 }
+
+// ContextRepresenterWrapper is a wrapper's promise that its RepresentContext is its own.
+type ContextRepresenterWrapper interface{ UsesRepresentContext() }
 
 var _ ContextRepresenter[struct{}] = (*serializers.Serializer[struct{}])(nil)
 
 // represent is ser's representation of v for the request r.
 func represent[T any](r *rest.Request, ser Serializer[T], v *T) (serializers.Data, error) {
+	if s, ok := ser.(*serializers.Serializer[T]); ok {
+		return s.RepresentContext(r.Context(), v)
+	}
 	if rc, ok := ser.(ContextRepresenter[T]); ok {
-		return rc.RepresentContext(r.Context(), v)
+		if _, own := ser.(ContextRepresenterWrapper); own {
+			return rc.RepresentContext(r.Context(), v)
+		}
 	}
 	return ser.Represent(v), nil
 }
