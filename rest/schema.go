@@ -58,8 +58,8 @@ type Operation struct {
 	// Filters are the view's filter backends (DRF's filter_backends), for their parameters.
 	Filters []any
 	// Responses are bodies by status: a value's Go type describes the body (a struct by
-	// its json tags, a slice, a map), a nil value no body. They replace what is inferred
-	// for those statuses, the success one included.
+	// its json tags, a slice, a map), a OneOf one of several, a nil value no body. They
+	// replace what is inferred for those statuses, the success one included.
 	Responses map[int]any
 	// Errors are error statuses the operation answers beyond those inferred (400 for a
 	// body, 401 and 403 for permissions, 404 for a detail, 415 for a body's media type,
@@ -84,6 +84,13 @@ func (op Operation) Overlay(over Operation) Operation {
 	}
 	return op
 }
+
+// OneOf is a body of one of several shapes, as a Responses value: each alternative is
+// described as a Responses value is (a Go value's type, or Fields), and a body matches
+// exactly one of them — drf-spectacular's PolymorphicProxySerializer without a
+// discriminator. The alternatives must not overlap: give each a required field the others
+// lack.
+type OneOf []any
 
 // QueryParam is one query parameter of an operation: what DRF's
 // get_schema_operation_parameters returns for a filter backend or a paginator.

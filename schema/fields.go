@@ -136,10 +136,17 @@ var (
 
 // typeSchema is the schema of v's Go type as encoding/json renders it: a struct by its
 // json tags (omitempty: not required), a pointer nullable, a map an object. rest.Fields
-// are a serializer's representation.
+// are a serializer's representation; a rest.OneOf is a oneOf of its alternatives'.
 func typeSchema(v any) *openapi3.SchemaRef {
-	if fs, ok := v.(rest.Fields); ok {
-		return &openapi3.SchemaRef{Value: fieldsSchema(fs, response)}
+	switch v := v.(type) {
+	case rest.Fields:
+		return &openapi3.SchemaRef{Value: fieldsSchema(v, response)}
+	case rest.OneOf:
+		s := &openapi3.Schema{}
+		for _, alt := range v {
+			s.OneOf = append(s.OneOf, typeSchema(alt))
+		}
+		return &openapi3.SchemaRef{Value: s}
 	}
 	t := reflect.TypeOf(v)
 	for t != nil && t.Kind() == reflect.Pointer {
