@@ -94,6 +94,25 @@ var migrations = []migration{
 			`CREATE INDEX IF NOT EXISTS "notes_note_created" ON "notes_note" ("created", "id")`,
 		},
 	},
+	{
+		// The second factor (package mfa): a TOTP device per user, its recovery codes, and
+		// the mfa tokens already exchanged. Deleting a user deletes their device and codes.
+		name: "0700_totp_devices",
+		sqlite: []string{
+			`CREATE TABLE IF NOT EXISTS "ginrest_totp_device" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "user_id" integer NOT NULL UNIQUE REFERENCES "auth_user" ("id") ON DELETE CASCADE, "secret" varchar(255) NOT NULL, "confirmed" bool NOT NULL, "created_at" datetime NOT NULL, "last_used_step" bigint NOT NULL)`,
+			`CREATE TABLE IF NOT EXISTS "ginrest_totp_recovery_code" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "device_id" integer NOT NULL REFERENCES "ginrest_totp_device" ("id") ON DELETE CASCADE, "code_hash" varchar(128) NOT NULL, "used_at" datetime NULL)`,
+			`CREATE INDEX IF NOT EXISTS "ginrest_totp_recovery_code_device_id" ON "ginrest_totp_recovery_code" ("device_id")`,
+			`CREATE TABLE IF NOT EXISTS "ginrest_mfa_token_use" ("jti" varchar(255) NOT NULL PRIMARY KEY, "expires_at" datetime NOT NULL)`,
+			`CREATE INDEX IF NOT EXISTS "ginrest_mfa_token_use_expires_at" ON "ginrest_mfa_token_use" ("expires_at")`,
+		},
+		postgres: []string{
+			`CREATE TABLE IF NOT EXISTS "ginrest_totp_device" ("id" bigserial NOT NULL PRIMARY KEY, "user_id" integer NOT NULL UNIQUE REFERENCES "auth_user" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "secret" varchar(255) NOT NULL, "confirmed" boolean NOT NULL, "created_at" timestamp with time zone NOT NULL, "last_used_step" bigint NOT NULL)`,
+			`CREATE TABLE IF NOT EXISTS "ginrest_totp_recovery_code" ("id" bigserial NOT NULL PRIMARY KEY, "device_id" bigint NOT NULL REFERENCES "ginrest_totp_device" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "code_hash" varchar(128) NOT NULL, "used_at" timestamp with time zone NULL)`,
+			`CREATE INDEX IF NOT EXISTS "ginrest_totp_recovery_code_device_id" ON "ginrest_totp_recovery_code" ("device_id")`,
+			`CREATE TABLE IF NOT EXISTS "ginrest_mfa_token_use" ("jti" varchar(255) NOT NULL PRIMARY KEY, "expires_at" timestamp with time zone NOT NULL)`,
+			`CREATE INDEX IF NOT EXISTS "ginrest_mfa_token_use_expires_at" ON "ginrest_mfa_token_use" ("expires_at")`,
+		},
+	},
 }
 
 // migrationsTable records which of ginrest's migrations have run; Django's own

@@ -116,6 +116,9 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e.string("AUTH_COOKIE_CSRF_NAME", &ss.Cookie.CSRFName)
 	e.bool("AUTH_COOKIE_INSECURE_OK", &ss.Cookie.InsecureOK)
 	e.list("CSRF_TRUSTED_ORIGINS", &ss.Cookie.TrustedOrigins)
+	e.string("MFA_ISSUER", &s.MFA.Issuer)
+	e.duration("MFA_TOKEN_LIFETIME", &s.MFA.TokenLifetime)
+	e.int("MFA_RECOVERY_CODES", &s.MFA.RecoveryCodes)
 	return e.err
 }
 

@@ -81,6 +81,8 @@ type Settings struct {
 	JWT  SimpleJWT
 	// Sessions: log out everywhere, reuse detection, sessions, cookie mode, pruning.
 	Sessions Sessions
+	// MFA: TOTP devices and the login's second step.
+	MFA MFA
 }
 
 // RESTFramework is DRF's REST_FRAMEWORK setting.
@@ -295,6 +297,11 @@ func Default() *Settings {
 				InsecureOK:     false,
 				TrustedOrigins: nil, // the request's own origin only, as Django's CSRF_TRUSTED_ORIGINS
 			},
+		},
+		MFA: MFA{
+			Issuer:        "ginrest",
+			TokenLifetime: 5 * time.Minute,
+			RecoveryCodes: 10,
 		},
 	}
 }

@@ -117,6 +117,7 @@ func (s *Settings) Validate() error {
 	}
 	errs = append(errs, j.validateSliding()...)
 	errs = append(errs, s.validateSessions()...)
+	errs = append(errs, s.validateMFA()...)
 	return errors.Join(errs...)
 }
 
