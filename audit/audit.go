@@ -25,6 +25,9 @@ const (
 	// PasswordChangeThrottled: the password change's throttle refused a change after too
 	// many wrong old passwords (THROTTLE_RATES password_change, or login).
 	PasswordChangeThrottled = "password_change_throttled"
+	// MFAThrottled: the mfa throttle refused a code after too many wrong ones (THROTTLE_RATES
+	// mfa, or login): someone who has the password guessing the second factor.
+	MFAThrottled = "mfa_throttled"
 	// JWKSFetchFailed: fetching JWK_URL failed; the keys fetched before are kept.
 	JWKSFetchFailed = "jwks_fetch_failed"
 )

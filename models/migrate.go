@@ -97,7 +97,7 @@ var migrations = []migration{
 	{
 		// The second factor (package mfa): a TOTP device per user, its recovery codes, and
 		// the mfa tokens already exchanged. Deleting a user deletes their device and codes.
-		name: "0700_totp_devices",
+		name: "0800_totp_devices",
 		sqlite: []string{
 			`CREATE TABLE IF NOT EXISTS "ginrest_totp_device" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "user_id" integer NOT NULL UNIQUE REFERENCES "auth_user" ("id") ON DELETE CASCADE, "secret" varchar(255) NOT NULL, "confirmed" bool NOT NULL, "created_at" datetime NOT NULL, "last_used_step" bigint NOT NULL)`,
 			`CREATE TABLE IF NOT EXISTS "ginrest_totp_recovery_code" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "device_id" integer NOT NULL REFERENCES "ginrest_totp_device" ("id") ON DELETE CASCADE, "code_hash" varchar(128) NOT NULL, "used_at" datetime NULL)`,

@@ -194,6 +194,71 @@ func TestSchemaHonest(t *testing.T) {
 	h.check("password", jsonReq("POST", "/api/auth/password/", erin.token,
 		`{"old_password":"pw-erin-123","new_password":"a new long passphrase 42"}`), 200, "")
 
+	// The second factor (docs/mfa.md), on a user of its own: codes are made at the server's
+	// clock, which moves a step on wherever a code was spent.
+	frank := s.apiUser("frank")
+	h.check("totp, anonymous", req{Method: "GET", Path: "/api/auth/totp/"}, 401, noCreds)
+	h.check("totp", jsonReq("GET", "/api/auth/totp/", frank.token, ""), 200, `{"enrolled":false,"confirmed":false,"recovery_codes_remaining":0}`)
+	h.check("totp enrol, anonymous", req{Method: "POST", Path: "/api/auth/totp/"}, 401, noCreds)
+	rec = h.check("totp enrol", jsonReq("POST", "/api/auth/totp/", frank.token, ""), 201, "")
+	secret := bodyMap(t, rec)["secret"].(string)
+	const wrongCode = `{"code":["The code is not valid."]}`
+	const textPlain = `{"detail":"Unsupported media type \"text/plain\" in request."}`
+	code := func(field, value string) string { return `{"` + field + `":"` + value + `"}` }
+	confirm := func(body string) req { return jsonReq("POST", "/api/auth/totp/confirm/", frank.token, body) }
+	h.check("totp confirm, anonymous", jsonReq("POST", "/api/auth/totp/confirm/", "", code("code", "123456")), 401, noCreds)
+	h.check("totp confirm, nothing", confirm(`{}`), 400, required("code"))
+	h.check("totp confirm, text", req{Method: "POST", Path: "/api/auth/totp/confirm/", Body: "x", ContentType: "text/plain",
+		Header: map[string]string{"Authorization": "Bearer " + frank.token}}, 415, textPlain)
+	h.check("totp confirm, wrong code", confirm(code("code", s.wrongCode(secret))), 400, wrongCode)
+	rec = h.check("totp confirm", confirm(code("code", s.codeAt(secret, 0))), 200, "")
+	recovery := bodyMap(t, rec)["recovery_codes"].([]any)
+	h.check("totp enrol, confirmed", jsonReq("POST", "/api/auth/totp/", frank.token, ""), 400,
+		`{"non_field_errors":["Two-factor authentication is already enabled. Disable it before enrolling a new device."]}`)
+	h.check("totp, confirmed", jsonReq("GET", "/api/auth/totp/", frank.token, ""), 200,
+		`{"enrolled":true,"confirmed":true,"recovery_codes_remaining":`+jsonNumber(t, len(recovery))+`}`)
+	s.Clock.Advance(totpStep) // the confirming code is spent
+	mfaStep := func(name, path string) string {
+		rec := h.check(name, jsonReq("POST", path, "", `{"username":"frank","password":"pw-frank-123"}`), 200, "")
+		body := bodyMap(t, rec)
+		if body["mfa_required"] != true {
+			t.Fatalf("%s: %s, want the mfa step", name, rec.Body)
+		}
+		return body["mfa_token"].(string)
+	}
+	pairStep := mfaStep("login, mfa step", "/api/token/")
+	slidingStep := mfaStep("sliding login, mfa step", "/api/token/sliding/")
+	exchange := func(mfaToken, field, value string) req {
+		return jsonReq("POST", "/api/token/mfa/", "", `{"mfa_token":"`+mfaToken+`","`+field+`":"`+value+`"}`)
+	}
+	h.check("mfa, nothing", jsonReq("POST", "/api/token/mfa/", "", `{}`), 400,
+		`{"mfa_token":["This field is required."],"code":["This field is required."]}`)
+	h.check("mfa, text", req{Method: "POST", Path: "/api/token/mfa/", Body: "x", ContentType: "text/plain"}, 415, textPlain)
+	h.check("mfa, not a token", exchange("x", "code", s.codeAt(secret, 0)), 401, `{"detail":"Token is invalid or expired","code":"token_not_valid"}`)
+	h.check("mfa, wrong code", exchange(pairStep, "code", s.wrongCode(secret)), 400, wrongCode)
+	rec = h.check("mfa", exchange(pairStep, "code", s.codeAt(secret, 0)), 200, "")
+	if body := bodyMap(t, rec); body["refresh"] == nil || body["access"] == nil {
+		t.Errorf("mfa: %s, want a pair", rec.Body)
+	}
+	s.Clock.Advance(totpStep)
+	h.check("mfa, spent token", exchange(pairStep, "code", s.codeAt(secret, 0)), 401, `{"detail":"Token has already been used","code":"token_not_valid"}`)
+	rec = h.check("mfa, recovery code", exchange(slidingStep, "recovery_code", recovery[0].(string)), 200, "")
+	if body := bodyMap(t, rec); len(body) != 1 || body["token"] == nil {
+		t.Errorf("mfa of a sliding login: %s, want a sliding token", rec.Body)
+	}
+	disable := func(body string) req { return jsonReq("POST", "/api/auth/totp/disable/", frank.token, body) }
+	h.check("totp disable, anonymous", jsonReq("POST", "/api/auth/totp/disable/", "", code("code", "123456")), 401, noCreds)
+	h.check("totp disable, nothing", disable(`{}`), 400, required("code"))
+	h.check("totp disable, text", req{Method: "POST", Path: "/api/auth/totp/disable/", Body: "x", ContentType: "text/plain",
+		Header: map[string]string{"Authorization": "Bearer " + frank.token}}, 415, textPlain)
+	h.check("totp disable, both", disable(`{"code":"123456","recovery_code":"x"}`), 400,
+		`{"non_field_errors":["Give either a code or a recovery code, not both."]}`)
+	h.check("totp disable, spent recovery code", disable(code("recovery_code", recovery[0].(string))), 400,
+		`{"recovery_code":["The recovery code is not valid or has already been used."]}`)
+	h.check("totp disable", disable(code("code", s.codeAt(secret, 0))), 204, "")
+	h.check("totp disable, no device", disable(code("code", s.codeAt(secret, totpStep))), 400,
+		`{"non_field_errors":["Two-factor authentication is not enabled for this account."]}`)
+
 	// The notes viewset: paged, filtered, owned.
 	rec = h.check("note, create", jsonReq("POST", "/api/notes/", alice.token, `{"title":"Buy milk","body":"two litres"}`), 201, "")
 	id := "/api/notes/" + jsonNumber(t, bodyMap(t, rec)["id"]) + "/"
@@ -261,9 +326,25 @@ func TestSchemaDocument(t *testing.T) {
 		request  []string // the request body's required fields, nil for none
 		status   string
 		response []string // the success body's required fields
-		bearer   bool
+		// oneOf are the required fields of the success body's other shapes, when it is a
+		// oneOf of response's and these.
+		oneOf  [][]string
+		bearer bool
 	}{
-		{name: "obtain", path: "/api/token/", method: "POST", request: []string{"username", "password"}, status: "200", response: []string{"refresh", "access"}},
+		{name: "obtain", path: "/api/token/", method: "POST", request: []string{"username", "password"}, status: "200", response: []string{"refresh", "access"},
+			oneOf: [][]string{mfaStep}},
+		{name: "obtain, cookie mode", change: func(s *settings.Settings) { s.Sessions.Cookie.Enabled = true },
+			path: "/api/token/", method: "POST", request: []string{"username", "password"}, status: "200", response: []string{"access"}, oneOf: [][]string{mfaStep}},
+		{name: "obtain sliding", path: "/api/token/sliding/", method: "POST", request: []string{"username", "password"}, status: "200", response: []string{"token"},
+			oneOf: [][]string{mfaStep}},
+		{name: "mfa exchange", path: "/api/token/mfa/", method: "POST", request: []string{"mfa_token"}, status: "200", response: []string{"refresh", "access"},
+			oneOf: [][]string{{"token"}}},
+		{name: "mfa exchange, cookie mode", change: func(s *settings.Settings) { s.Sessions.Cookie.Enabled = true },
+			path: "/api/token/mfa/", method: "POST", request: []string{"mfa_token"}, status: "200", response: []string{"access"}, oneOf: [][]string{{"token"}}},
+		{name: "totp", path: "/api/auth/totp/", method: "GET", status: "200", response: []string{"enrolled", "confirmed", "recovery_codes_remaining"}, bearer: true},
+		{name: "totp enrol", path: "/api/auth/totp/", method: "POST", status: "201", response: []string{"secret", "provisioning_uri", "qr_code"}, bearer: true},
+		{name: "totp confirm", path: "/api/auth/totp/confirm/", method: "POST", request: []string{"code"}, status: "200", response: []string{"recovery_codes"}, bearer: true},
+		{name: "totp disable", path: "/api/auth/totp/disable/", method: "POST", status: "204", bearer: true}, // code or recovery_code, neither required alone
 		{name: "refresh, rotating", path: "/api/token/refresh/", method: "POST", request: []string{"refresh"}, status: "200", response: []string{"refresh", "access"}},
 		{name: "refresh, not rotating", change: func(s *settings.Settings) { s.JWT.RotateRefreshTokens, s.JWT.BlacklistAfterRotation = false, false },
 			path: "/api/token/refresh/", method: "POST", request: []string{"refresh"}, status: "200", response: []string{"access"}},
@@ -308,21 +389,52 @@ func TestSchemaDocument(t *testing.T) {
 			if resp == nil {
 				t.Fatalf("no %s response", tt.status)
 			}
-			var gotResp []string
+			// The body's shapes: one, or a oneOf's, each by its required fields.
+			var shapes [][]string
 			if mt := resp.Value.Content.Get("application/json"); mt != nil {
-				gotResp = mt.Schema.Value.Required
-				if gotResp == nil {
-					gotResp = []string{}
+				branches := mt.Schema.Value.OneOf
+				if len(branches) == 0 {
+					branches = openapi3.SchemaRefs{mt.Schema}
+				}
+				for _, b := range branches {
+					required := b.Value.Required
+					if required == nil {
+						required = []string{}
+					}
+					shapes = append(shapes, required)
 				}
 			}
-			if !equalSets(gotResp, tt.response) {
-				t.Errorf("response requires %v, want %v", gotResp, tt.response)
+			var want [][]string
+			if tt.response != nil {
+				want = append([][]string{tt.response}, tt.oneOf...)
+			}
+			if !equalShapes(shapes, want) {
+				t.Errorf("response requires %v, want %v", shapes, want)
 			}
 			if bearer := op.Security != nil && len(*op.Security) > 0; bearer != tt.bearer {
 				t.Errorf("security %v, want bearer %v", op.Security, tt.bearer)
 			}
 		})
 	}
+}
+
+// mfaStep is the required fields of a login's answer for a user with a confirmed TOTP
+// device.
+var mfaStep = []string{"mfa_required", "mfa_token"}
+
+// equalShapes says whether a and b hold the same sets of fields, in any order.
+func equalShapes(a, b [][]string) bool {
+	key := func(shapes [][]string) []string {
+		var out []string
+		for _, fields := range shapes {
+			fields = slices.Clone(fields)
+			slices.Sort(fields)
+			out = append(out, strings.Join(fields, ","))
+		}
+		slices.Sort(out)
+		return out
+	}
+	return len(a) == len(b) && slices.Equal(key(a), key(b))
 }
 
 func equalSets(a, b []string) bool {
@@ -464,13 +576,45 @@ func TestSchemaHonestConfigurations(t *testing.T) {
 			h.check("root, throttled", req{Method: "GET", Path: "/api/"}, 429, "")
 		}},
 		{"cookie mode", cookieMode, func(h *honest, _ *apiUser) {
-			rec := h.check("login", jsonReq("POST", "/api/token/", "", `{"username":"alice","password":"pw-alice-123"}`), 200, "")
+			login := jsonReq("POST", "/api/token/", "", `{"username":"alice","password":"pw-alice-123"}`)
+			rec := h.check("login", login, 200, "")
 			refresh := cookiesOf(rec)["refresh_token"]
 			if refresh == nil {
 				t.Fatalf("no refresh cookie: %q", rec.Header().Values("Set-Cookie"))
 			}
 			h.check("refresh, no CSRF header", req{Method: "POST", Path: "/api/token/refresh/", Header: map[string]string{"Cookie": "refresh_token=" + refresh.Value}},
 				403, `{"detail":"CSRF Failed: CSRF token missing."}`)
+
+			// The mfa step and its exchange: the access token alone, or a sliding token.
+			access := bodyMap(t, rec)["access"].(string)
+			secret := h.s.enrol(access)
+			h.check("totp confirm", jsonReq("POST", "/api/auth/totp/confirm/", access, `{"code":"`+h.s.codeAt(secret, 0)+`"}`), 200, "")
+			h.s.Clock.Advance(totpStep)
+			for _, path := range []string{"/api/token/", "/api/token/sliding/"} {
+				rec = h.check("login, mfa step", jsonReq("POST", path, "", login.Body), 200, "")
+				body := `{"mfa_token":"` + bodyMap(t, rec)["mfa_token"].(string) + `","code":"` + h.s.codeAt(secret, 0) + `"}`
+				rec = h.check("mfa", jsonReq("POST", "/api/token/mfa/", "", body), 200, "")
+				if got := bodyMap(t, rec); len(got) != 1 || (got["access"] == nil && got["token"] == nil) {
+					t.Errorf("mfa of %s: %s, want the access token alone or a sliding token", path, rec.Body)
+				}
+				h.s.Clock.Advance(totpStep)
+			}
+		}},
+		{"mfa throttle", func(s *settings.Settings) { s.ThrottleRates = map[string]string{"login": "10/min", "mfa": "1/min"} }, func(h *honest, alice *apiUser) {
+			// One wrong code, and every view that takes codes refuses the user.
+			secret := h.s.enrol(alice.token)
+			h.check("totp confirm", jsonReq("POST", "/api/auth/totp/confirm/", alice.token, `{"code":"`+h.s.codeAt(secret, 0)+`"}`), 200, "")
+			h.s.Clock.Advance(totpStep)
+			rec := h.check("login, mfa step", jsonReq("POST", "/api/token/", "", `{"username":"alice","password":"pw-alice-123"}`), 200, "")
+			mfaToken := bodyMap(t, rec)["mfa_token"].(string)
+			exchange := func(code string) req {
+				return jsonReq("POST", "/api/token/mfa/", "", `{"mfa_token":"`+mfaToken+`","code":"`+code+`"}`)
+			}
+			right := `{"code":"` + h.s.codeAt(secret, 0) + `"}`
+			h.check("mfa, wrong code", exchange(h.s.wrongCode(secret)), 400, `{"code":["The code is not valid."]}`)
+			h.check("mfa, throttled", exchange(h.s.codeAt(secret, 0)), 429, "")
+			h.check("totp confirm, throttled", jsonReq("POST", "/api/auth/totp/confirm/", alice.token, right), 429, "")
+			h.check("totp disable, throttled", jsonReq("POST", "/api/auth/totp/disable/", alice.token, right), 429, "")
 		}},
 	}
 	for _, tt := range tests {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ginrest/audit"
+	"ginrest/mfa"
 	"ginrest/rest"
 )
 
@@ -74,6 +75,31 @@ func (b *Backend) PasswordChange() (*Login, bool) {
 	}
 	return &Login{b: b, Rate: rate, scope: "password_change", event: audit.PasswordChangeThrottled, account: userKey, failed: oldPasswordWrong}, true
 }
+
+// MFA throttles the second factor: wrong or spent codes and recovery codes (the API
+// errors coded mfa.CodeRefused) per user and per address, at THROTTLE_RATES' "mfa" rate,
+// or the "login" rate without one. A six-digit code is a small space: with the login's
+// 10/min, someone holding the password would need weeks, not minutes. account names the
+// user an attempt is against, "" for none: the authenticated user on the device views; on
+// the login's second step, the user of the mfa token in the body, which urls verifies
+// first so that no one can spend a user's allowance with a token they made up. A right
+// code clears the user's failures. Without either rate, codes are not throttled.
+func (b *Backend) MFA(account func(r *rest.Request) string) (*Login, bool) {
+	rate, ok := b.Rates["mfa"]
+	if !ok {
+		if rate, ok = b.Rates["login"]; !ok {
+			return nil, false
+		}
+	}
+	if account == nil {
+		account = userKey
+	}
+	return &Login{b: b, Rate: rate, scope: "mfa", event: audit.MFAThrottled, account: account, failed: codeRefused}, true
+}
+
+// UserKey is the authenticated user's primary key, "" for an anonymous caller: what the
+// password change and the device views count failures against.
+func UserKey(r *rest.Request) string { return userKey(r) }
 
 // AllowRequest counts the attempt as a failure for good: the dispatcher calls Attempt,
 // which can take it back. A login that cannot be counted (the store failed) is refused.
@@ -145,6 +171,12 @@ func oldPasswordWrong(err error) bool {
 	}
 	_, named := e.Fields["old_password"]
 	return named
+}
+
+// codeRefused: a code or recovery code was checked and refused.
+func codeRefused(err error) bool {
+	var e *rest.Error
+	return errors.As(err, &e) && e.Code == mfa.CodeRefused
 }
 
 // userKey is the authenticated user's id (throttles run after authentication); "" for an

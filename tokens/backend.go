@@ -56,6 +56,8 @@ type Config struct {
 	SlidingLifetime        time.Duration
 	SlidingRefreshLifetime time.Duration
 	SlidingRefreshExpClaim string
+	// MFALifetime is the mfa token's (MFA_TOKEN_LIFETIME).
+	MFALifetime time.Duration
 	// Now is the clock; nil means time.Now. Tests replace it.
 	Now func() time.Time
 	// Logger receives a warning for each failed JWK_URL fetch; nil means slog.Default().
@@ -73,6 +75,7 @@ func ConfigFrom(s *settings.Settings) Config {
 		TokenTypeClaim: j.TokenTypeClaim, JTIClaim: j.JTIClaim, UserIDClaim: j.UserIDClaim,
 		SlidingLifetime: j.SlidingTokenLifetime, SlidingRefreshLifetime: j.SlidingTokenRefreshLifetime,
 		SlidingRefreshExpClaim: j.SlidingTokenRefreshExpClaim,
+		MFALifetime:            s.MFA.TokenLifetime,
 	}
 }
 
@@ -134,6 +137,8 @@ func (b *Backend) Lifetime(t Type) time.Duration {
 		return b.cfg.RefreshLifetime
 	case Sliding:
 		return b.cfg.SlidingLifetime
+	case MFA:
+		return b.cfg.MFALifetime
 	}
 	return b.cfg.AccessLifetime
 }
@@ -456,7 +461,7 @@ func (b *Backend) ParseUntyped(raw string) (*Token, error) {
 	}
 	tok := &Token{Claims: claims, Raw: raw}
 	if name, _ := claims[b.cfg.TokenTypeClaim].(string); name != "" {
-		for _, t := range []Type{Access, Refresh, Sliding} {
+		for _, t := range []Type{Access, Refresh, Sliding, MFA} {
 			if t.Name == name {
 				tok.Type = t
 			}

@@ -23,9 +23,13 @@ var (
 	Access  = Type{Name: "access", Class: "AccessToken"}
 	Refresh = Type{Name: "refresh", Class: "RefreshToken"}
 	Sliding = Type{Name: "sliding", Class: "SlidingToken"}
+	// MFA is ginrest's own: the first step of a login that needs a second factor. It
+	// names the user but is no credential: it is not among Types, so AUTH_TOKEN_CLASSES
+	// cannot name it, and every view that wants another type refuses it.
+	MFA = Type{Name: "mfa", Class: "MFAToken"}
 )
 
-// Types are the token types there are.
+// Types are the token types that authenticate a request or refresh one: simplejwt's.
 var Types = []Type{Access, Refresh, Sliding}
 
 // TypeOfClass is the type of a simplejwt class name, as AUTH_TOKEN_CLASSES names them.

@@ -22,12 +22,21 @@ func (s TokenObtainSliding) Describe() rest.Fields {
 	return rest.Fields{usernameField.Describe(), passwordField.Describe()}
 }
 
-// Validate logs the user in and issues a sliding token with the claims of the GetToken hook.
-func (s TokenObtainSliding) Validate(ctx context.Context, data any) (*Sliding, error) {
+// Validate logs the user in and issues a sliding token with the claims of the GetToken
+// hook (a *Sliding), or the first step of the login (an *MFAStep) as TokenObtainPair does.
+func (s TokenObtainSliding) Validate(ctx context.Context, data any) (any, error) {
 	user, err := s.authenticate(ctx, data)
 	if err != nil {
 		return nil, err
 	}
+	if step, err := s.mfaStep(ctx, user, loginSliding); err != nil || step != nil {
+		return step, err
+	}
+	return s.slidingLogin(ctx, user)
+}
+
+// slidingLogin is a sliding login once the user has proven who they are.
+func (s *JWT) slidingLogin(ctx context.Context, user *models.User) (*Sliding, error) {
 	token := s.Tokens.SlidingFrom(s.tokenFor(user))
 	if _, err := s.Tokens.Encode(token); err != nil {
 		return nil, err

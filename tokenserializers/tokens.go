@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"ginrest/audit"
+	"ginrest/mfa"
 	"ginrest/models"
 	"ginrest/rest"
 	"ginrest/serializers"
@@ -36,6 +37,9 @@ type JWT struct {
 	// Audit logs the revocation of a session whose refresh token came back (reuse
 	// detection); nil logs it to slog.Default().
 	Audit *audit.Log
+	// MFA, when set, makes the login of a user with a confirmed TOTP device a first step
+	// (MFAStep) that TokenMFA completes; nil logs everyone in with the password alone.
+	MFA *mfa.Devices
 }
 
 // invalidToken is the view's `except TokenError as e: raise InvalidToken(e.args[0])`.
@@ -67,12 +71,23 @@ func (s TokenObtainPair) Describe() rest.Fields {
 	return rest.Fields{usernameField.Describe(), passwordField.Describe()}
 }
 
-// Validate logs the user in and issues a refresh and an access token.
-func (s TokenObtainPair) Validate(ctx context.Context, data any) (*Pair, error) {
+// Validate logs the user in and issues a refresh and an access token (a *Pair), or, when
+// the user has a confirmed TOTP device, the first step of the login (an *MFAStep), which
+// TokenMFA completes.
+func (s TokenObtainPair) Validate(ctx context.Context, data any) (any, error) {
 	user, err := s.authenticate(ctx, data)
 	if err != nil {
 		return nil, err
 	}
+	if step, err := s.mfaStep(ctx, user, loginPair); err != nil || step != nil {
+		return step, err
+	}
+	return s.pairLogin(ctx, user)
+}
+
+// pairLogin is what a login does once the user has proven who they are: a pair in a new
+// session, and last_login with UPDATE_LAST_LOGIN.
+func (s *JWT) pairLogin(ctx context.Context, user *models.User) (*Pair, error) {
 	pair, err := s.PairFor(ctx, user)
 	if err != nil {
 		return nil, err
@@ -213,6 +228,11 @@ func (s TokenVerify) Validate(ctx context.Context, data any) (struct{}, error) {
 	token, err := s.Tokens.ParseUntyped(raw)
 	if err != nil {
 		return struct{}{}, invalidToken(err)
+	}
+	if token.Type == tokens.MFA {
+		// Verify tells a client whether it holds a credential; an mfa token is half a
+		// login, and a client told "valid" might take itself for logged in.
+		return struct{}{}, invalidToken(&tokens.Error{Message: tokens.MsgWrongType})
 	}
 	if s.Blacklist != nil {
 		if err := s.Blacklist.Check(ctx, token); err != nil {

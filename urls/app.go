@@ -17,6 +17,7 @@ import (
 	"ginrest/audit"
 	"ginrest/authentication"
 	"ginrest/metrics"
+	"ginrest/mfa"
 	"ginrest/middleware"
 	"ginrest/models"
 	"ginrest/pagination"
@@ -50,6 +51,11 @@ type App struct {
 	// PasswordChangeThrottles are the password change's: the defaults plus its throttle of
 	// wrong old passwords; nil (the defaults) without a "password_change" or "login" rate.
 	PasswordChangeThrottles []rest.Throttle
+	// MFA are the users' TOTP devices (docs/mfa.md); MFAThrottles the throttles of the
+	// views that take their codes: the defaults plus the count of wrong codes; nil (the
+	// defaults) without an "mfa" or "login" rate.
+	MFA          *mfa.Devices
+	MFAThrottles []rest.Throttle
 	// Sessions are log out everywhere, sessions, cookie mode and pruning (sessions.go).
 	Sessions Sessions
 	// PasswordValidators are AUTH_PASSWORD_VALIDATORS, resolved once: what the password
@@ -129,6 +135,13 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 		RotateRefreshTokens: s.JWT.RotateRefreshTokens, BlacklistAfterRotation: s.JWT.BlacklistAfterRotation,
 		UpdateLastLogin: s.JWT.UpdateLastLogin, Audit: a.Audit,
 	}
+	sealer, err := mfa.NewSealer(s.SecretKey)
+	if err != nil {
+		return nil, err
+	}
+	// TOTP codes are checked against the tokens' clock, which tests set.
+	a.MFA = &mfa.Devices{DB: db, Sealer: sealer, Issuer: s.MFA.Issuer, RecoveryCodes: s.MFA.RecoveryCodes, Now: backend.Now}
+	a.JWT.MFA = a.MFA
 	// The project's customisation (simplejwt's get_token override): every token a login
 	// issues names the user's username too. Change or remove it to choose your claims.
 	a.JWT.GetToken = a.tokenWithUsername

@@ -2,9 +2,12 @@ package urls
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 
 	"ginrest/rest"
 	"ginrest/throttling"
+	"ginrest/tokens"
 )
 
 // RedisKeyPrefix is put before every throttle key in Redis.
@@ -38,7 +41,38 @@ func (a *App) setUpThrottling(opts Options) error {
 	if change, ok := b.PasswordChange(); ok {
 		a.PasswordChangeThrottles = append(append([]rest.Throttle{}, a.Defaults.Throttles...), change)
 	}
+	if codes, ok := b.MFA(a.mfaAccount); ok {
+		a.MFAThrottles = append(append([]rest.Throttle{}, a.Defaults.Throttles...), codes)
+	}
 	return nil
+}
+
+// mfaAccount is whose codes a request tries: the authenticated user on the device views;
+// on the login's second step, the user its mfa token names, once the token's signature and
+// times check out (a token made up or expired names no one: its request is counted by
+// address only, and the view refuses it).
+func (a *App) mfaAccount(r *rest.Request) string {
+	if key := throttling.UserKey(r); key != "" {
+		return key
+	}
+	data, err := r.Data()
+	if err != nil {
+		return ""
+	}
+	obj, _ := data.(map[string]any)
+	raw, _ := obj["mfa_token"].(string)
+	if raw == "" {
+		return ""
+	}
+	t, err := a.Tokens.Parse(strings.TrimSpace(raw), tokens.MFA)
+	if err != nil {
+		return ""
+	}
+	claim, ok := a.Tokens.UserID(t)
+	if !ok {
+		return ""
+	}
+	return fmt.Sprint(claim)
 }
 
 // checkThrottles asks every throttle that can whether it can work for its view.

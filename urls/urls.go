@@ -40,6 +40,12 @@ func Patterns(a *App) []Route {
 		{Path: "/api/token/sessions/", Name: "token_sessions", View: views.NewSessions(ss.Families), Off: ss.Families == nil},
 		{Path: "/api/token/sessions/:id/", Name: "token_session", View: views.NewSession(ss.Families, cookies), Off: ss.Families == nil},
 		{Path: "/api/auth/password/", Name: "password_change", View: views.NewPassword(a.passwordChange(), cookies, a.PasswordChangeThrottles...)},
+		// The second factor (docs/mfa.md): a login of a user with a confirmed device
+		// answers an mfa token, exchanged here with a code for what the login would give.
+		{Path: "/api/token/mfa/", Name: "token_obtain_mfa", View: cookies.Obtain(views.NewTokenMFA(a.JWT, a.MFAThrottles...))},
+		{Path: "/api/auth/totp/", Name: "totp", View: views.NewTOTP(a.MFA)},
+		{Path: "/api/auth/totp/confirm/", Name: "totp_confirm", View: views.NewTOTPConfirm(a.MFA, a.MFAThrottles...)},
+		{Path: "/api/auth/totp/disable/", Name: "totp_disable", View: views.NewTOTPDisable(a.MFA, a.MFAThrottles...)},
 		// The public keys, for an asymmetric ALGORITHM (an HS secret is never published).
 		// A fixed well-known name (RFC 8615), so no trailing slash.
 		{Path: "/.well-known/jwks.json", Name: "jwks", View: views.NewJWKS(a.Tokens), Off: len(a.Tokens.JWKS().Keys) == 0},

@@ -204,13 +204,27 @@ func (c *Cookies) wrap(view rest.View, read, clear bool) rest.View {
 	op := tv.Base().Schema.Operations[http.MethodPost]
 	op.Errors = append(op.Errors, http.StatusForbidden)
 	if body, ok := op.Responses[http.StatusOK]; ok {
-		switch body.(type) {
-		case *tokenserializers.Pair, tokenserializers.Pair, *tokenserializers.Refreshed:
-			op.Responses = map[int]any{http.StatusOK: Access{}}
-		}
+		op.Responses = maps.Clone(op.Responses)
+		op.Responses[http.StatusOK] = cookieBody(body)
 	}
 	tv.Base().Schema.Operations[http.MethodPost] = op
 	return &cookieView{inner: tv, cookies: c, read: read, clear: clear}
+}
+
+// cookieBody is a token view's declared success body as respond leaves it: a pair (or a
+// rotated refresh's) is the access token alone; each alternative of a OneOf likewise.
+func cookieBody(body any) any {
+	switch b := body.(type) {
+	case *tokenserializers.Pair, tokenserializers.Pair, *tokenserializers.Refreshed:
+		return Access{}
+	case rest.OneOf:
+		out := make(rest.OneOf, len(b))
+		for i, alt := range b {
+			out[i] = cookieBody(alt)
+		}
+		return out
+	}
+	return body
 }
 
 // Obtain is the login view in cookie mode: it sets the cookies.

@@ -1,6 +1,8 @@
 package views
 
 import (
+	"net/http"
+
 	"ginrest/rest"
 	"ginrest/tokenserializers"
 )
@@ -15,6 +17,10 @@ func NewTokenObtainSliding(jwt *tokenserializers.JWT, throttles ...rest.Throttle
 		"Takes a set of user credentials and returns a sliding JSON web token to\nprove the authentication of those credentials.",
 		s.Validate, s.Describe())
 	v.Throttles = throttles
+	v.Schema.Operations[http.MethodPost] = rest.Operation{
+		Description: v.Description + loginMFA,
+		Responses:   map[int]any{http.StatusOK: rest.OneOf{tokenserializers.Sliding{}, tokenserializers.MFAStep{}}},
+	}
 	return v
 }
 

@@ -19,7 +19,14 @@ type tokenView[T any] struct {
 }
 
 func newTokenView[T any](name, description string, validate func(context.Context, any) (T, error), fields rest.Fields) *tokenView[T] {
-	var out T // what validate returns is the body: its type describes it in the document
+	// What validate returns is the body: its type describes it in the document. A
+	// validate that returns an interface (one body or another) says nothing by its type,
+	// and its constructor declares the alternatives (rest.OneOf).
+	var out T
+	op := rest.Operation{}
+	if any(out) != nil {
+		op.Responses = map[int]any{http.StatusOK: out}
+	}
 	return &tokenView[T]{
 		APIView: rest.APIView{
 			Authenticators:  []rest.Authenticator{},
@@ -28,9 +35,7 @@ func newTokenView[T any](name, description string, validate func(context.Context
 			Description:     description,
 			WWWAuthenticate: `Bearer realm="api"`,
 			NoStore:         true, // tokens, or the refusal of one: RFC 6749 §5.1
-			Schema: rest.Schema{Tags: []string{"token"}, Operations: map[string]rest.Operation{
-				http.MethodPost: {Responses: map[int]any{http.StatusOK: out}},
-			}},
+			Schema:          rest.Schema{Tags: []string{"token"}, Operations: map[string]rest.Operation{http.MethodPost: op}},
 		},
 		validate: validate,
 		fields:   fields,
@@ -65,10 +70,17 @@ func NewTokenObtainPair(jwt *tokenserializers.JWT, throttles ...rest.Throttle) r
 	v.Throttles = throttles
 	op := v.Schema.Operations[http.MethodPost]
 	op.Summary = "Log in: a refresh and an access token"
+	op.Description = v.Description + loginMFA
+	op.Responses = map[int]any{http.StatusOK: rest.OneOf{tokenserializers.Pair{}, tokenserializers.MFAStep{}}}
 	op.Examples = map[int]any{0: map[string]string{"username": "demo", "password": "SV5LNBVDY3RKXBAM"}}
 	v.Schema.Operations[http.MethodPost] = op
 	return v
 }
+
+// loginMFA is what the document adds to a login's description: its answer for a user with
+// a confirmed TOTP device (docs/mfa.md).
+const loginMFA = "\n\nFor a user with a confirmed TOTP device, the answer is `{\"mfa_required\": true, \"mfa_token\": ...}` " +
+	"instead: send the mfa token with a code to /api/token/mfa/."
 
 func NewTokenRefresh(jwt *tokenserializers.JWT) rest.View {
 	s := tokenserializers.TokenRefresh{JWT: jwt}
@@ -99,3 +111,20 @@ func NewTokenBlacklist(jwt *tokenserializers.JWT) rest.View {
 
 var _ rest.Poster = (*tokenView[struct{}])(nil)
 var _ rest.ActionDescriber = (*tokenView[struct{}])(nil)
+
+// NewTokenMFA is the login's second step (tokenserializers.TokenMFA); throttles, when
+// given, replace the settings default (urls passes App.MFAThrottles, which count wrong
+// codes).
+func NewTokenMFA(jwt *tokenserializers.JWT, throttles ...rest.Throttle) rest.View {
+	s := tokenserializers.TokenMFA{JWT: jwt}
+	v := newTokenView("Token MFA",
+		"Takes the mfa token of a login's first step and a code from the user's\nauthenticator app, or a recovery code, and returns what the login would have.",
+		s.Validate, s.Describe())
+	v.Throttles = throttles
+	// What the login of the mfa token's step would have given: a pair from /api/token/,
+	// a sliding token from /api/token/sliding/.
+	v.Schema.Operations[http.MethodPost] = rest.Operation{
+		Responses: map[int]any{http.StatusOK: rest.OneOf{tokenserializers.Pair{}, tokenserializers.Sliding{}}},
+	}
+	return v
+}

@@ -1,0 +1,147 @@
+package views
+
+import (
+	"net/http"
+
+	"ginrest/mfa"
+	"ginrest/models"
+	"ginrest/permissions"
+	"ginrest/rest"
+	"ginrest/tokenserializers"
+)
+
+// The caller's TOTP device (docs/mfa.md): enrol, confirm, disable. Each needs the stored
+// user and answers with no-store, since secrets and recovery codes are shown once. Confirm
+// and disable take codes, so urls gives them the mfa throttle.
+
+// TOTP is /api/auth/totp/: GET says whether the caller has a device, POST enrols a new one.
+type TOTP struct {
+	rest.APIView
+	devices *mfa.Devices
+	enrol   tokenserializers.TOTPEnrol
+}
+
+var (
+	_ rest.Getter = (*TOTP)(nil)
+	_ rest.Poster = (*TOTP)(nil)
+)
+
+// NewTOTP builds the enrolment view.
+func NewTOTP(devices *mfa.Devices) *TOTP {
+	return &TOTP{APIView: rest.APIView{StoredUser: true, NoStore: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
+		Name: "TOTP Device", Description: "Shows the caller's TOTP device (GET), or enrols a new, unconfirmed one (POST).",
+		Schema: rest.Schema{Operations: map[string]rest.Operation{
+			http.MethodGet: {Responses: map[int]any{http.StatusOK: mfa.Status{}}},
+			// It reads no body; a confirmed device is a 400 (disable it first).
+			http.MethodPost: {NoRequest: true, Created: true, Responses: map[int]any{http.StatusCreated: tokenserializers.TOTPEnrolment{}},
+				Errors: []int{http.StatusBadRequest}},
+		}}},
+		devices: devices, enrol: tokenserializers.TOTPEnrol{Devices: devices}}
+}
+
+func (v *TOTP) Get(r *rest.Request) (*rest.Response, error) {
+	user, err := models.StoredUser(r)
+	if err != nil {
+		return nil, err
+	}
+	status, err := v.devices.StatusOf(r.Context(), user.ID)
+	if err != nil {
+		return nil, err
+	}
+	return rest.OK(status), nil
+}
+
+func (v *TOTP) Post(r *rest.Request) (*rest.Response, error) {
+	user, err := models.StoredUser(r)
+	if err != nil {
+		return nil, err
+	}
+	out, err := v.enrol.Validate(r.Context(), user)
+	if err != nil {
+		return nil, err
+	}
+	return rest.Created(out), nil
+}
+
+// TOTPConfirm is /api/auth/totp/confirm/: the first code confirms the device and the
+// answer holds the recovery codes.
+type TOTPConfirm struct {
+	rest.APIView
+	serializer tokenserializers.TOTPConfirm
+}
+
+var (
+	_ rest.Poster          = (*TOTPConfirm)(nil)
+	_ rest.ActionDescriber = (*TOTPConfirm)(nil)
+)
+
+// NewTOTPConfirm builds the view; throttles as for NewPassword (urls passes the mfa
+// throttle).
+func NewTOTPConfirm(devices *mfa.Devices, throttles ...rest.Throttle) *TOTPConfirm {
+	return &TOTPConfirm{APIView: rest.APIView{StoredUser: true, NoStore: true, Permissions: []rest.Permission{permissions.IsAuthenticated}, Throttles: throttles,
+		Name: "TOTP Confirm", Description: "Confirms the caller's TOTP device with a first code and returns its recovery codes, once.",
+		Schema: rest.Schema{Operations: map[string]rest.Operation{http.MethodPost: {Responses: map[int]any{http.StatusOK: recoveryCodes}}}}},
+		serializer: tokenserializers.TOTPConfirm{Devices: devices}}
+}
+
+// recoveryCodes is the body of a confirmation: tokenserializers.RecoveryCodes, whose list
+// is never null (its Go type would say it may be).
+var recoveryCodes = rest.Fields{{Name: "recovery_codes", Type: "list", Required: true, ReadOnly: true, Label: "Recovery codes",
+	HelpText: "MFA_RECOVERY_CODES single-use codes, each good for one login or disable instead of a code; shown this once.",
+	Child:    &rest.FieldInfo{Type: "string", Required: true, ReadOnly: true}}}
+
+func (v *TOTPConfirm) Describe(string) rest.Fields { return v.serializer.Describe() }
+
+func (v *TOTPConfirm) Post(r *rest.Request) (*rest.Response, error) {
+	user, err := models.StoredUser(r)
+	if err != nil {
+		return nil, err
+	}
+	data, err := r.Data()
+	if err != nil {
+		return nil, err
+	}
+	out, err := v.serializer.Validate(r.Context(), user, data)
+	if err != nil {
+		return nil, err
+	}
+	return rest.OK(out), nil
+}
+
+// TOTPDisable is /api/auth/totp/disable/: a code or a recovery code removes the device.
+type TOTPDisable struct {
+	rest.APIView
+	serializer tokenserializers.TOTPDisable
+}
+
+var (
+	_ rest.Poster          = (*TOTPDisable)(nil)
+	_ rest.ActionDescriber = (*TOTPDisable)(nil)
+)
+
+// NewTOTPDisable builds the view; throttles as for NewTOTPConfirm.
+func NewTOTPDisable(devices *mfa.Devices, throttles ...rest.Throttle) *TOTPDisable {
+	return &TOTPDisable{APIView: rest.APIView{StoredUser: true, NoStore: true, Permissions: []rest.Permission{permissions.IsAuthenticated}, Throttles: throttles,
+		Name: "TOTP Disable", Description: "Removes the caller's TOTP device, given a code or a recovery code.",
+		Schema: rest.Schema{Operations: map[string]rest.Operation{
+			http.MethodPost: {Status: http.StatusNoContent, Responses: map[int]any{http.StatusNoContent: nil}},
+		}}},
+		serializer: tokenserializers.TOTPDisable{Devices: devices}}
+}
+
+func (v *TOTPDisable) Describe(string) rest.Fields { return v.serializer.Describe() }
+
+func (v *TOTPDisable) Post(r *rest.Request) (*rest.Response, error) {
+	user, err := models.StoredUser(r)
+	if err != nil {
+		return nil, err
+	}
+	data, err := r.Data()
+	if err != nil {
+		return nil, err
+	}
+	if err := v.serializer.Validate(r.Context(), user, data); err != nil {
+		return nil, err
+	}
+	return rest.NoContent(), nil
+}
