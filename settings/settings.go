@@ -46,6 +46,10 @@ type Settings struct {
 	AuthPasswordValidators []string
 	// MaxBodyBytes bounds a request body (DATA_UPLOAD_MAX_MEMORY_SIZE).
 	MaxBodyBytes int64
+	// ServeSchema serves the OpenAPI document at /api/schema/ and its docs pages, in
+	// production too, as drf-spectacular's views do once mounted (SERVE_SCHEMA). Off, the
+	// routes are gone; `spectacular` still writes the document.
+	ServeSchema bool
 	// UserCacheTTL is how long an authenticated request's user may be served from memory
 	// (USER_CACHE_TTL): a user deactivated elsewhere loses access within it. 0 loads the
 	// user from the database on every request, as simplejwt does.
@@ -215,6 +219,7 @@ func Default() *Settings {
 		PasswordIterations:  1_000_000, // Django 5.2
 		PasswordRehashBelow: 260_000,   // Django 3.2
 		MaxBodyBytes:        1 << 20,
+		ServeSchema:         true,
 		UserCacheTTL:        time.Second,
 		ThrottleRates:       map[string]string{"login": "10/min"},
 		TrustedProxies:      nil, // X-Forwarded-For is ignored

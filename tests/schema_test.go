@@ -635,3 +635,16 @@ func TestSchemaHonestConfigurations(t *testing.T) {
 		})
 	}
 }
+
+// SERVE_SCHEMA=false takes the document and its pages off the server; the document is
+// still built (runserver checks it, spectacular writes it).
+func TestServeSchemaOff(t *testing.T) {
+	s := newServer(t, func(st *settings.Settings) { st.ServeSchema = false })
+	for _, path := range []string{"/api/schema/", "/api/schema/swagger-ui/", "/api/schema/redoc/"} {
+		assertJSON(t, s.do(req{Method: "GET", Path: path}), 404, `{"detail":"Not found."}`)
+	}
+	doc, err := s.App.Schema()
+	if err != nil || doc.Paths.Find("/api/token/") == nil {
+		t.Errorf("the document without its routes: %v", err)
+	}
+}

@@ -26,11 +26,12 @@ const (
 // schemaRoutes are the document (GET /api/schema/), Swagger UI, Redoc and their assets.
 func (a *App) schemaRoutes() []Route {
 	assets := schema.NewAssets(schemaAssetsPath)
+	off := !a.Settings.ServeSchema // SERVE_SCHEMA=false
 	return []Route{
-		{Path: schemaPath, Name: "schema", View: schema.NewView(a.Schema)},
-		{Path: "/api/schema/swagger-ui/", Name: "swagger-ui", View: schema.NewSwaggerUI(a.SchemaInfo.Title, schemaPath, assets)},
-		{Path: "/api/schema/redoc/", Name: "redoc", View: schema.NewRedoc(a.SchemaInfo.Title, schemaPath, assets)},
-		{Path: schemaAssetsPath + ":file", Name: "schema-assets", View: schema.NewAsset(assets, "file")},
+		{Path: schemaPath, Name: "schema", View: schema.NewView(a.Schema), Off: off},
+		{Path: "/api/schema/swagger-ui/", Name: "swagger-ui", View: schema.NewSwaggerUI(a.SchemaInfo.Title, schemaPath, assets), Off: off},
+		{Path: "/api/schema/redoc/", Name: "redoc", View: schema.NewRedoc(a.SchemaInfo.Title, schemaPath, assets), Off: off},
+		{Path: schemaAssetsPath + ":file", Name: "schema-assets", View: schema.NewAsset(assets, "file"), Off: off},
 	}
 }
 
