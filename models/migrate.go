@@ -113,6 +113,20 @@ var migrations = []migration{
 			`CREATE INDEX IF NOT EXISTS "ginrest_mfa_token_use_expires_at" ON "ginrest_mfa_token_use" ("expires_at")`,
 		},
 	},
+	{
+		// django-allauth's SocialAccount (socialaccount 0001 to 0006: provider widened to
+		// 200, extra_data a JSONField), so a Django service with allauth on the same
+		// database sees the same links; deleting a user deletes their links.
+		name: "0900_socialaccount",
+		sqlite: []string{
+			`CREATE TABLE IF NOT EXISTS "socialaccount_socialaccount" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "provider" varchar(200) NOT NULL, "uid" varchar(191) NOT NULL, "last_login" datetime NOT NULL, "date_joined" datetime NOT NULL, "extra_data" text NOT NULL CHECK ((JSON_VALID("extra_data") OR "extra_data" IS NULL)), "user_id" integer NOT NULL REFERENCES "auth_user" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, CONSTRAINT "socialaccount_socialaccount_provider_uid_fc810c6e_uniq" UNIQUE ("provider", "uid"))`,
+			`CREATE INDEX IF NOT EXISTS "socialaccount_socialaccount_user_id_8146e70c" ON "socialaccount_socialaccount" ("user_id")`,
+		},
+		postgres: []string{
+			`CREATE TABLE IF NOT EXISTS "socialaccount_socialaccount" ("id" serial NOT NULL PRIMARY KEY, "provider" varchar(200) NOT NULL, "uid" varchar(191) NOT NULL, "last_login" timestamp with time zone NOT NULL, "date_joined" timestamp with time zone NOT NULL, "extra_data" jsonb NOT NULL, "user_id" integer NOT NULL REFERENCES "auth_user" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, CONSTRAINT "socialaccount_socialaccount_provider_uid_fc810c6e_uniq" UNIQUE ("provider", "uid"))`,
+			`CREATE INDEX IF NOT EXISTS "socialaccount_socialaccount_user_id_8146e70c" ON "socialaccount_socialaccount" ("user_id")`,
+		},
+	},
 }
 
 // migrationsTable records which of ginrest's migrations have run; Django's own

@@ -120,6 +120,7 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e.string("MFA_ISSUER", &s.MFA.Issuer)
 	e.duration("MFA_TOKEN_LIFETIME", &s.MFA.TokenLifetime)
 	e.int("MFA_RECOVERY_CODES", &s.MFA.RecoveryCodes)
+	e.oidc(&s.OIDC)
 	return e.err
 }
 

@@ -87,6 +87,8 @@ type Settings struct {
 	Sessions Sessions
 	// MFA: TOTP devices and the login's second step.
 	MFA MFA
+	// OIDC: login with OpenID Connect providers; none by default.
+	OIDC OIDC
 }
 
 // RESTFramework is DRF's REST_FRAMEWORK setting.
@@ -307,6 +309,10 @@ func Default() *Settings {
 			Issuer:        "ginrest",
 			TokenLifetime: 5 * time.Minute,
 			RecoveryCodes: 10,
+		},
+		OIDC: OIDC{
+			Providers: nil, // off: OIDC_PROVIDERS names them
+			Timeout:   10 * time.Second,
 		},
 	}
 }

@@ -118,6 +118,7 @@ func (s *Settings) Validate() error {
 	errs = append(errs, j.validateSliding()...)
 	errs = append(errs, s.validateSessions()...)
 	errs = append(errs, s.validateMFA()...)
+	errs = append(errs, s.validateOIDC()...)
 	return errors.Join(errs...)
 }
 
