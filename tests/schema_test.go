@@ -17,6 +17,9 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
+	"github.com/golang-jwt/jwt/v5"
+
+	"ginrest/models"
 	"ginrest/schema"
 	"ginrest/settings"
 )
@@ -126,7 +129,8 @@ func jsonReq(method, path, token, body string) req {
 // TestSchemaHonest drives every operation of the demo's document through the real router,
 // its successes and its errors, and checks each answer against the document.
 func TestSchemaHonest(t *testing.T) {
-	s := newServer(t)
+	m := oidcProvider(t)
+	s := newServer(t, withOIDC(m, deadIssuer(t)))
 	h := newHonest(t, s)
 	alice := s.apiUser("alice")
 	bob := s.apiUser("bob")
@@ -196,7 +200,7 @@ func TestSchemaHonest(t *testing.T) {
 
 	// The second factor (docs/mfa.md), on a user of its own: codes are made at the server's
 	// clock, which moves a step on wherever a code was spent.
-	frank := s.apiUser("frank")
+	frank := s.apiUser("frank", func(u *models.User) { u.Email = "frank@example.com" })
 	h.check("totp, anonymous", req{Method: "GET", Path: "/api/auth/totp/"}, 401, noCreds)
 	h.check("totp", jsonReq("GET", "/api/auth/totp/", frank.token, ""), 200, `{"enrolled":false,"confirmed":false,"recovery_codes_remaining":0}`)
 	h.check("totp enrol, anonymous", req{Method: "POST", Path: "/api/auth/totp/"}, 401, noCreds)
@@ -228,6 +232,10 @@ func TestSchemaHonest(t *testing.T) {
 	}
 	pairStep := mfaStep("login, mfa step", "/api/token/")
 	slidingStep := mfaStep("sliding login, mfa step", "/api/token/sliding/")
+	rec = h.check("oidc login, mfa step", oidcLogin(s, "mock", idToken(t, s, m, "sub-frank", "frank@example.com")), 200, "")
+	if bodyMap(t, rec)["mfa_required"] != true {
+		t.Errorf("oidc login of a user with a device: %s, want the mfa step", rec.Body)
+	}
 	exchange := func(mfaToken, field, value string) req {
 		return jsonReq("POST", "/api/token/mfa/", "", `{"mfa_token":"`+mfaToken+`","`+field+`":"`+value+`"}`)
 	}
@@ -258,6 +266,18 @@ func TestSchemaHonest(t *testing.T) {
 	h.check("totp disable", disable(code("code", s.codeAt(secret, 0))), 204, "")
 	h.check("totp disable, no device", disable(code("code", s.codeAt(secret, totpStep))), 400,
 		`{"non_field_errors":["Two-factor authentication is not enabled for this account."]}`)
+
+	// OpenID Connect login (docs/oidc.md): a route per provider.
+	h.check("oidc login", oidcLogin(s, "mock", idToken(t, s, m, "sub-gina", "gina@example.com")), 200, "")
+	h.check("oidc login, nothing", jsonReq("POST", "/api/auth/mock/token/", "", `{}`), 400,
+		`{"non_field_errors":["Give either an id_token or a code, not both."]}`)
+	h.check("oidc login, text", req{Method: "POST", Path: "/api/auth/mock/token/", Body: "x", ContentType: "text/plain"}, 415, textPlain)
+	h.check("oidc login, expired", oidcLogin(s, "mock", idToken(t, s, m, "sub-gina", "gina@example.com", func(c jwt.MapClaims) { c["exp"] = 1 })), 401,
+		`{"detail":"The ID token has expired.","code":"token_not_valid"}`)
+	h.check("oidc login, domain not allowed", oidcLogin(s, "mock", idToken(t, s, m, "sub-hal", "hal@evil.test")), 401,
+		`{"detail":"Accounts of this email domain cannot log in here."}`)
+	h.check("oidc login, provider down", oidcLogin(s, "down", "x"), 503,
+		`{"detail":"The identity provider \"down\" is unavailable. Try again later.","code":"provider_unavailable"}`)
 
 	// The notes viewset: paged, filtered, owned.
 	rec = h.check("note, create", jsonReq("POST", "/api/notes/", alice.token, `{"title":"Buy milk","body":"two litres"}`), 201, "")
@@ -550,6 +570,7 @@ func TestSchemaPages(t *testing.T) {
 // the document those settings make: each paginator's envelope and errors, no pagination,
 // a throttle's 429, cookie mode's bodies and CSRF refusal.
 func TestSchemaHonestConfigurations(t *testing.T) {
+	m, dead := oidcProvider(t), deadIssuer(t)
 	tests := []struct {
 		name   string
 		change func(*settings.Settings)
@@ -600,6 +621,13 @@ func TestSchemaHonestConfigurations(t *testing.T) {
 				h.s.Clock.Advance(totpStep)
 			}
 		}},
+		{"oidc, cookie mode", func(s *settings.Settings) { cookieMode(s); withOIDC(m, dead)(s) }, func(h *honest, _ *apiUser) {
+			// The refresh token goes to the cookie, the body holds the access token alone.
+			rec := h.check("oidc login", oidcLogin(h.s, "mock", idToken(t, h.s, m, "sub-ivy", "ivy@example.com")), 200, "")
+			if body := bodyMap(t, rec); cookiesOf(rec)["refresh_token"] == nil || len(body) != 1 || body["access"] == nil {
+				t.Errorf("oidc login in cookie mode: %s %q, want the access token and a refresh cookie", rec.Body, rec.Header().Values("Set-Cookie"))
+			}
+		}},
 		{"mfa throttle", func(s *settings.Settings) { s.ThrottleRates = map[string]string{"login": "10/min", "mfa": "1/min"} }, func(h *honest, alice *apiUser) {
 			// One wrong code, and every view that takes codes refuses the user.
 			secret := h.s.enrol(alice.token)
@@ -624,7 +652,7 @@ func TestSchemaHonestConfigurations(t *testing.T) {
 			var alice *apiUser
 			switch tt.name {
 			case "anon throttle": // no login: it would count
-			case "cookie mode":
+			case "cookie mode", "oidc, cookie mode":
 				s.createUser("alice", "pw-alice-123")
 			default:
 				alice = s.apiUser("alice")

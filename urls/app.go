@@ -25,6 +25,7 @@ import (
 	"ginrest/rest"
 	"ginrest/schema"
 	"ginrest/settings"
+	"ginrest/socialaccount"
 	"ginrest/throttling"
 	"ginrest/tokens"
 	"ginrest/tokenserializers"
@@ -56,6 +57,10 @@ type App struct {
 	// defaults) without an "mfa" or "login" rate.
 	MFA          *mfa.Devices
 	MFAThrottles []rest.Throttle
+	// OIDC are the OpenID Connect providers of OIDC_PROVIDERS (docs/oidc.md), none by
+	// default; SocialAccounts the users' links to them.
+	OIDC           []*socialaccount.Provider
+	SocialAccounts *socialaccount.Accounts
 	// Sessions are log out everywhere, sessions, cookie mode and pruning (sessions.go).
 	Sessions Sessions
 	// PasswordValidators are AUTH_PASSWORD_VALIDATORS, resolved once: what the password
@@ -142,6 +147,11 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 	// TOTP codes are checked against the tokens' clock, which tests set.
 	a.MFA = &mfa.Devices{DB: db, Sealer: sealer, Issuer: s.MFA.Issuer, RecoveryCodes: s.MFA.RecoveryCodes, Now: backend.Now}
 	a.JWT.MFA = a.MFA
+	// No request to any provider here: discovery waits for the first login.
+	a.SocialAccounts = &socialaccount.Accounts{DB: db, Users: a.Users, Now: backend.Now}
+	for _, p := range s.OIDC.Providers {
+		a.OIDC = append(a.OIDC, socialaccount.NewProvider(p, s.OIDC.Timeout, backend.Now))
+	}
 	// The project's customisation (simplejwt's get_token override): every token a login
 	// issues names the user's username too. Change or remove it to choose your claims.
 	a.JWT.GetToken = a.tokenWithUsername

@@ -52,6 +52,12 @@ func Patterns(a *App) []Route {
 		// The project's own views.
 		{Path: "/api/protected/", Name: "protected", View: views.NewProtected()},
 	}
+	// OpenID Connect login (docs/oidc.md): a route per provider of OIDC_PROVIDERS, so an
+	// unknown name is the router's 404 and the document lists each provider.
+	for _, p := range a.OIDC {
+		routes = append(routes, Route{Path: "/api/auth/" + p.Name + "/token/", Name: "oidc_token_" + p.Name,
+			View: cookies.Obtain(views.NewOIDCToken(a.JWT, p, a.SocialAccounts, a.LoginThrottles...))})
+	}
 	// The OpenAPI document at /api/schema/, Swagger UI and Redoc over it (schema.go).
 	routes = append(routes, a.schemaRoutes()...)
 	// The REST framework's router: the viewsets and the API root at /api/ (api.go).

@@ -1,0 +1,120 @@
+package socialaccount
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+
+	"ginrest/models"
+	"ginrest/rest"
+)
+
+// Accounts finds the user of a verified identity, in socialaccount_socialaccount.
+type Accounts struct {
+	DB    *gorm.DB
+	Users *models.Users
+	// Now stamps the links' last_login and date_joined; nil is time.Now.
+	Now func() time.Time
+}
+
+// The refusals of an identity with no user, all 401 as a wrong password is.
+const (
+	MsgEmailNotVerified = "The identity provider has not verified this email address."
+	MsgDomainNotAllowed = "Accounts of this email domain cannot log in here."
+	MsgNoAccount        = "No account is linked to this identity."
+	MsgEmailAmbiguous   = "More than one account has this email address."
+)
+
+func (a *Accounts) now() time.Time {
+	if a.Now != nil {
+		return a.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// UserFor is the user of id: the one linked to (issuer, subject); else, for a verified
+// email in a domain p trusts, the user with that email, now linked; else, when p may
+// create users, a new user, linked. Whether the user is active is the caller's question.
+func (a *Accounts) UserFor(ctx context.Context, p *Provider, id *Identity) (*models.User, error) {
+	db := a.DB.WithContext(ctx)
+	var link models.SocialAccount
+	err := db.Where("provider = ? AND uid = ?", id.Issuer, id.Subject).Take(&link).Error
+	if err == nil {
+		// Every login refreshes what allauth keeps of the identity.
+		if err := db.Model(&link).Updates(map[string]any{"last_login": a.now(), "extra_data": string(id.Claims)}).Error; err != nil {
+			return nil, err
+		}
+		return a.user(ctx, link.UserID)
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, err
+	}
+	// Linking by email hands an existing account to whoever the provider vouches for:
+	// only a verified address, only of a domain whose provider is trusted with it.
+	if id.Email == "" || !id.EmailVerified {
+		return nil, rest.AuthenticationFailed(MsgEmailNotVerified)
+	}
+	if !slices.Contains(p.AllowedDomains, id.Domain()) {
+		return nil, rest.AuthenticationFailed(MsgDomainNotAllowed)
+	}
+	var users []models.User
+	if err := db.Where(`UPPER("email") = UPPER(?)`, id.Email).Limit(2).Find(&users).Error; err != nil {
+		return nil, err
+	}
+	var user *models.User
+	switch {
+	case len(users) > 1:
+		return nil, rest.AuthenticationFailed(MsgEmailAmbiguous)
+	case len(users) == 1:
+		user = &users[0]
+	case !p.CreateUsers:
+		return nil, rest.AuthenticationFailed(MsgNoAccount)
+	default:
+		if user, err = a.create(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	now := a.now()
+	link = models.SocialAccount{Provider: id.Issuer, UID: id.Subject, LastLogin: now, DateJoined: now, ExtraData: string(id.Claims), UserID: user.ID}
+	if err := db.Create(&link).Error; err != nil {
+		// Two first logins of one identity at once: the unique (provider, uid) lets one
+		// link in; the other logs in as the user it linked.
+		var won models.SocialAccount
+		if db.Where("provider = ? AND uid = ?", id.Issuer, id.Subject).Take(&won).Error == nil {
+			return a.user(ctx, won.UserID)
+		}
+		return nil, err
+	}
+	return user, nil
+}
+
+// user is the linked user; one deleted meanwhile is refused as a login of no account.
+func (a *Accounts) user(ctx context.Context, id int64) (*models.User, error) {
+	user, err := a.Users.ByID(ctx, id)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, rest.AuthenticationFailed(MsgNoAccount)
+	}
+	return user, err
+}
+
+// create makes the user of an identity, with an unusable password (they log in through
+// the provider) and the email as username, or the email and a random suffix when taken.
+func (a *Accounts) create(ctx context.Context, id *Identity) (*models.User, error) {
+	user := &models.User{Username: id.Email, Email: id.Email, FirstName: id.GivenName, LastName: id.FamilyName, IsActive: true}
+	err := a.Users.Create(ctx, user, "")
+	if errors.Is(err, models.ErrUsernameExists) {
+		suffix := make([]byte, 4)
+		_, _ = rand.Read(suffix)
+		user.Username = id.Email + "-" + hex.EncodeToString(suffix)
+		err = a.Users.Create(ctx, user, "")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return user, nil
+}
