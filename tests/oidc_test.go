@@ -229,3 +229,21 @@ func TestOIDCKeysDown(t *testing.T) {
 	assertJSON(t, s.do(oidcLogin(s, "down", raw)), http.StatusServiceUnavailable,
 		`{"detail":"The identity provider \"down\" is unavailable. Try again later.","code":"provider_unavailable"}`)
 }
+
+// TestOIDCMFA: a user with a confirmed TOTP device gets the mfa step from an OIDC login,
+// finished at /api/token/mfa/ as a password login's.
+func TestOIDCMFA(t *testing.T) {
+	m := oidcProvider(t)
+	s := newServer(t, withOIDC(m, deadIssuer(t)))
+	s.createUser("alice", mfaPassword, func(u *models.User) { u.Email = "alice@example.com" })
+	secret, _ := s.withDevice()
+	rec := s.do(oidcLogin(s, "mock", idToken(t, s, m, "sub-alice", "alice@example.com")))
+	body := bodyMap(t, rec)
+	if rec.Code != http.StatusOK || body["mfa_required"] != true {
+		t.Fatalf("oidc login with a device: %d %s, want the mfa step", rec.Code, rec.Body)
+	}
+	rec = s.postJSON("/api/token/mfa/", map[string]string{"mfa_token": body["mfa_token"].(string), "code": s.codeAt(secret, 0)})
+	if rec.Code != http.StatusOK || bodyMap(t, rec)["refresh"] == nil {
+		t.Fatalf("mfa exchange: %d %s, want a pair", rec.Code, rec.Body)
+	}
+}
