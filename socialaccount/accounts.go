@@ -7,6 +7,7 @@ import (
 	"errors"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -102,19 +103,42 @@ func (a *Accounts) user(ctx context.Context, id int64) (*models.User, error) {
 	return user, err
 }
 
+// Django's auth_user column widths: what the provider says is cut to fit them, since
+// PostgreSQL refuses a longer value (a 500), and a provider's claims are anyone's input.
+const (
+	maxUsername = 150 // username, first_name, last_name
+	maxEmail    = 254
+	suffixLen   = 9 // "-" and 8 hex digits
+)
+
 // create makes the user of an identity, with an unusable password (they log in through
-// the provider) and the email as username, or the email and a random suffix when taken.
+// the provider) and the email as username, or the email and a random suffix when taken;
+// each cut to its column.
 func (a *Accounts) create(ctx context.Context, id *Identity) (*models.User, error) {
-	user := &models.User{Username: id.Email, Email: id.Email, FirstName: id.GivenName, LastName: id.FamilyName, IsActive: true}
+	email := id.Email
+	if len(email) > maxEmail {
+		email = "" // no address fits: the user has none, as a Django user may
+	}
+	base := cut(id.Email, maxUsername-suffixLen)
+	user := &models.User{Username: cut(id.Email, maxUsername), Email: email,
+		FirstName: cut(id.GivenName, maxUsername), LastName: cut(id.FamilyName, maxUsername), IsActive: true}
 	err := a.Users.Create(ctx, user, "")
 	if errors.Is(err, models.ErrUsernameExists) {
 		suffix := make([]byte, 4)
 		_, _ = rand.Read(suffix)
-		user.Username = id.Email + "-" + hex.EncodeToString(suffix)
+		user.Username = base + "-" + hex.EncodeToString(suffix)
 		err = a.Users.Create(ctx, user, "")
 	}
 	if err != nil {
 		return nil, err
 	}
 	return user, nil
+}
+
+// cut is s in at most n characters (Django counts characters; PostgreSQL's varchar(n) too).
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,6 +123,20 @@ func TestOIDCLogin(t *testing.T) {
 	}
 	if again := linkedUser(t, s, m, "sub-ann"); again != ann {
 		t.Errorf("second login linked user %d, want %d", again, ann)
+	}
+
+	// A provider's claims are input: an email and names longer than auth_user's columns
+	// make a user that fits them, not a 500 (PostgreSQL refuses longer values).
+	long := strings.Repeat("l", 200) + "@example.com"
+	rec = s.do(oidcLogin(s, "mock", idToken(t, s, m, "sub-long", long, func(c jwt.MapClaims) {
+		c["given_name"], c["family_name"] = strings.Repeat("G", 300), strings.Repeat("F", 300)
+	})))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("login with a 212-character email: %d %s", rec.Code, rec.Body)
+	}
+	if long, err := s.App.Users.ByID(context.Background(), linkedUser(t, s, m, "sub-long")); err != nil ||
+		len(long.Username) != 150 || long.Email != strings.Repeat("l", 200)+"@example.com" || len(long.FirstName) != 150 || len(long.LastName) != 150 {
+		t.Errorf("user of a long identity: %+v, %v; want username and names cut to 150, the email kept", long, err)
 	}
 
 	// A verified email of a trusted domain links the user who has it (in any case).
