@@ -3,7 +3,6 @@ package rest
 import (
 	"net/http"
 	"strings"
-	"unicode/utf8"
 )
 
 // AllowedHosts are Django's ALLOWED_HOSTS patterns, as settings.AllowedHostPatterns gives
@@ -91,9 +90,9 @@ func CheckHost(allowed AllowedHosts, exempt ...string) func(http.Handler) http.H
 				next.ServeHTTP(w, r)
 				return
 			}
-			msg := "Invalid HTTP_HOST header: " + pythonRepr(r.Host) + "."
+			msg := "Invalid HTTP_HOST header: " + PythonQuote(r.Host) + "."
 			if domain != "" {
-				msg += " You may need to add " + pythonRepr(domain) + " to ALLOWED_HOSTS."
+				msg += " You may need to add " + PythonQuote(domain) + " to ALLOWED_HOSTS."
 			} else {
 				msg += " The domain name provided is not valid according to RFC 1034/1035."
 			}
@@ -109,46 +108,6 @@ func isExempt(path string, exempt []string) bool {
 		}
 	}
 	return false
-}
-
-// pythonRepr quotes s as Python's repr() does, which Django's message uses: single quotes
-// unless s holds one and no double quote; backslashes, the quote and control characters
-// escaped. Bytes that are not UTF-8 are shown as \xNN.
-func pythonRepr(s string) string {
-	quote := byte('\'')
-	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
-		quote = '"'
-	}
-	var b strings.Builder
-	b.WriteByte(quote)
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b.WriteString(`\x` + hex2(s[i]))
-		case r == '\\' || r == rune(quote):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || (0x7f <= r && r < 0xa0):
-			b.WriteString(`\x` + hex2(byte(r)))
-		default:
-			b.WriteRune(r)
-		}
-		i += size
-	}
-	b.WriteByte(quote)
-	return b.String()
-}
-
-func hex2(c byte) string {
-	const digits = "0123456789abcdef"
-	return string([]byte{digits[c>>4], digits[c&0xf]})
 }
 
 // ProxySSLHeader is Django's SECURE_PROXY_SSL_HEADER: the header a TLS-terminating proxy

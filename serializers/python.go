@@ -8,7 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
+
+	"ginrest/rest"
 )
 
 // DRF's messages quote the input as Python prints it (str()), so a client sees the same
@@ -102,35 +103,5 @@ func pythonRepr(v any) string {
 	return fmt.Sprint(v)
 }
 
-// pythonQuote is repr() of a str: single quotes unless the text has one and no double quote.
-func pythonQuote(s string) string {
-	q := byte('\'')
-	if strings.ContainsRune(s, '\'') && !strings.ContainsRune(s, '"') {
-		q = '"'
-	}
-	var b strings.Builder
-	b.WriteByte(q)
-	for _, r := range s {
-		switch {
-		case r == rune(q) || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case unicode.IsPrint(r) || r == ' ':
-			b.WriteRune(r)
-		case r < 0x100:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r < 0x10000:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			fmt.Fprintf(&b, `\U%08x`, r)
-		}
-	}
-	b.WriteByte(q)
-	return b.String()
-}
+// pythonQuote is repr() of a str (rest.PythonQuote).
+func pythonQuote(s string) string { return rest.PythonQuote(s) }
