@@ -275,6 +275,8 @@ func TestCreateUserRefused(t *testing.T) {
 		{name: "unknown flag", args: []string{"createuser", "--username", "bob", "--admin"}, wantCode: 2, wantErr: "admin"},
 		{name: "invalid username", args: []string{"createuser", "--username", "bob smith"}, wantCode: 1, wantErr: "valid username"},
 		{name: "username too long", args: []string{"createuser", "--username", strings.Repeat("b", 151)}, wantCode: 1, wantErr: "valid username"},
+		{name: "username too long in letters", args: []string{"createuser", "--username", strings.Repeat("é", 151)}, wantCode: 1, wantErr: "valid username"},
+		{name: "empty username", args: []string{"createuser", "--username", ""}, wantCode: 2, wantErr: "--username is required"},
 		{name: "empty stdin", args: []string{"createuser", "--username", "bob", "--password-stdin"}, stdin: "", wantCode: 1, wantErr: "blank"},
 		{name: "blank line on stdin", args: []string{"createuser", "--username", "bob", "--password-stdin"}, stdin: "\n", wantCode: 1, wantErr: "blank"},
 		{name: "spaces on stdin", args: []string{"createuser", "--username", "bob", "--password-stdin"}, stdin: "   \t \n", wantCode: 1, wantErr: "blank"},
@@ -301,6 +303,18 @@ func TestCreateUserRefused(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The longest usernames auth_user.username holds: 150 characters, counted in letters
+// rather than bytes, as Django counts them.
+func TestCreateUserLongestUsername(t *testing.T) {
+	for _, name := range []string{strings.Repeat("b", 150), strings.Repeat("é", 150)} {
+		p := newProject(t)
+		r := p.mustRun("", "createuser", "--username", name)
+		if !strings.Contains(r.stdout, "created successfully") {
+			t.Errorf("%d letters: stdout %q", len([]rune(name)), r.stdout)
+		}
 	}
 }
 

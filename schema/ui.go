@@ -2,16 +2,12 @@ package schema
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"embed"
-	"encoding/hex"
+	_ "embed" // the assets
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"path"
 	"strings"
-	"sync"
 
 	"ginrest/rest"
 )
@@ -26,11 +22,44 @@ const (
 	RedocRelease     = "redoc@3.0.1"
 )
 
-//go:embed assets/swagger-ui/swagger-ui-bundle.js assets/swagger-ui/swagger-ui.css
-//go:embed assets/swagger-ui/LICENSE assets/swagger-ui/NOTICE assets/swagger-ui/swagger-ui-bundle.js.LICENSE.txt
-//go:embed assets/redoc/redoc.standalone.js assets/redoc/LICENSE
-//go:embed assets/swagger-init.js
-var assetFiles embed.FS
+// The embedded files, each a []byte in the binary's data: served as they are, never
+// copied to the heap, and read from disk only when someone loads the docs pages.
+var (
+	//go:embed assets/swagger-ui/swagger-ui-bundle.js
+	swaggerUIBundle []byte
+	//go:embed assets/swagger-ui/swagger-ui.css
+	swaggerUICSS []byte
+	//go:embed assets/swagger-ui/LICENSE
+	swaggerUILicense []byte
+	//go:embed assets/swagger-ui/NOTICE
+	swaggerUINotice []byte
+	//go:embed assets/swagger-ui/swagger-ui-bundle.js.LICENSE.txt
+	swaggerUIBundleLicense []byte
+	//go:embed assets/redoc/redoc.standalone.js
+	redocStandalone []byte
+	//go:embed assets/redoc/LICENSE
+	redocLicense []byte
+	//go:embed assets/swagger-init.js
+	swaggerInit []byte
+	// SHA256SUMS holds the hashes the served names carry (sha256sum's format), so that a
+	// process need not hash 4 MB at start; TestAssetSums keeps it true.
+	//go:embed assets/SHA256SUMS
+	assetSums string
+)
+
+// embeddedFiles are the embedded files by their path under assets/.
+func embeddedFiles() map[string][]byte {
+	return map[string][]byte{
+		"swagger-ui/swagger-ui-bundle.js":             swaggerUIBundle,
+		"swagger-ui/swagger-ui.css":                   swaggerUICSS,
+		"swagger-ui/LICENSE":                          swaggerUILicense,
+		"swagger-ui/NOTICE":                           swaggerUINotice,
+		"swagger-ui/swagger-ui-bundle.js.LICENSE.txt": swaggerUIBundleLicense,
+		"redoc/redoc.standalone.js":                   redocStandalone,
+		"redoc/LICENSE":                               redocLicense,
+		"swagger-init.js":                             swaggerInit,
+	}
+}
 
 // CSP is the pages' Content-Security-Policy: scripts, styles, images and fetches from this
 // server only, no inline script. Inline styles are allowed: Swagger UI sets style
@@ -57,46 +86,41 @@ type Assets struct {
 	*named
 }
 
-// named is the embedded files by their served names: derived from the binary alone, so
-// hashed once per process (4 MB), whichever apps serve them.
+// named is the embedded files by their served names.
 type named struct {
 	byName map[string]asset  // served name → file
-	names  map[string]string // embedded path → served name
+	names  map[string]string // path under assets/ → served name
 }
-
-var namedAssets = sync.OnceValue(nameAssets)
 
 // NewAssets serves the embedded files under prefix (/api/schema/assets/).
 func NewAssets(prefix string) *Assets {
-	return &Assets{prefix: prefix, named: namedAssets()}
+	return &Assets{prefix: prefix, named: nameAssets(embeddedFiles(), assetSums)}
 }
 
-func nameAssets() *named {
+// nameAssets names each file after its hash in sums: "<hex sha256>  assets/<path>" lines.
+func nameAssets(files map[string][]byte, sums string) *named {
 	a := &named{byName: map[string]asset{}, names: map[string]string{}}
-	err := fs.WalkDir(assetFiles, "assets", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	for line := range strings.Lines(sums) {
+		sum, p, ok := strings.Cut(strings.TrimSpace(line), "  ")
+		p = strings.TrimPrefix(p, "assets/")
+		body, found := files[p]
+		if !ok || !found || len(sum) < 8 {
+			panic(fmt.Sprintf("schema: assets/SHA256SUMS: %q names no embedded file", line)) // the binary itself is broken
 		}
-		body, err := assetFiles.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(body)
 		base := path.Base(p)
 		ext := path.Ext(base)
-		if strings.HasSuffix(base, ".LICENSE.txt") || ext == "" {
+		if strings.HasSuffix(base, ".LICENSE.txt") {
 			ext = ""
 		}
-		name := strings.TrimSuffix(base, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		if ext == "" {
-			name = path.Base(path.Dir(p)) + "-" + base + "." + hex.EncodeToString(sum[:4]) + ".txt"
+		name := strings.TrimSuffix(base, ext) + "." + sum[:8] + ext
+		if ext == "" { // licences: plain text whatever their names
+			name = path.Base(path.Dir(p)) + "-" + base + "." + sum[:8] + ".txt"
 		}
 		a.byName[name] = asset{body: body, contentType: contentTypeOf(name)}
-		a.names[strings.TrimPrefix(p, "assets/")] = name
-		return nil
-	})
-	if err != nil {
-		panic(fmt.Sprintf("schema: the embedded assets: %v", err)) // the binary itself is broken
+		a.names[p] = name
+	}
+	if len(a.names) != len(files) {
+		panic("schema: assets/SHA256SUMS does not name every embedded file")
 	}
 	return a
 }
