@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -33,10 +35,12 @@ const maxBatch = 256
 // batcher is SQLite's committer: one goroutine, started with the first transaction, owns
 // the writer while it commits.
 type batcher struct {
-	db    *gorm.DB
-	queue chan *pending
-	stop  chan struct{} // closed by close
-	done  chan struct{} // closed when the committer has stopped (or never started)
+	db     *gorm.DB
+	writer *sql.DB    // db's one connection
+	stmts  statements // the batcher's goroutine's alone
+	queue  chan *pending
+	stop   chan struct{} // closed by close
+	done   chan struct{} // closed when the committer has stopped (or never started)
 
 	mu      sync.Mutex
 	started bool
@@ -49,8 +53,8 @@ type pending struct {
 	result chan error
 }
 
-func newBatcher(db *gorm.DB) *batcher {
-	return &batcher{db: db, queue: make(chan *pending, maxBatch), stop: make(chan struct{}), done: make(chan struct{})}
+func newBatcher(db *gorm.DB, writer *sql.DB) *batcher {
+	return &batcher{db: db, writer: writer, queue: make(chan *pending, maxBatch), stop: make(chan struct{}), done: make(chan struct{})}
 }
 
 func (b *batcher) do(ctx context.Context, fn func(tx *gorm.DB) error) error {
@@ -116,7 +120,7 @@ func (b *batcher) run() {
 // commit runs a batch in one transaction, each request in its own savepoint.
 func (b *batcher) commit(batch []*pending) {
 	errs := make([]error, len(batch))
-	err := b.db.Transaction(func(tx *gorm.DB) error {
+	err := b.transaction(func(tx *gorm.DB) error {
 		for i, p := range batch {
 			if err := p.ctx.Err(); err != nil {
 				errs[i] = err // its client is gone: do nothing for it
@@ -124,7 +128,10 @@ func (b *batcher) commit(batch []*pending) {
 			}
 			// Not under p.ctx: SQLite's interrupt of a cancelled statement can roll back the
 			// whole transaction, and so the batch of others with it.
-			errs[i] = savepoint(tx, p.fn)
+			var kept bool
+			if errs[i], kept = savepoint(tx, p.fn); !kept {
+				return errs[i] // its work could not be undone: nothing of the batch is kept
+			}
 		}
 		return nil
 	})
@@ -136,15 +143,49 @@ func (b *batcher) commit(batch []*pending) {
 	}
 }
 
-// savepoint runs fn in a savepoint of tx (gorm's nested transaction): its error or panic
-// rolls back its own work only.
-func savepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (err error) {
+// transaction runs fn in a transaction of the writer, through statements prepared once
+// (statements): gorm would prepare each statement anew in every transaction, which was a
+// fifth of a refresh's cost. fn's error rolls the transaction back.
+func (b *batcher) transaction(fn func(tx *gorm.DB) error) error {
+	ctx := context.Background()
+	sqlTx, err := b.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	conn := &batchTx{tx: sqlTx, stmts: &b.stmts}
+	tx := b.db.Session(&gorm.Session{NewDB: true, Context: ctx})
+	tx.Statement.ConnPool = conn
+	if err := fn(tx); err != nil {
+		return errors.Join(err, sqlTx.Rollback())
+	}
+	err = sqlTx.Commit()
+	b.stmts.learn(ctx, b.writer, conn.missed) // the writer is free again
+	return err
+}
+
+// savepoint runs fn in a savepoint of tx: its error or panic rolls back its own work only.
+// kept is false if that rollback failed, so that fn's work may still be in the transaction.
+// One name serves every savepoint: they follow one another, never nest.
+func savepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (err error, kept bool) {
+	if err := tx.Exec(`SAVEPOINT "batch"`).Error; err != nil {
+		return err, false
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("transaction panicked: %v", r)
 		}
+		if err != nil {
+			if rbErr := tx.Exec(`ROLLBACK TO SAVEPOINT "batch"`).Error; rbErr != nil {
+				err, kept = errors.Join(err, rbErr), false
+				return
+			}
+		}
+		if relErr := tx.Exec(`RELEASE SAVEPOINT "batch"`).Error; relErr != nil {
+			err, kept = errors.Join(err, relErr), false
+		}
 	}()
-	return tx.Transaction(fn)
+	kept = true // unless undoing fn fails, below: fn may panic before it returns
+	return fn(tx.Session(&gorm.Session{NewDB: true})), kept
 }
 
 // drain answers what is still queued when the database closes.
@@ -176,4 +217,5 @@ func (b *batcher) close() {
 	} else {
 		close(b.done)
 	}
+	b.stmts.close()
 }

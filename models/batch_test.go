@@ -96,3 +96,44 @@ func TestTransactionContextAndClose(t *testing.T) {
 		t.Error("a transaction after Close succeeded")
 	}
 }
+
+// A write that a transaction of the batch ran once is prepared afterwards, and later
+// transactions run it prepared; a nested transaction inside one is still a savepoint of
+// its own.
+func TestBatchStatementsArePreparedOnce(t *testing.T) {
+	db := openBatchDB(t)
+	const insert = `INSERT INTO "item" VALUES (?)`
+	for i := range 3 {
+		err := Transaction(context.Background(), db, func(tx *gorm.DB) error {
+			if err := tx.Exec(insert, i).Error; err != nil {
+				return err
+			}
+			inner := tx.Transaction(func(tx *gorm.DB) error {
+				if err := tx.Exec(insert, 100+i).Error; err != nil {
+					return err
+				}
+				return errors.New("inner refused")
+			})
+			if inner == nil {
+				t.Error("the nested transaction's error was lost")
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("transaction %d: %v", i, err)
+		}
+	}
+	p, _ := poolsOf(db)
+	if p.batches.stmts.byQuery[insert] == nil {
+		t.Errorf("not prepared: %q; prepared: %v", insert, p.batches.stmts.byQuery)
+	}
+	for q := range p.batches.stmts.byQuery {
+		if isSavepoint(q) {
+			t.Errorf("a savepoint of gorm's was prepared: %q", q)
+		}
+	}
+	var rows int64
+	if err := db.Raw(`SELECT COUNT(*) FROM "item"`).Scan(&rows).Error; err != nil || rows != 3 {
+		t.Errorf("%d rows (%v), want 3: the nested transactions' inserts rolled back", rows, err)
+	}
+}

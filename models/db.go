@@ -135,7 +135,7 @@ func openSQLite(databaseURL string, busy time.Duration, readers int) (*pools, er
 	p.resolver = dbresolver.Register(dbresolver.Config{
 		Replicas: []gorm.Dialector{sqlite.Dialector{Conn: p.reader}},
 	})
-	p.batches = newBatcher(writer)
+	p.batches = newBatcher(writer, p.writer)
 	return p, nil
 }
 

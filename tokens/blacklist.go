@@ -67,25 +67,36 @@ func (bl *Blacklist) Rotate(ctx context.Context, old, replacement *Token, userID
 
 func (bl *Blacklist) add(tx *gorm.DB, t *Token) error {
 	jti := bl.Backend.JTI(t)
-	exp := bl.Backend.ExpiresAt(t)
 	now := bl.Backend.Now().UTC()
+	// The usual case, a token on record, is one statement: refresh runs it inside the
+	// writer's serial batch, where every statement counts.
+	blacklisted, err := bl.blacklistRecorded(tx, jti, now)
+	if err != nil || blacklisted {
+		return err
+	}
+	// Not blacklisted by that: the token was never recorded (issued before the blacklist
+	// app, or by another service), or it was blacklisted already.
+	exp := bl.Backend.ExpiresAt(t)
 	outstanding := models.OutstandingToken{JTI: jti, Token: t.Raw, CreatedAt: &now, ExpiresAt: exp.UTC()}
-	if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "jti"}}, DoNothing: true}).Create(&outstanding).Error; err != nil {
-		return err
-	}
-	var id int64
-	if err := tx.Model(&models.OutstandingToken{}).Where("jti = ?", jti).Pluck("id", &id).Error; err != nil {
-		return err
-	}
-	res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "token_id"}}, DoNothing: true}).
-		Create(&models.BlacklistedToken{TokenID: id, BlacklistedAt: now})
+	res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "jti"}}, DoNothing: true}).Create(&outstanding)
 	if res.Error != nil {
 		return res.Error
 	}
-	if res.RowsAffected == 0 {
-		return &Error{Message: MsgBlacklisted}
+	if res.RowsAffected == 1 {
+		if blacklisted, err = bl.blacklistRecorded(tx, jti, now); err != nil || blacklisted {
+			return err
+		}
 	}
-	return nil
+	return &Error{Message: MsgBlacklisted}
+}
+
+// blacklistRecorded blacklists the recorded token jti; false if there is none, or it was
+// blacklisted already.
+func (bl *Blacklist) blacklistRecorded(tx *gorm.DB, jti string, now time.Time) (bool, error) {
+	res := tx.Exec(`INSERT INTO "token_blacklist_blacklistedtoken" ("token_id", "blacklisted_at")
+		SELECT "id", ? FROM "token_blacklist_outstandingtoken" WHERE "jti" = ?
+		ON CONFLICT ("token_id") DO NOTHING`, now, jti)
+	return res.RowsAffected == 1, res.Error
 }
 
 // FlushExpired deletes the outstanding tokens that have expired and their blacklist
