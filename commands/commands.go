@@ -14,6 +14,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"ginrest/middleware"
 	"ginrest/models"
 	"ginrest/settings"
 	"ginrest/urls"
@@ -139,7 +140,7 @@ func closeDB(db *gorm.DB) { _ = models.Close(db) }
 
 // newApp builds the app; the caller closes it (App.Close) before the database.
 func newApp(env *Env, s *settings.Settings, db *gorm.DB) (*urls.App, error) {
-	opts := urls.Options{Logger: slog.New(slog.NewTextHandler(env.Stderr, nil))}
+	opts := urls.Options{Logger: slog.New(middleware.NewTextHandler(env.Stderr))}
 	if s.Debug {
 		// A person watches a development server: one short line per request, as Django's
 		// runserver prints them, on stderr as Django's are.

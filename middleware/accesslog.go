@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"time"
 )
 
 // AccessLog hands log each request once it is served, Django's django.server log.
@@ -21,19 +22,24 @@ func AccessLog(log func(context.Context, Entry)) func(http.Handler) http.Handler
 // to the quiet paths (the health probes, which a load balancer sends every few seconds)
 // at DEBUG. request_id and user_id come from the Entry, which has them already: the
 // record goes to the handler under LogContext, which would look them up again and copy
-// the record to add them.
+// the record to add them. A TextHandler's lines are written without a record.
 func SlogAccess(logger *slog.Logger, quiet ...string) func(context.Context, Entry) {
 	h := logger.Handler()
 	if c, ok := h.(contextHandler); ok {
 		h = c.Handler
 	}
 	logger = slog.New(h)
+	text, _ := h.(*TextHandler)
 	return func(ctx context.Context, e Entry) {
 		level := slog.LevelInfo
 		if slices.Contains(quiet, e.Path) {
 			level = slog.LevelDebug
 		}
 		if !logger.Enabled(ctx, level) {
+			return
+		}
+		if text != nil {
+			text.writeAccess(time.Now(), level, &e)
 			return
 		}
 		attrs := [7]slog.Attr{

@@ -3,6 +3,9 @@ package tests
 import (
 	"io"
 	"log/slog"
+
+	"ginrest/middleware"
 )
 
-func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+// discardLogger logs as runserver does, into nothing.
+func discardLogger() *slog.Logger { return slog.New(middleware.NewTextHandler(io.Discard)) }
