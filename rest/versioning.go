@@ -15,3 +15,25 @@ type Versioning interface {
 type NoVersioning struct{}
 
 func (NoVersioning) DetermineVersion(*Request) (string, error) { return "", nil }
+
+// VersionsDescriber is a Versioning that tells the schema how a request names its version,
+// so that the document shows each one (drf-spectacular's versioning support).
+type VersionsDescriber interface {
+	DescribeVersions() Versions
+}
+
+// Versions are a versioning scheme's versions as the schema shows them.
+type Versions struct {
+	// InPath: the version is the path parameter Param; otherwise it is the parameter
+	// Param of the Accept header's media type (application/json; version=1.0).
+	InPath bool
+	Param  string
+	// Default is the version of a request that names none; Allowed the versions accepted,
+	// none meaning any.
+	Default string
+	Allowed []string
+}
+
+// Versioning is the view's versioning class as resolved against the defaults, nil for
+// none.
+func (h *Handler) Versioning() Versioning { return h.versioning }

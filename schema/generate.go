@@ -150,10 +150,13 @@ func (g *generator) operation(ep Endpoint, h *rest.Handler, path string, params 
 	if d, ok := h.View().(rest.ActionDescriber); ok && lookup == nil {
 		lookup = d.Describe(method)
 	}
+	versions, versioned := h.Versioning().(rest.VersionsDescriber)
 	for _, p := range params {
-		o.Parameters = append(o.Parameters, &openapi3.ParameterRef{Value: &openapi3.Parameter{
-			Name: p, In: openapi3.ParameterInPath, Required: true, Schema: pathParamSchema(p, lookup),
-		}})
+		param := &openapi3.Parameter{Name: p, In: openapi3.ParameterInPath, Required: true, Schema: pathParamSchema(p, lookup)}
+		if versioned && versions.DescribeVersions().InPath && p == versions.DescribeVersions().Param {
+			param = versionParam(versions.DescribeVersions())
+		}
+		o.Parameters = append(o.Parameters, &openapi3.ParameterRef{Value: param})
 	}
 	g.queryParams(o, op)
 
@@ -235,6 +238,13 @@ func (g *generator) operation(ep Endpoint, h *rest.Handler, path string, params 
 	if h.Throttled() {
 		errs = append(errs, http.StatusTooManyRequests)
 	}
+	if versioned && len(versions.DescribeVersions().Allowed) > 0 { // a version not allowed
+		if versions.DescribeVersions().InPath {
+			errs = append(errs, http.StatusNotFound)
+		} else {
+			errs = append(errs, http.StatusNotAcceptable)
+		}
+	}
 	for _, code := range errs {
 		key := strconv.Itoa(code)
 		if o.Responses.Value(key) != nil {
@@ -253,10 +263,50 @@ func (g *generator) operation(ep Endpoint, h *rest.Handler, path string, params 
 	}
 	o.Security = &security
 
+	if versioned && !versions.DescribeVersions().InPath {
+		versionMediaTypes(o, versions.DescribeVersions())
+	}
 	if op.Override != nil {
 		op.Override(o)
 	}
 	return o, nil
+}
+
+// versionParam is URLPathVersioning's path parameter: one of the allowed versions.
+func versionParam(v rest.Versions) *openapi3.Parameter {
+	s := &openapi3.Schema{Type: types("string")}
+	for _, version := range v.Allowed {
+		s.Enum = append(s.Enum, version)
+	}
+	if v.Default != "" {
+		s.Default = v.Default
+	}
+	return &openapi3.Parameter{Name: v.Param, In: openapi3.ParameterInPath, Required: true, Schema: &openapi3.SchemaRef{Value: s},
+		Description: "The version of the API (URLPathVersioning)."}
+}
+
+// versionMediaTypes shows AcceptHeaderVersioning's versions as drf-spectacular does: each
+// JSON body also under application/json; version=V, for every allowed version. The plain
+// media type stays: it is what a client naming no version gets, and the Content-Type of
+// every response.
+func versionMediaTypes(o *openapi3.Operation, v rest.Versions) {
+	add := func(c openapi3.Content) {
+		json := c.Get("application/json")
+		if json == nil || c["application/json"] == nil {
+			return
+		}
+		for _, version := range v.Allowed {
+			c[fmt.Sprintf("application/json; %s=%s", v.Param, version)] = json
+		}
+	}
+	if o.RequestBody != nil && o.RequestBody.Value != nil {
+		add(o.RequestBody.Value.Content)
+	}
+	for _, r := range o.Responses.Map() {
+		if r.Ref == "" && r.Value != nil { // the shared error responses stay as they are
+			add(r.Value.Content)
+		}
+	}
 }
 
 // success is the inferred success response: the serializer's object, a list of them, a

@@ -1,10 +1,14 @@
 package tests
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"ginrest/rest"
+	"ginrest/schema"
 	"ginrest/settings"
 	"ginrest/urls"
 	"ginrest/versioning"
@@ -154,4 +158,48 @@ func TestVersioningSettings(t *testing.T) {
 	if _, err := settings.Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err == nil || !strings.Contains(err.Error(), "VERSION_PARAM") {
 		t.Errorf("empty VERSION_PARAM: %v", err)
 	}
+}
+
+// The schema shows each version, as drf-spectacular does: URLPathVersioning's path
+// parameter is one of the allowed versions, the default first; AcceptHeaderVersioning's
+// bodies are also under application/json; version=V.
+func TestVersionsInSchema(t *testing.T) {
+	t.Run("URLPathVersioning", func(t *testing.T) {
+		d := rest.Defaults{Versioning: versioning.URLPath{Options: versioning.Options{Default: "1.0", Allowed: []string{"2.0"}}}}
+		doc, err := schema.Generate(schema.Info{Title: "t", Version: "1"},
+			[]schema.Endpoint{{Path: "/api/:version/whatversion/", Name: "whatversion", View: &whatVersion{}}}, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		op := doc.Paths.Value("/api/{version}/whatversion/").Get
+		p := op.Parameters.GetByInAndName("path", "version")
+		if p == nil {
+			t.Fatalf("no version parameter: %+v", op.Parameters)
+		}
+		if got := fmt.Sprintln(p.Schema.Value.Enum, p.Schema.Value.Default); got != "[1.0 2.0] 1.0\n" {
+			t.Errorf("version parameter: enum and default %s, want [1.0 2.0] 1.0", got)
+		}
+	})
+	t.Run("AcceptHeaderVersioning", func(t *testing.T) {
+		s := newServer(t, versioningSettings("AcceptHeaderVersioning", "1.0", "1.0", "2.0"))
+		rec := s.do(req{Method: "GET", Path: "/api/schema/"})
+		if rec.Code != 200 {
+			t.Fatalf("GET /api/schema/: %d %s", rec.Code, rec.Body)
+		}
+		doc, err := openapi3.NewLoader().LoadFromData(rec.Body.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		notes := doc.Paths.Value("/api/notes/")
+		list := notes.Get.Responses.Value("200").Value.Content
+		create := notes.Post.RequestBody.Value.Content
+		for _, media := range []string{"application/json", "application/json; version=1.0", "application/json; version=2.0"} {
+			if list[media] == nil || create[media] == nil {
+				t.Errorf("%s: in the list's response %v, in the create's body %v", media, list[media] != nil, create[media] != nil)
+			}
+		}
+		if len(doc.Paths.Value("/api/token/").Post.Responses.Value("401").Value.Content) != 1 {
+			t.Error("a shared error response was given version media types")
+		}
+	})
 }

@@ -596,6 +596,13 @@ func TestSchemaHonestConfigurations(t *testing.T) {
 			h.check("root", req{Method: "GET", Path: "/api/"}, 200, "")
 			h.check("root, throttled", req{Method: "GET", Path: "/api/"}, 429, "")
 		}},
+		{"accept header versioning", versioningSettings("AcceptHeaderVersioning", "1.0", "1.0", "2.0"), func(h *honest, alice *apiUser) {
+			list := jsonReq("GET", "/api/notes/", alice.token, "")
+			list.Header["Accept"] = "application/json; version=2.0"
+			h.check("list, version 2.0", list, 200, "")
+			list.Header["Accept"] = "application/json; version=3.0"
+			h.check("list, version 3.0", list, 406, `{"detail":"Invalid version in \"Accept\" header."}`)
+		}},
 		{"cookie mode", cookieMode, func(h *honest, _ *apiUser) {
 			login := jsonReq("POST", "/api/token/", "", `{"username":"alice","password":"pw-alice-123"}`)
 			rec := h.check("login", login, 200, "")

@@ -38,6 +38,16 @@ func (o Options) allowed(version string) bool {
 	return (version != "" && version == o.Default) || slices.Contains(o.Allowed, version)
 }
 
+// versions are the versions the schema shows: the allowed ones with the default first, or
+// just the default when any is allowed.
+func (o Options) versions(inPath bool) rest.Versions {
+	allowed := slices.Clone(o.Allowed)
+	if o.Default != "" && len(allowed) > 0 && !slices.Contains(allowed, o.Default) {
+		allowed = append([]string{o.Default}, allowed...)
+	}
+	return rest.Versions{InPath: inPath, Param: o.param(), Default: o.Default, Allowed: allowed}
+}
+
 func (o Options) param() string {
 	if o.Param == "" {
 		return "version"
@@ -50,7 +60,9 @@ func (o Options) param() string {
 // version not allowed is DRF's 404 "Invalid version in URL path."
 type URLPath struct{ Options }
 
-var _ rest.Versioning = URLPath{}
+var _ rest.VersionsDescriber = URLPath{}
+
+func (v URLPath) DescribeVersions() rest.Versions { return v.versions(true) }
 
 func (v URLPath) DetermineVersion(r *rest.Request) (string, error) {
 	version := r.Param(v.param())
@@ -67,6 +79,10 @@ func (v URLPath) DetermineVersion(r *rest.Request) (string, error) {
 // accepted media type, Accept: application/json; version=1.0; none gives the default. A
 // version not allowed is DRF's 406 'Invalid version in "Accept" header.'
 type AcceptHeader struct{ Options }
+
+var _ rest.VersionsDescriber = AcceptHeader{}
+
+func (v AcceptHeader) DescribeVersions() rest.Versions { return v.versions(false) }
 
 var _ rest.Versioning = AcceptHeader{}
 
