@@ -47,14 +47,14 @@ const DefaultMaxConns = 10
 // postgres://…
 func Open(databaseURL string) (*gorm.DB, error) { return OpenWith(databaseURL, Options{}) }
 
-// gormConfig is every connection's ORM configuration.
-func gormConfig() *gorm.Config {
+// gormConfig is every connection's ORM configuration. prepare is gorm's PrepareStmt.
+func gormConfig(prepare bool) *gorm.Config {
 	return &gorm.Config{
 		// Queries carry password hashes and tokens: never log them.
 		Logger: logger.Discard,
 		// Writes that must be atomic open their own transaction; single statements need none.
 		SkipDefaultTransaction: true,
-		PrepareStmt:            true,
+		PrepareStmt:            prepare,
 	}
 }
 
@@ -108,7 +108,7 @@ func openSQLite(databaseURL string, busy time.Duration, readers int) (*pools, er
 		return nil, errors.New("database: the busy timeout must not be negative")
 	}
 	base := fmt.Sprintf("file:%s?%s&_busy_timeout=%d", (&url.URL{Path: path}).EscapedPath(), sqlitePragmas, max(busy.Milliseconds(), 1))
-	writer, err := gorm.Open(sqlite.Open(base+"&_txlock=immediate"), gormConfig())
+	writer, err := gorm.Open(sqlite.Open(base+"&_txlock=immediate"), gormConfig(true))
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
@@ -140,7 +140,13 @@ func openSQLite(databaseURL string, busy time.Duration, readers int) (*pools, er
 }
 
 func openPostgres(databaseURL string, maxConns int) (*pools, error) {
-	db, err := gorm.Open(postgres.Open(databaseURL), gormConfig())
+	// pgx prepares each statement once per connection and keeps it (its statement cache),
+	// so gorm's own prepared statements would only add their hazard: gorm prepares a
+	// statement on whatever connection is free, and a request needing it waits for that
+	// without a deadline — while transactions hold every connection of the pool, forever.
+	// (SQLite's driver keeps nothing, so there gorm prepares; its transactions run apart,
+	// models.Transaction.)
+	db, err := gorm.Open(postgres.Open(databaseURL), gormConfig(false))
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}

@@ -1,10 +1,16 @@
 package models
 
 import (
+	"context"
+	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // A SQLite database is one writer connection, for which writes queue in Go, and a pool of
@@ -50,5 +56,41 @@ func TestSQLiteWritesQueueOnOneConnection(t *testing.T) {
 	var n int64
 	if err := db.Raw(`SELECT COUNT(*) FROM "counter"`).Scan(&n).Error; err != nil || n != writers/2 {
 		t.Errorf("%d rows (%v), want %d", n, err, writers/2)
+	}
+}
+
+// On PostgreSQL a statement that one request is waiting to run, on a pool whose every
+// connection a transaction holds, does not stall that transaction when it runs the same
+// statement: pgx prepares on the transaction's own connection (gorm's PrepareStmt made the
+// transaction wait for the other request's preparation, which waited for the transaction's
+// connection, until the request's deadline failed both).
+func TestPostgresStatementWaitingForAConnection(t *testing.T) {
+	url := os.Getenv("DATABASE_URL")
+	if !strings.HasPrefix(url, "postgres") {
+		t.Skip("DATABASE_URL is not PostgreSQL: set DATABASE_URL=postgres://... to run this test")
+	}
+	db, err := OpenWith(url, Options{MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { Close(db) })
+	query := fmt.Sprintf("SELECT %d + ?", time.Now().UnixNano()) // a statement never run before
+	waiting := make(chan error, 1)
+	err = db.Transaction(func(tx *gorm.DB) error {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			var n int64
+			waiting <- db.WithContext(ctx).Raw(query, 1).Scan(&n).Error
+		}()
+		time.Sleep(100 * time.Millisecond) // the other request is waiting for the connection
+		var n int64
+		return tx.Raw(query, 2).Scan(&n).Error
+	})
+	if err != nil {
+		t.Fatalf("the transaction: %v", err)
+	}
+	if err := <-waiting; err != nil {
+		t.Fatalf("the waiting request: %v", err)
 	}
 }
