@@ -23,6 +23,10 @@ type TokenUser struct {
 func (*TokenUser) IsAuthenticated() bool { return true }
 func (*TokenUser) IsAdmin() bool         { return false }
 
+// GetUsername is the username claim (simplejwt's TokenUser.username), as Django's
+// get_username(): what the browsable API shows as signed in.
+func (u *TokenUser) GetUsername() string { return u.Username }
+
 // PK is the user claim as text ("" without one): the stored user's id, which it names.
 func (u *TokenUser) PK() string {
 	if u.ID == nil {

@@ -44,3 +44,6 @@ func (u *User) IsAdmin() bool { return u.IsStaff }
 
 // PK is Django's user.pk as text: what logs and throttles name the user by.
 func (u *User) PK() string { return strconv.FormatInt(u.ID, 10) }
+
+// GetUsername is Django's user.get_username(): what the browsable API shows as signed in.
+func (u *User) GetUsername() string { return u.Username }

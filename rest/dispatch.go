@@ -41,6 +41,10 @@ type Defaults struct {
 	// SecureProxySSLHeader is SECURE_PROXY_SSL_HEADER: which header, set by a proxy that
 	// terminates TLS, makes a request https (Request.IsSecure). The zero value trusts none.
 	SecureProxySSLHeader ProxySSLHeader
+	// Pages renders the responses of text/html clients (a browser, or ?format=api) as
+	// DRF's browsable API; nil answers them with JSON. The app sets it unless
+	// BROWSABLE_API=false.
+	Pages PageRenderer
 	// Prepare, when set, is given each view before its policies are resolved, for the
 	// defaults rest knows nothing of: the app gives generic views and viewsets their
 	// paginator (DEFAULT_PAGINATION_CLASS) there. NewHandler is the one place a view
@@ -62,6 +66,7 @@ type Handler struct {
 	logger         *slog.Logger
 	exceptions     func(error) error
 	proxySSL       ProxySSLHeader
+	pages          PageRenderer
 	methods        map[string]handlerFunc
 	allow          string
 	allowHeader    []string
@@ -76,7 +81,7 @@ func NewHandler(view View, d Defaults) *Handler {
 	base := view.Base()
 	h := &Handler{view: view, base: base, authenticators: base.Authenticators, permissions: base.Permissions,
 		parsers: d.Parsers, logger: d.Logger, exceptions: d.ExceptionHandler, proxySSL: d.SecureProxySSLHeader,
-		methods: map[string]handlerFunc{}}
+		pages: d.Pages, methods: map[string]handlerFunc{}}
 	if h.authenticators == nil {
 		h.authenticators = d.Authenticators
 		if base.StoredUser {
@@ -167,8 +172,8 @@ func (h *Handler) Serve(w http.ResponseWriter, req *http.Request, params []Param
 // authentication, permissions, throttles, and only then the method, so an anonymous POST
 // to a GET-only protected view is 401, not 405.
 func (h *Handler) dispatch(r *Request) (*Response, error) {
-	if !acceptable(r.HTTP.Header.Values("Accept"), h.base.Renders) {
-		return nil, NotAcceptable()
+	if err := h.negotiate(r); err != nil {
+		return nil, err
 	}
 	if h.versioning != nil {
 		version, err := h.versioning.DetermineVersion(r)
@@ -277,6 +282,7 @@ func (h *Handler) handleError(r *Request, err error) *Response {
 // Header values every response shares; net/http only reads them.
 var (
 	jsonContentType = []string{"application/json"}
+	htmlContentType = []string{"text/html; charset=utf-8"}
 	varyAccept      = []string{"Accept"}
 	noStore         = []string{"no-store"}
 	pragmaNoCache   = []string{"no-cache"}
@@ -284,9 +290,13 @@ var (
 
 // renderer is a buffer with its JSON encoder, pooled: rendering allocates nothing of its own.
 type renderer struct {
-	buf bytes.Buffer
-	enc *json.Encoder
+	buf      bytes.Buffer
+	enc      *json.Encoder
+	indented bytes.Buffer // the body indented, for Accept: application/json; indent=N
 }
+
+// spaces are the indents of indent=1 to 8.
+const spaces = "        "
 
 var renderers = sync.Pool{New: func() any {
 	rd := &renderer{}
@@ -300,28 +310,51 @@ var renderers = sync.Pool{New: func() any {
 func (h *Handler) write(w http.ResponseWriter, r *Request, resp *Response) {
 	rd := renderers.Get().(*renderer)
 	defer func() {
-		if rd.buf.Cap() <= 64<<10 { // a large body's buffer is left to the GC, not kept
+		if rd.buf.Cap() <= 64<<10 && rd.indented.Cap() <= 64<<10 { // a large body's buffer is left to the GC, not kept
 			renderers.Put(rd)
 		}
 	}()
 	buf := &rd.buf
 	buf.Reset()
 	contentType := jsonContentType
+	status := resp.Status
+	var pageHeader http.Header
+	if r.page && resp.Body == nil {
+		// The browsable API: the page is the body. A 204's page goes as a 200, as DRF's
+		// does, since a 204 has none; the page still says 204.
+		if page, header, ok := h.renderPage(r, resp); ok {
+			resp = &Response{Status: status, Header: resp.Header, Body: page, ContentType: htmlContentType[0]}
+			pageHeader = header
+			if status == http.StatusNoContent {
+				status = http.StatusOK
+			}
+		}
+	}
 	if resp.Body == nil && resp.Data != nil {
 		if err := rd.enc.Encode(resp.Data); err != nil {
 			h.logger.ErrorContext(r.Context(), "rendering failed", "path", r.HTTP.URL.Path, "error", err)
 			buf.Reset()
 			_ = rd.enc.Encode(ServerError())
-			resp = &Response{Status: http.StatusInternalServerError}
+			resp, status = &Response{Status: http.StatusInternalServerError}, http.StatusInternalServerError
 		}
 		buf.Truncate(buf.Len() - 1) // Encode's newline
 	}
 	body := buf.Bytes()
+	if r.indent > 0 && len(body) > 0 {
+		// Accept: application/json; indent=4, as DRF's JSONRenderer indents.
+		rd.indented.Reset()
+		if json.Indent(&rd.indented, body, "", spaces[:r.indent]) == nil {
+			body = rd.indented.Bytes()
+		}
+	}
 	if resp.Body != nil { // rendered by the view: sent as it is, never copied
 		body, contentType = resp.Body, []string{resp.ContentType}
 	}
 	hdr := w.Header()
 	for k, v := range resp.Header {
+		hdr[k] = v
+	}
+	for k, v := range pageHeader {
 		hdr[k] = v
 	}
 	// Canonical keys and shared values: no canonicalising or allocating per response.
@@ -342,7 +375,6 @@ func (h *Handler) write(w http.ResponseWriter, r *Request, resp *Response) {
 		hdr["Cache-Control"] = noStore
 		hdr["Pragma"] = pragmaNoCache
 	}
-	status := resp.Status
 	if status == 0 {
 		status = http.StatusOK
 	}

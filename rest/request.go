@@ -37,6 +37,8 @@ type Request struct {
 	form           url.Values
 	dataErr        error
 	parsed         bool
+	page           bool // content negotiation chose the browsable API (text/html)
+	indent         int  // the indent=N of Accept: application/json; indent=N
 	ctx            requestContext
 }
 

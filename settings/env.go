@@ -38,6 +38,7 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e.list("AUTH_PASSWORD_VALIDATORS", &s.AuthPasswordValidators)
 	e.int64("DATA_UPLOAD_MAX_MEMORY_SIZE", &s.MaxBodyBytes)
 	e.bool("SERVE_SCHEMA", &s.ServeSchema)
+	e.bool("BROWSABLE_API", &s.BrowsableAPI)
 	e.duration("USER_CACHE_TTL", &s.UserCacheTTL)
 	e.rates("THROTTLE_RATES", &s.ThrottleRates)
 	e.list("TRUSTED_PROXIES", &s.TrustedProxies)

@@ -50,6 +50,10 @@ type Settings struct {
 	// production too, as drf-spectacular's views do once mounted (SERVE_SCHEMA). Off, the
 	// routes are gone; `spectacular` still writes the document.
 	ServeSchema bool
+	// BrowsableAPI renders the API as DRF's browsable API for clients that ask for HTML (a
+	// browser's Accept, or ?format=api), in production too, as DRF's default renderers do
+	// (BROWSABLE_API). Off, every client gets JSON and the page's assets are not served.
+	BrowsableAPI bool
 	// UserCacheTTL is how long an authenticated request's user may be served from memory
 	// (USER_CACHE_TTL): a user deactivated elsewhere loses access within it. 0 loads the
 	// user from the database on every request, as simplejwt does.
@@ -222,6 +226,7 @@ func Default() *Settings {
 		PasswordRehashBelow: 260_000,   // Django 3.2
 		MaxBodyBytes:        1 << 20,
 		ServeSchema:         true,
+		BrowsableAPI:        true,
 		UserCacheTTL:        time.Second,
 		ThrottleRates:       map[string]string{"login": "10/min"},
 		TrustedProxies:      nil, // X-Forwarded-For is ignored

@@ -92,9 +92,7 @@ func listen(t *testing.T, h http.Handler) string {
 // still refresh as the victim.
 func TestCookieModeCSRFInABrowser(t *testing.T) {
 	ctx := browser(t)
-	s := testSettings()
-	s.Sessions.Cookie.Enabled = true
-	s.Sessions.Cookie.Secure, s.Sessions.Cookie.InsecureOK = false, true // plain http on localhost
+	s := cookieModeSettings()
 	app, err := urls.NewApp(s, testDB(t), urls.Options{Logger: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
@@ -162,12 +160,14 @@ func TestCookieModeCSRFInABrowser(t *testing.T) {
 			err := chromedp.Do(ctx,
 				chromedp.Navigate(evil+name),
 				chromedp.Click(chromedp.ID("go")),
-				chromedp.WaitVisible(chromedp.CSS("pre")), // Chromium shows a JSON answer in a <pre>
+				// The browser asked for HTML: the answer is the browsable API's page, which
+				// shows the response's JSON.
+				chromedp.WaitVisible(chromedp.ID("response-body")),
 			)
 			if err != nil {
 				t.Fatalf("submit the attacker's form: %v", err)
 			}
-			body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("pre")))
+			body, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("response-body")))
 			if err != nil {
 				t.Fatal(err)
 			}

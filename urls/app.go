@@ -203,6 +203,7 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 		return nil, err
 	}
 	a.setUpOperations(opts) // the access log and the metrics: operations.go
+	a.setUpBrowsableAPI()   // the pages of text/html clients: browsable.go
 	if s.CORS.Enabled() {
 		if a.cors, err = middleware.CORS(s.CORS); err != nil {
 			_ = a.Close()

@@ -60,6 +60,8 @@ func Patterns(a *App) []Route {
 	}
 	// The OpenAPI document at /api/schema/, Swagger UI and Redoc over it (schema.go).
 	routes = append(routes, a.schemaRoutes()...)
+	// The browsable API's script and style sheet (browsable.go).
+	routes = append(routes, a.browsableRoutes()...)
 	// The REST framework's router: the viewsets and the API root at /api/ (api.go).
 	routes = append(routes, Include(a.apiRouter().URLs())...)
 	return on(routes)
