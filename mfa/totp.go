@@ -10,6 +10,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"image/png"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -42,6 +43,8 @@ type Devices struct {
 	// Now is the clock codes are checked against; nil means time.Now. The app passes its
 	// own clock, which tests set.
 	Now func() time.Time
+	// Logger receives the devices whose secret no key opens; nil is slog.Default().
+	Logger *slog.Logger
 }
 
 // What a code or device check can find; the serializers turn them into DRF's errors.
@@ -51,6 +54,10 @@ var (
 	ErrWrongCode        = errors.New("mfa: wrong code")
 	ErrCodeUsed         = errors.New("mfa: code already used")
 	ErrTokenUsed        = errors.New("mfa: mfa token already used")
+	// ErrUnreadable: the device's secret opens with neither SECRET_KEY nor any of
+	// SECRET_KEY_FALLBACKS (the key changed and the old one was not kept). Its codes
+	// cannot be checked; its recovery codes, hashes, still work.
+	ErrUnreadable = errors.New("mfa: the TOTP secret cannot be opened with SECRET_KEY or SECRET_KEY_FALLBACKS")
 )
 
 // CodeRefused is the code of the API error that refuses a wrong or spent code or recovery
@@ -269,7 +276,7 @@ func (d *Devices) useCode(tx *gorm.DB, device *models.TOTPDevice, code string) e
 	if len(code) != int(validateOpts.Digits) {
 		return ErrWrongCode
 	}
-	secret, err := d.Sealer.Open(device.Secret, device.UserID)
+	secret, err := d.secret(tx, device)
 	if err != nil {
 		return err
 	}
@@ -325,4 +332,28 @@ func (d *Devices) useRecoveryCode(tx *gorm.DB, device *models.TOTPDevice, code s
 		return nil
 	}
 	return ErrWrongCode
+}
+
+// secret opens the device's secret. One a fallback key opened is sealed again under
+// SECRET_KEY, so the fallback can be retired once every device was used; one no key opens
+// is logged for the operator, who must reset the device, and is ErrUnreadable.
+func (d *Devices) secret(tx *gorm.DB, device *models.TOTPDevice) (string, error) {
+	secret, stale, err := d.Sealer.Open(device.Secret, device.UserID)
+	if err != nil {
+		logger := d.Logger
+		if logger == nil {
+			logger = slog.Default()
+		}
+		logger.ErrorContext(tx.Statement.Context, "mfa: a TOTP device's secret opens with no key: was SECRET_KEY changed without keeping the old one in SECRET_KEY_FALLBACKS?",
+			"user_id", device.UserID, "device_id", device.ID)
+		return "", ErrUnreadable
+	}
+	if stale {
+		sealed := d.Sealer.Seal(secret, device.UserID)
+		if err := tx.Model(&models.TOTPDevice{}).Where("id = ? AND secret = ?", device.ID, device.Secret).Update("secret", sealed).Error; err != nil {
+			return "", err
+		}
+		device.Secret = sealed
+	}
+	return secret, nil
 }

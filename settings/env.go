@@ -28,6 +28,7 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e := envReader{lookup: lookup}
 	e.bool("DEBUG", &s.Debug)
 	e.string("SECRET_KEY", &s.SecretKey)
+	e.list("SECRET_KEY_FALLBACKS", &s.SecretKeyFallbacks)
 	e.string("DATABASE_URL", &s.DatabaseURL)
 	e.duration("DATABASE_BUSY_TIMEOUT", &s.DatabaseBusyTimeout)
 	e.int("DATABASE_MAX_CONNS", &s.DatabaseMaxConns)

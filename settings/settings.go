@@ -12,9 +12,14 @@ const DevelopmentSecretKey = "django-insecure-ginrest-development-key-not-for-pr
 // Settings holds Django's, DRF's and simplejwt's settings under their Django names
 // (the environment variable of each field is its name in the comment).
 type Settings struct {
-	Debug       bool   // DEBUG
-	SecretKey   string // SECRET_KEY
-	DatabaseURL string // DATABASE_URL: sqlite:///relative.db, sqlite:////abs/path.db, postgres://…
+	Debug     bool   // DEBUG
+	SecretKey string // SECRET_KEY
+	// SecretKeyFallbacks are Django 4.1's SECRET_KEY_FALLBACKS (comma-separated): earlier
+	// keys that still open what was sealed under them (TOTP secrets, a login's state
+	// cookie), while new values are sealed under SECRET_KEY. Rotate by moving the old key
+	// here; remove it once nothing sealed under it is left (docs/mfa.md).
+	SecretKeyFallbacks []string
+	DatabaseURL        string // DATABASE_URL: sqlite:///relative.db, sqlite:////abs/path.db, postgres://…
 	// DatabaseBusyTimeout is how long a SQLite write waits for another writer's lock
 	// before failing (DATABASE_BUSY_TIMEOUT; Django's OPTIONS["timeout"]).
 	DatabaseBusyTimeout time.Duration

@@ -27,6 +27,11 @@ func (s *Settings) Validate() error {
 		case len(s.SecretKey) < MinSecretKeyBytes:
 			bad("SECRET_KEY", "must be at least %d bytes when DEBUG is false", MinSecretKeyBytes)
 		}
+		for _, k := range s.SecretKeyFallbacks {
+			if k == DevelopmentSecretKey {
+				bad("SECRET_KEY_FALLBACKS", "has the public development key: what it sealed anyone could have sealed")
+			}
+		}
 		if s.JWT.SigningKey == DevelopmentSecretKey {
 			bad("SIGNING_KEY", "is the public development key; set your own when DEBUG is false")
 		}

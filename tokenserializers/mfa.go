@@ -75,7 +75,10 @@ const (
 	MsgRecoveryCodeInvalid = "The recovery code is not valid or has already been used."
 	MsgCodeOrRecovery      = "Give either a code or a recovery code, not both."
 	MsgMFANotEnabled       = "Two-factor authentication is not enabled for this account."
-	MsgMFATokenUsed        = "Token has already been used"
+	// MsgDeviceUnreadable: the device's secret opens with no key (SECRET_KEY changed
+	// without SECRET_KEY_FALLBACKS), so no code can be checked.
+	MsgDeviceUnreadable = "Codes from this authenticator can no longer be checked. Use a recovery code, or ask an administrator to reset two-factor authentication."
+	MsgMFATokenUsed     = "Token has already been used"
 )
 
 func (s TokenMFA) Describe() rest.Fields {
@@ -154,6 +157,10 @@ func ProofError(err error, p mfa.Proof) error {
 		msg = MsgCodeUsed
 	case errors.Is(err, mfa.ErrNoDevice):
 		return rest.ValidationError(map[string]any{rest.NonFieldErrors: []string{MsgMFANotEnabled}})
+	case errors.Is(err, mfa.ErrUnreadable):
+		// Not the user's fault, and not a wrong code: no throttle counts it. A 400 on the
+		// field, with what the user can do, rather than a 500 that says nothing.
+		return rest.ValidationError(map[string]any{codeField.Name: []string{MsgDeviceUnreadable}})
 	default:
 		return err
 	}

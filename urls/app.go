@@ -140,12 +140,12 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 		RotateRefreshTokens: s.JWT.RotateRefreshTokens, BlacklistAfterRotation: s.JWT.BlacklistAfterRotation,
 		UpdateLastLogin: s.JWT.UpdateLastLogin, Audit: a.Audit,
 	}
-	sealer, err := mfa.NewSealer(s.SecretKey)
+	sealer, err := mfa.NewSealer(s.SecretKey, s.SecretKeyFallbacks...)
 	if err != nil {
 		return nil, err
 	}
 	// TOTP codes are checked against the tokens' clock, which tests set.
-	a.MFA = &mfa.Devices{DB: db, Sealer: sealer, Issuer: s.MFA.Issuer, RecoveryCodes: s.MFA.RecoveryCodes, Now: backend.Now}
+	a.MFA = &mfa.Devices{DB: db, Sealer: sealer, Issuer: s.MFA.Issuer, RecoveryCodes: s.MFA.RecoveryCodes, Now: backend.Now, Logger: logger}
 	a.JWT.MFA = a.MFA
 	// No request to any provider here: discovery waits for the first login.
 	a.SocialAccounts = &socialaccount.Accounts{DB: db, Users: a.Users, Now: backend.Now}
