@@ -92,6 +92,13 @@ func (op Operation) Overlay(over Operation) Operation {
 // lack.
 type OneOf []any
 
+// Redirect, as a Responses value, is a redirect: no body, and a Location header.
+type Redirect struct{}
+
+// Binary, as a Responses value, is a body of a media type other than JSON (an image), which
+// the view renders itself (Response.Body).
+type Binary struct{ MediaType string }
+
 // QueryParam is one query parameter of an operation: what DRF's
 // get_schema_operation_parameters returns for a filter backend or a paginator.
 type QueryParam struct {

@@ -210,7 +210,16 @@ func (g *generator) operation(ep Endpoint, h *rest.Handler, path string, params 
 	}
 	for code, v := range op.Responses {
 		resp := openapi3.NewResponse().WithDescription(http.StatusText(code))
-		if v != nil {
+		switch b := v.(type) {
+		case nil:
+		case rest.Redirect:
+			resp.Headers = openapi3.Headers{"Location": &openapi3.HeaderRef{Value: &openapi3.Header{Parameter: openapi3.Parameter{
+				Required: true, Description: "Where to go next.",
+				Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: types("string"), Format: "uri"}}}}}}
+		case rest.Binary:
+			resp.Content = openapi3.Content{b.MediaType: &openapi3.MediaType{
+				Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: types("string"), Format: "binary"}}}}
+		default:
 			resp.Content = jsonContent(typeSchema(v), op.Examples[code])
 		}
 		o.Responses.Set(strconv.Itoa(code), &openapi3.ResponseRef{Value: resp})

@@ -18,6 +18,15 @@ type OIDC struct {
 	// Timeout bounds each call to a provider: discovery, its keys, the code exchange
 	// (OIDC_TIMEOUT). A provider that hangs costs a login this long, not a worker forever.
 	Timeout time.Duration
+	// StateLifetime is how long a browser login may take between its start at
+	// /api/auth/<name>/login/ and the provider's redirect to the callback: the life of the
+	// state cookie (OIDC_STATE_LIFETIME).
+	StateLifetime time.Duration
+	// RedirectOrigins are the origins a browser login's next URL may lead to besides this
+	// server's own paths (OIDC_REDIRECT_ORIGINS), as CSRF_TRUSTED_ORIGINS are written:
+	// https://app.example.com, https://*.example.com. Any other next is refused: no open
+	// redirect.
+	RedirectOrigins []string
 }
 
 // OIDCProvider is one provider, as django-allauth's openid_connect APPS entry.
@@ -66,6 +75,8 @@ func (e *envReader) oidc(o *OIDC) {
 	var names []string
 	e.list("OIDC_PROVIDERS", &names)
 	e.duration("OIDC_TIMEOUT", &o.Timeout)
+	e.duration("OIDC_STATE_LIFETIME", &o.StateLifetime)
+	e.list("OIDC_REDIRECT_ORIGINS", &o.RedirectOrigins)
 	if names == nil {
 		return
 	}
@@ -90,6 +101,12 @@ func (s *Settings) validateOIDC() []error {
 	var errs []error
 	if len(s.OIDC.Providers) > 0 && s.OIDC.Timeout <= 0 {
 		errs = append(errs, fmt.Errorf("settings: OIDC_TIMEOUT must be positive"))
+	}
+	if len(s.OIDC.Providers) > 0 && s.OIDC.StateLifetime <= 0 {
+		errs = append(errs, fmt.Errorf("settings: OIDC_STATE_LIFETIME must be positive"))
+	}
+	if _, err := ParseTrustedOrigins(s.OIDC.RedirectOrigins); err != nil {
+		errs = append(errs, fmt.Errorf("settings: OIDC_REDIRECT_ORIGINS %w", err))
 	}
 	seen := map[string]bool{}
 	for _, p := range s.OIDC.Providers {

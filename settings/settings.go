@@ -321,8 +321,9 @@ func Default() *Settings {
 			RecoveryCodes: 10,
 		},
 		OIDC: OIDC{
-			Providers: nil, // off: OIDC_PROVIDERS names them
-			Timeout:   10 * time.Second,
+			Providers:     nil, // off: OIDC_PROVIDERS names them
+			Timeout:       10 * time.Second,
+			StateLifetime: 10 * time.Minute,
 		},
 	}
 }

@@ -119,7 +119,7 @@ func (p *Provider) Exchange(ctx context.Context, code, verifier, redirectURI, no
 	if err != nil {
 		return nil, err
 	}
-	cfg := oauth2.Config{ClientID: p.ClientID, ClientSecret: p.ClientSecret, Endpoint: op.Endpoint(), RedirectURL: redirectURI, Scopes: p.Scopes}
+	cfg := p.config(op, redirectURI)
 	var opts []oauth2.AuthCodeOption
 	if verifier != "" {
 		opts = append(opts, oauth2.VerifierOption(verifier))
@@ -139,6 +139,21 @@ func (p *Provider) Exchange(ctx context.Context, code, verifier, redirectURI, no
 		return nil, invalid(MsgNoIDToken)
 	}
 	return p.Verify(ctx, raw, nonce)
+}
+
+// config is the OAuth 2 client of the provider, for one redirect URI.
+func (p *Provider) config(op *oidc.Provider, redirectURI string) *oauth2.Config {
+	return &oauth2.Config{ClientID: p.ClientID, ClientSecret: p.ClientSecret, Endpoint: op.Endpoint(), RedirectURL: redirectURI, Scopes: p.Scopes}
+}
+
+// AuthCodeURL is where a browser login sends the user: the provider's authorization
+// endpoint with the state, the nonce and the PKCE challenge (S256) of verifier.
+func (p *Provider) AuthCodeURL(ctx context.Context, redirectURI, state, nonce, verifier string) (string, error) {
+	op, err := p.provider(ctx)
+	if err != nil {
+		return "", err
+	}
+	return p.config(op, redirectURI).AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), nil
 }
 
 func invalid(msg string) error {

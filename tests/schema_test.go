@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -22,6 +23,7 @@ import (
 	"ginrest/models"
 	"ginrest/schema"
 	"ginrest/settings"
+	"ginrest/views"
 )
 
 // The OpenAPI document (/api/schema/) against the server it describes: every answer the
@@ -278,6 +280,29 @@ func TestSchemaHonest(t *testing.T) {
 		`{"detail":"Accounts of this email domain cannot log in here."}`)
 	h.check("oidc login, provider down", oidcLogin(s, "down", "x"), 503,
 		`{"detail":"The identity provider \"down\" is unavailable. Try again later.","code":"provider_unavailable"}`)
+
+	// The browser login: to the provider (302) and back.
+	s.Clock.Set(m.Now()) // the provider's tokens are of its clock
+	m.QueueUser(mockUser("sub-jo", "jo@example.com"))
+	rec = h.check("oidc browser login", req{Method: "GET", Path: "/api/auth/mock/login/"}, 302, "")
+	login := browserLogin{cookie: cookiesOf(rec)[views.StateCookie]}
+	login.location, _ = url.Parse(rec.Header().Get("Location"))
+	back := s.authorize(login)
+	callback := func(q url.Values, withCookie bool) req {
+		r := req{Method: "GET", Path: "/api/auth/mock/callback/?" + q.Encode(), Header: map[string]string{}}
+		if withCookie {
+			r.Header["Cookie"] = views.StateCookie + "=" + login.cookie.Value
+		}
+		return r
+	}
+	h.check("oidc callback", callback(back, true), 200, "")
+	h.check("oidc callback, replayed", callback(back, true), 401, "")
+	h.check("oidc callback, no state cookie", callback(back, false), 400, "")
+	h.check("oidc callback, refused", callback(url.Values{"error": {"access_denied"}}, false), 400, "")
+	h.check("oidc browser login, next outside cookie mode", req{Method: "GET", Path: "/api/auth/mock/login/?next=/app/"}, 400, "")
+	h.check("oidc browser login, provider down", req{Method: "GET", Path: "/api/auth/down/login/"}, 503, "")
+	h.check("oidc callback, provider down", callback(url.Values{"error": {"temporarily_unavailable"}}, false), 503, "")
+	h.check("oidc callback, down's", req{Method: "GET", Path: "/api/auth/down/callback/?code=x&state=y"}, 400, "")
 
 	// The notes viewset: paged, filtered, owned.
 	rec = h.check("note, create", jsonReq("POST", "/api/notes/", alice.token, `{"title":"Buy milk","body":"two litres"}`), 201, "")
@@ -633,6 +658,19 @@ func TestSchemaHonestConfigurations(t *testing.T) {
 			rec := h.check("oidc login", oidcLogin(h.s, "mock", idToken(t, h.s, m, "sub-ivy", "ivy@example.com")), 200, "")
 			if body := bodyMap(t, rec); cookiesOf(rec)["refresh_token"] == nil || len(body) != 1 || body["access"] == nil {
 				t.Errorf("oidc login in cookie mode: %s %q, want the access token and a refresh cookie", rec.Body, rec.Header().Values("Set-Cookie"))
+			}
+			// The browser login: the access token alone, or a redirect to next.
+			h.s.Clock.Set(m.Now())
+			for _, next := range []string{"", "?next=/app/"} {
+				m.QueueUser(mockUser("sub-ivy", "ivy@example.com"))
+				l := h.s.startLogin("mock", next)
+				q := h.s.authorize(l)
+				want := 200
+				if next != "" {
+					want = 302
+				}
+				h.check("oidc callback"+next, req{Method: "GET", Path: "/api/auth/mock/callback/?" + q.Encode(),
+					Header: map[string]string{"Cookie": views.StateCookie + "=" + l.cookie.Value}}, want, "")
 			}
 		}},
 		{"mfa throttle", func(s *settings.Settings) { s.ThrottleRates = map[string]string{"login": "10/min", "mfa": "1/min"} }, func(h *honest, alice *apiUser) {

@@ -64,6 +64,12 @@ func (s OIDCLogin) Validate(ctx context.Context, data any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.LogIn(ctx, id)
+}
+
+// LogIn logs in the user of a verified identity: a *Pair or an *MFAStep. The browser
+// login's callback ends here too.
+func (s OIDCLogin) LogIn(ctx context.Context, id *socialaccount.Identity) (any, error) {
 	user, err := s.Accounts.UserFor(ctx, s.Provider, id)
 	if err != nil {
 		return nil, err

@@ -24,6 +24,7 @@ import (
 	"ginrest/passwords"
 	"ginrest/rest"
 	"ginrest/schema"
+	"ginrest/seal"
 	"ginrest/settings"
 	"ginrest/socialaccount"
 	"ginrest/throttling"
@@ -61,6 +62,9 @@ type App struct {
 	// default; SocialAccounts the users' links to them.
 	OIDC           []*socialaccount.Provider
 	SocialAccounts *socialaccount.Accounts
+	// OIDCBrowsers are the browser logins of OIDC, in its order: their state cookies are
+	// sealed under SECRET_KEY (with SECRET_KEY_FALLBACKS).
+	OIDCBrowsers []*socialaccount.Browser
 	// Sessions are log out everywhere, sessions, cookie mode and pruning (sessions.go).
 	Sessions Sessions
 	// PasswordValidators are AUTH_PASSWORD_VALIDATORS, resolved once: what the password
@@ -149,8 +153,19 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 	a.JWT.MFA = a.MFA
 	// No request to any provider here: discovery waits for the first login.
 	a.SocialAccounts = &socialaccount.Accounts{DB: db, Users: a.Users, Now: backend.Now}
+	states, err := seal.New(socialaccount.StateInfo, s.SecretKey, s.SecretKeyFallbacks...)
+	if err != nil {
+		return nil, err
+	}
+	nextOrigins, err := settings.ParseTrustedOrigins(s.OIDC.RedirectOrigins)
+	if err != nil {
+		return nil, fmt.Errorf("settings: OIDC_REDIRECT_ORIGINS %w", err)
+	}
 	for _, p := range s.OIDC.Providers {
-		a.OIDC = append(a.OIDC, socialaccount.NewProvider(p, s.OIDC.Timeout, backend.Now))
+		provider := socialaccount.NewProvider(p, s.OIDC.Timeout, backend.Now)
+		a.OIDC = append(a.OIDC, provider)
+		a.OIDCBrowsers = append(a.OIDCBrowsers, &socialaccount.Browser{Provider: provider, Sealer: states,
+			Lifetime: s.OIDC.StateLifetime, Origins: nextOrigins, Now: backend.Now})
 	}
 	// The project's customisation (simplejwt's get_token override): every token a login
 	// issues names the user's username too. Change or remove it to choose your claims.

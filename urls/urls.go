@@ -54,9 +54,15 @@ func Patterns(a *App) []Route {
 	}
 	// OpenID Connect login (docs/oidc.md): a route per provider of OIDC_PROVIDERS, so an
 	// unknown name is the router's 404 and the document lists each provider.
-	for _, p := range a.OIDC {
-		routes = append(routes, Route{Path: "/api/auth/" + p.Name + "/token/", Name: "oidc_token_" + p.Name,
-			View: cookies.Obtain(views.NewOIDCToken(a.JWT, p, a.SocialAccounts, a.LoginThrottles...))})
+	for i, p := range a.OIDC {
+		b := a.OIDCBrowsers[i]
+		routes = append(routes,
+			Route{Path: "/api/auth/" + p.Name + "/token/", Name: "oidc_token_" + p.Name,
+				View: cookies.Obtain(views.NewOIDCToken(a.JWT, p, a.SocialAccounts, a.LoginThrottles...))},
+			// The browser login: to the provider and back (state, nonce and PKCE in a cookie).
+			Route{Path: "/api/auth/" + p.Name + "/login/", Name: "oidc_login_" + p.Name, View: views.NewOIDCBrowserLogin(b, cookies)},
+			Route{Path: "/api/auth/" + p.Name + "/callback/", Name: "oidc_callback_" + p.Name,
+				View: views.NewOIDCCallback(a.JWT, b, a.SocialAccounts, cookies, a.LoginThrottles...)})
 	}
 	// The OpenAPI document at /api/schema/, Swagger UI and Redoc over it (schema.go).
 	routes = append(routes, a.schemaRoutes()...)
