@@ -4,15 +4,19 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"slices"
 	"time"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
+	"ginrest/hashers"
 	"ginrest/models"
 	"ginrest/rest"
+	"ginrest/serializers"
 )
 
 // Accounts finds the user of a verified identity, in socialaccount_socialaccount.
@@ -141,4 +145,91 @@ func cut(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n])
+}
+
+// Link is one of a user's identities, as GET /api/auth/identities/ shows it: allauth's
+// SocialAccount fields.
+type Link struct {
+	ID int64 `json:"id"`
+	// Provider is the name of the configured provider of the identity's issuer; null when
+	// no provider of OIDC_PROVIDERS has that issuer any more.
+	Provider *string `json:"provider"`
+	// Issuer and UID are the stored provider and uid columns: the identity's iss and sub.
+	Issuer string `json:"issuer"`
+	UID    string `json:"uid"`
+	// Email is the email claim of the identity's last login; empty for none.
+	Email string `json:"email"`
+	// Times are rendered as DRF's DateTimeField does (ISO 8601, microseconds, Z).
+	LastLogin  string `json:"last_login"`
+	DateJoined string `json:"date_joined"`
+}
+
+// MsgLastLogin refuses to unlink the only way a user without a password signs in:
+// allauth's validate_disconnect words.
+const MsgLastLogin = "Your account has no password set up."
+
+// ErrNoLink: the user has no identity of that id.
+var ErrNoLink = errors.New("socialaccount: no such identity")
+
+// Links are the user's identities, oldest first; providers name them.
+func (a *Accounts) Links(ctx context.Context, userID int64, providers []*Provider) ([]Link, error) {
+	var rows []models.SocialAccount
+	if err := a.DB.WithContext(ctx).Where("user_id = ?", userID).Order("id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]Link, len(rows))
+	for i, row := range rows {
+		var claims struct {
+			Email string `json:"email"`
+		}
+		_ = json.Unmarshal([]byte(row.ExtraData), &claims) // extra_data a Django service wrote may be anything
+		out[i] = Link{ID: row.ID, Issuer: row.Provider, UID: row.UID, Email: claims.Email,
+			LastLogin: serializers.FormatDateTime(row.LastLogin.UTC()), DateJoined: serializers.FormatDateTime(row.DateJoined.UTC())}
+		for _, p := range providers {
+			if p.Issuer == row.Provider {
+				out[i].Provider = &p.Name
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// Unlink removes one of the user's identities, unless it is the only way they sign in:
+// no usable password and no other identity (allauth's validate_disconnect), a 400. Another
+// user's identity, or none, is ErrNoLink.
+func (a *Accounts) Unlink(ctx context.Context, userID, linkID int64) error {
+	return models.Transaction(ctx, a.DB, func(tx *gorm.DB) error {
+		// Two unlinks of a user's last two identities at once must not both pass the check:
+		// the user's row is locked first (SQLite runs the transaction alone anyway).
+		q := tx
+		if tx.Dialector.Name() == "postgres" {
+			q = tx.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		var user models.User
+		if err := q.Where("id = ?", userID).Take(&user).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return ErrNoLink
+			}
+			return err
+		}
+		var link models.SocialAccount
+		err := tx.Where("id = ? AND user_id = ?", linkID, userID).Take(&link).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrNoLink
+		}
+		if err != nil {
+			return err
+		}
+		if !hashers.IsUsable(user.Password) {
+			var others int64
+			if err := tx.Model(&models.SocialAccount{}).Where("user_id = ? AND id <> ?", userID, linkID).Count(&others).Error; err != nil {
+				return err
+			}
+			if others == 0 {
+				return rest.ValidationError(map[string]any{rest.NonFieldErrors: []string{MsgLastLogin}})
+			}
+		}
+		return tx.Delete(&link).Error
+	})
 }

@@ -270,7 +270,22 @@ func TestSchemaHonest(t *testing.T) {
 		`{"non_field_errors":["Two-factor authentication is not enabled for this account."]}`)
 
 	// OpenID Connect login (docs/oidc.md): a route per provider.
-	h.check("oidc login", oidcLogin(s, "mock", idToken(t, s, m, "sub-gina", "gina@example.com")), 200, "")
+	rec = h.check("oidc login", oidcLogin(s, "mock", idToken(t, s, m, "sub-gina", "gina@example.com")), 200, "")
+	gina := bodyMap(t, rec)["access"].(string)
+	h.check("oidc login, second identity", oidcLogin(s, "mock", idToken(t, s, m, "sub-gina-2", "gina@example.com")), 200, "")
+	rec = h.check("identities", jsonReq("GET", "/api/auth/identities/", gina, ""), 200, "")
+	var links []struct {
+		ID int64 `json:"id"`
+	}
+	mustJSON(t, rec.Body.Bytes(), &links)
+	if len(links) != 2 {
+		t.Fatalf("identities: %s", rec.Body)
+	}
+	identity := func(i int) string { return "/api/auth/identities/" + jsonNumber(t, links[i].ID) + "/" }
+	h.check("identities, anonymous", req{Method: "GET", Path: "/api/auth/identities/"}, 401, noCreds)
+	h.check("identity, another's", jsonReq("DELETE", identity(0), frank.token, ""), 404, notFound)
+	h.check("identity", jsonReq("DELETE", identity(0), gina, ""), 204, "")
+	h.check("identity, the last", jsonReq("DELETE", identity(1), gina, ""), 400, `{"non_field_errors":["Your account has no password set up."]}`)
 	h.check("oidc login, nothing", jsonReq("POST", "/api/auth/mock/token/", "", `{}`), 400,
 		`{"non_field_errors":["Give either an id_token or a code, not both."]}`)
 	h.check("oidc login, text", req{Method: "POST", Path: "/api/auth/mock/token/", Body: "x", ContentType: "text/plain"}, 415, textPlain)

@@ -64,6 +64,10 @@ func Patterns(a *App) []Route {
 			Route{Path: "/api/auth/" + p.Name + "/callback/", Name: "oidc_callback_" + p.Name,
 				View: views.NewOIDCCallback(a.JWT, b, a.SocialAccounts, cookies, a.LoginThrottles...)})
 	}
+	// The caller's identities at the providers: listed, unlinked.
+	routes = append(routes,
+		Route{Path: "/api/auth/identities/", Name: "identities", View: views.NewIdentities(a.SocialAccounts, a.OIDC), Off: len(a.OIDC) == 0},
+		Route{Path: "/api/auth/identities/:id/", Name: "identity", View: views.NewIdentity(a.SocialAccounts, cookies), Off: len(a.OIDC) == 0})
 	// The OpenAPI document at /api/schema/, Swagger UI and Redoc over it (schema.go).
 	routes = append(routes, a.schemaRoutes()...)
 	// The browsable API's script and style sheet (browsable.go).
