@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/subtle"
+	"encoding/base32"
 	"errors"
 	"image/png"
 	"log/slog"
@@ -95,19 +96,12 @@ const qrSize = 256
 // one (the user scanned nothing, or lost the first QR code). A user with a confirmed
 // device must disable it first: enrolling must not be a way around the second factor.
 func (d *Devices) Enrol(ctx context.Context, user *models.User) (*Enrolment, error) {
-	key, err := totp.Generate(totp.GenerateOpts{
-		Issuer: d.Issuer, AccountName: user.Username, Period: validateOpts.Period,
-		SecretSize: 20, Digits: validateOpts.Digits, Algorithm: validateOpts.Algorithm, // RFC 4226's 160 bits
-	})
+	key, err := d.key(user, nil)
 	if err != nil {
 		return nil, err
 	}
-	img, err := key.Image(qrSize, qrSize)
+	qr, err := qrPNG(key)
 	if err != nil {
-		return nil, err
-	}
-	var qr bytes.Buffer
-	if err := png.Encode(&qr, img); err != nil {
 		return nil, err
 	}
 	device := &models.TOTPDevice{UserID: user.ID, Secret: d.Sealer.Seal(key.Secret(), user.ID), CreatedAt: d.now().UTC()}
@@ -127,7 +121,103 @@ func (d *Devices) Enrol(ctx context.Context, user *models.User) (*Enrolment, err
 	if err != nil {
 		return nil, err
 	}
-	return &Enrolment{Secret: key.Secret(), URI: key.URL(), QR: qr.Bytes()}, nil
+	return &Enrolment{Secret: key.Secret(), URI: key.URL(), QR: qr}, nil
+}
+
+// key is the user's TOTP key: of secret, or of a new random one when secret is nil.
+func (d *Devices) key(user *models.User, secret []byte) (*otp.Key, error) {
+	return totp.Generate(totp.GenerateOpts{
+		Issuer: d.Issuer, AccountName: user.Username, Period: validateOpts.Period, Secret: secret,
+		SecretSize: 20, Digits: validateOpts.Digits, Algorithm: validateOpts.Algorithm, // RFC 4226's 160 bits
+	})
+}
+
+// qrPNG is the key's otpauth:// URI as a QR code, a PNG image.
+func qrPNG(key *otp.Key) ([]byte, error) {
+	img, err := key.Image(qrSize, qrSize)
+	if err != nil {
+		return nil, err
+	}
+	var qr bytes.Buffer
+	if err := png.Encode(&qr, img); err != nil {
+		return nil, err
+	}
+	return qr.Bytes(), nil
+}
+
+// PendingQR is the QR code (PNG) of the user's unconfirmed device, for an app to scan
+// again: ErrNoDevice when there is none. A confirmed device's secret is never shown again.
+func (d *Devices) PendingQR(ctx context.Context, user *models.User) ([]byte, error) {
+	var device models.TOTPDevice
+	err := d.DB.WithContext(ctx).Where("user_id = ? AND NOT confirmed", user.ID).Take(&device).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNoDevice
+	}
+	if err != nil {
+		return nil, err
+	}
+	secret, err := d.secret(d.DB.WithContext(ctx), &device)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
+	if err != nil {
+		return nil, err
+	}
+	key, err := d.key(user, raw)
+	if err != nil {
+		return nil, err
+	}
+	return qrPNG(key)
+}
+
+// newRecoveryCodes are n new recovery codes and their rows (without a device).
+func newRecoveryCodes(n int) ([]string, []models.TOTPRecoveryCode) {
+	codes := make([]string, n)
+	rows := make([]models.TOTPRecoveryCode, n)
+	for i := range codes {
+		codes[i] = newRecoveryCode()
+		rows[i] = models.TOTPRecoveryCode{CodeHash: hashRecoveryCode(codes[i])}
+	}
+	return codes, rows
+}
+
+// saveRecoveryCodes stores a device's new recovery codes in tx.
+func saveRecoveryCodes(tx *gorm.DB, device *models.TOTPDevice, rows []models.TOTPRecoveryCode) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	for i := range rows {
+		rows[i].DeviceID = device.ID
+	}
+	return tx.Create(&rows).Error
+}
+
+// RegenerateRecoveryCodes replaces the recovery codes of the user's confirmed device,
+// given a current code: the old ones, used or not, stop working. The new ones are shown
+// this once.
+func (d *Devices) RegenerateRecoveryCodes(ctx context.Context, userID int64, code string) ([]string, error) {
+	codes, rows := newRecoveryCodes(d.RecoveryCodes)
+	err := models.Transaction(ctx, d.DB, func(tx *gorm.DB) error {
+		device, err := d.device(tx, userID)
+		if err != nil {
+			return err
+		}
+		if !device.Confirmed {
+			return ErrNoDevice
+		}
+		if err := d.useCode(tx, device, code); err != nil {
+			return err
+		}
+		if err := tx.Where("device_id = ?", device.ID).Delete(&models.TOTPRecoveryCode{}).Error; err != nil {
+			return err
+		}
+		return saveRecoveryCodes(tx, device, rows)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return codes, nil
 }
 
 // Status is what the user's device is: none, enrolled, confirmed; and how many recovery
@@ -166,12 +256,7 @@ func (d *Devices) Required(ctx context.Context, userID int64) (bool, error) {
 // Confirm confirms the user's unconfirmed device with a first code from their app and
 // returns its recovery codes, the only time they are shown.
 func (d *Devices) Confirm(ctx context.Context, userID int64, code string) ([]string, error) {
-	codes := make([]string, d.RecoveryCodes)
-	rows := make([]models.TOTPRecoveryCode, d.RecoveryCodes)
-	for i := range codes {
-		codes[i] = newRecoveryCode()
-		rows[i] = models.TOTPRecoveryCode{CodeHash: hashRecoveryCode(codes[i])}
-	}
+	codes, rows := newRecoveryCodes(d.RecoveryCodes)
 	err := models.Transaction(ctx, d.DB, func(tx *gorm.DB) error {
 		device, err := d.device(tx, userID)
 		if err != nil {
@@ -186,13 +271,7 @@ func (d *Devices) Confirm(ctx context.Context, userID int64, code string) ([]str
 		if err := tx.Model(device).Update("confirmed", true).Error; err != nil {
 			return err
 		}
-		if len(rows) == 0 {
-			return nil
-		}
-		for i := range rows {
-			rows[i].DeviceID = device.ID
-		}
-		return tx.Create(&rows).Error
+		return saveRecoveryCodes(tx, device, rows)
 	})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bytes"
+	"encoding/base64"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -85,5 +86,42 @@ func TestMFASecretKeyRotation(t *testing.T) {
 	assertJSON(t, disable("code", code), http.StatusBadRequest, unreadable)
 	if rec := disable("recovery_code", recovery[1]); rec.Code != http.StatusNoContent {
 		t.Errorf("disable with a recovery code: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestRecoveryCodesRegenerate: new recovery codes for a current code; the old ones, used
+// or not, stop working. And qr.png is the enrolment's QR code, while it is pending.
+func TestRecoveryCodesRegenerate(t *testing.T) {
+	s, _ := mfaServer(t)
+	access, _ := s.login("alice", mfaPassword)
+	rec := s.sessCall(http.MethodPost, "/api/auth/totp/", access, nil)
+	var enrolment struct {
+		Secret string `json:"secret"`
+		QRCode string `json:"qr_code"`
+	}
+	mustJSON(t, rec.Body.Bytes(), &enrolment)
+	png := s.getWith("/api/auth/totp/qr.png", access)
+	if png.Code != http.StatusOK || "data:image/png;base64,"+base64.StdEncoding.EncodeToString(png.Body.Bytes()) != enrolment.QRCode {
+		t.Errorf("qr.png: %d, not the enrolment's QR code", png.Code)
+	}
+	secret := enrolment.Secret
+	rec = s.sessCall(http.MethodPost, "/api/auth/totp/confirm/", access, map[string]string{"code": s.codeAt(secret, 0)})
+	var confirmed struct {
+		RecoveryCodes []string `json:"recovery_codes"`
+	}
+	mustJSON(t, rec.Body.Bytes(), &confirmed)
+	s.Clock.Advance(2 * totpStep)
+	rec = s.sessCall(http.MethodPost, "/api/auth/totp/recovery-codes/", access, map[string]string{"code": s.codeAt(secret, 0)})
+	var regenerated struct {
+		RecoveryCodes []string `json:"recovery_codes"`
+	}
+	mustJSON(t, rec.Body.Bytes(), &regenerated)
+	if rec.Code != http.StatusOK || len(regenerated.RecoveryCodes) != 10 || rec.Header().Get("Cache-Control") != "no-store" {
+		t.Fatalf("regenerate: %d %s", rec.Code, rec.Body)
+	}
+	assertJSON(t, s.exchange(map[string]string{"mfa_token": s.mfaStep("/api/token/"), "recovery_code": confirmed.RecoveryCodes[0]}),
+		http.StatusBadRequest, `{"recovery_code":["`+tokenserializers.MsgRecoveryCodeInvalid+`"]}`)
+	if rec := s.exchange(map[string]string{"mfa_token": s.mfaStep("/api/token/"), "recovery_code": regenerated.RecoveryCodes[0]}); rec.Code != http.StatusOK {
+		t.Errorf("a new recovery code: %d %s", rec.Code, rec.Body)
 	}
 }

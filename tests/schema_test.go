@@ -212,6 +212,11 @@ func TestSchemaHonest(t *testing.T) {
 	const textPlain = `{"detail":"Unsupported media type \"text/plain\" in request."}`
 	code := func(field, value string) string { return `{"` + field + `":"` + value + `"}` }
 	confirm := func(body string) req { return jsonReq("POST", "/api/auth/totp/confirm/", frank.token, body) }
+	rec = h.check("totp qr code", jsonReq("GET", "/api/auth/totp/qr.png", frank.token, ""), 200, "")
+	if rec.Header().Get("Content-Type") != "image/png" || !bytes.HasPrefix(rec.Body.Bytes(), []byte("\x89PNG")) {
+		t.Errorf("qr.png: %q, %d bytes", rec.Header().Get("Content-Type"), rec.Body.Len())
+	}
+	h.check("totp qr code, anonymous", req{Method: "GET", Path: "/api/auth/totp/qr.png"}, 401, noCreds)
 	h.check("totp confirm, anonymous", jsonReq("POST", "/api/auth/totp/confirm/", "", code("code", "123456")), 401, noCreds)
 	h.check("totp confirm, nothing", confirm(`{}`), 400, required("code"))
 	h.check("totp confirm, text", req{Method: "POST", Path: "/api/auth/totp/confirm/", Body: "x", ContentType: "text/plain",
@@ -223,7 +228,19 @@ func TestSchemaHonest(t *testing.T) {
 		`{"non_field_errors":["Two-factor authentication is already enabled. Disable it before enrolling a new device."]}`)
 	h.check("totp, confirmed", jsonReq("GET", "/api/auth/totp/", frank.token, ""), 200,
 		`{"enrolled":true,"confirmed":true,"recovery_codes_remaining":`+jsonNumber(t, len(recovery))+`}`)
+	h.check("totp qr code, confirmed", jsonReq("GET", "/api/auth/totp/qr.png", frank.token, ""), 404, notFound)
 	s.Clock.Advance(totpStep) // the confirming code is spent
+	regenerate := func(body string) req { return jsonReq("POST", "/api/auth/totp/recovery-codes/", frank.token, body) }
+	h.check("recovery codes, anonymous", jsonReq("POST", "/api/auth/totp/recovery-codes/", "", code("code", "123456")), 401, noCreds)
+	h.check("recovery codes, nothing", regenerate(`{}`), 400, required("code"))
+	h.check("recovery codes, wrong code", regenerate(code("code", s.wrongCode(secret))), 400, wrongCode)
+	rec = h.check("recovery codes", regenerate(code("code", s.codeAt(secret, 0))), 200, "")
+	old := recovery
+	recovery = bodyMap(t, rec)["recovery_codes"].([]any)
+	if len(recovery) != len(old) || recovery[0] == old[0] {
+		t.Errorf("regenerated recovery codes %v, were %v", recovery, old)
+	}
+	s.Clock.Advance(totpStep) // the regenerating code is spent
 	mfaStep := func(name, path string) string {
 		rec := h.check(name, jsonReq("POST", path, "", `{"username":"frank","password":"pw-frank-123"}`), 200, "")
 		body := bodyMap(t, rec)

@@ -99,3 +99,23 @@ func (s TOTPDisable) Validate(ctx context.Context, user *models.User, data any) 
 	}
 	return nil
 }
+
+// RecoveryCodesRegenerate replaces the recovery codes given a current code:
+// POST /api/auth/totp/recovery-codes/.
+type RecoveryCodesRegenerate struct{ Devices *mfa.Devices }
+
+func (s RecoveryCodesRegenerate) Describe() rest.Fields {
+	return rest.Fields{confirmCodeField.Describe()}
+}
+
+func (s RecoveryCodesRegenerate) Validate(ctx context.Context, user *models.User, data any) (*RecoveryCodes, error) {
+	code, err := readOne(data, confirmCodeField)
+	if err != nil {
+		return nil, err
+	}
+	codes, err := s.Devices.RegenerateRecoveryCodes(ctx, user.ID, code)
+	if err != nil {
+		return nil, ProofError(err, mfa.Proof{Code: code})
+	}
+	return &RecoveryCodes{RecoveryCodes: codes}, nil
+}

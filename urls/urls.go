@@ -46,6 +46,8 @@ func Patterns(a *App) []Route {
 		{Path: "/api/auth/totp/", Name: "totp", View: views.NewTOTP(a.MFA)},
 		{Path: "/api/auth/totp/confirm/", Name: "totp_confirm", View: views.NewTOTPConfirm(a.MFA, a.MFAThrottles...)},
 		{Path: "/api/auth/totp/disable/", Name: "totp_disable", View: views.NewTOTPDisable(a.MFA, a.MFAThrottles...)},
+		{Path: "/api/auth/totp/qr.png", Name: "totp_qr_code", View: views.NewTOTPQRCode(a.MFA)},
+		{Path: "/api/auth/totp/recovery-codes/", Name: "totp_recovery_codes", View: views.NewTOTPRecoveryCodes(a.MFA, a.MFAThrottles...)},
 		// The public keys, for an asymmetric ALGORITHM (an HS secret is never published).
 		// A fixed well-known name (RFC 8615), so no trailing slash.
 		{Path: "/.well-known/jwks.json", Name: "jwks", View: views.NewJWKS(a.Tokens), Off: len(a.Tokens.JWKS().Keys) == 0},

@@ -1,6 +1,8 @@
 package views
 
 import (
+	"context"
+	"errors"
 	"net/http"
 
 	"ginrest/mfa"
@@ -93,6 +95,11 @@ var recoveryCodes = rest.Fields{{Name: "recovery_codes", Type: "list", Required:
 func (v *TOTPConfirm) Describe(string) rest.Fields { return v.serializer.Describe() }
 
 func (v *TOTPConfirm) Post(r *rest.Request) (*rest.Response, error) {
+	return recoveryCodesPost(r, v.serializer.Validate)
+}
+
+// recoveryCodesPost runs a view whose body is a code and whose answer recovery codes.
+func recoveryCodesPost(r *rest.Request, validate func(context.Context, *models.User, any) (*tokenserializers.RecoveryCodes, error)) (*rest.Response, error) {
 	user, err := models.StoredUser(r)
 	if err != nil {
 		return nil, err
@@ -101,7 +108,7 @@ func (v *TOTPConfirm) Post(r *rest.Request) (*rest.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := v.serializer.Validate(r.Context(), user, data)
+	out, err := validate(r.Context(), user, data)
 	if err != nil {
 		return nil, err
 	}
@@ -144,4 +151,67 @@ func (v *TOTPDisable) Post(r *rest.Request) (*rest.Response, error) {
 		return nil, err
 	}
 	return rest.NoContent(), nil
+}
+
+// TOTPQRCode is /api/auth/totp/qr.png: the QR code of the caller's unconfirmed device, a
+// PNG, for a page that shows it with fetch() and an object URL (an <img src> sends no
+// bearer token). The enrolment's JSON has it as a data URI too. A confirmed device's
+// secret is never shown again: 404.
+type TOTPQRCode struct {
+	rest.APIView
+	devices *mfa.Devices
+}
+
+var _ rest.Getter = (*TOTPQRCode)(nil)
+
+// NewTOTPQRCode builds the view.
+func NewTOTPQRCode(devices *mfa.Devices) *TOTPQRCode {
+	return &TOTPQRCode{APIView: rest.APIView{StoredUser: true, NoStore: true, Permissions: []rest.Permission{permissions.IsAuthenticated},
+		Renders: []string{"image/png"},
+		Name:    "TOTP QR Code", Description: "The QR code of the caller's unconfirmed TOTP device, as a PNG image.",
+		Schema: rest.Schema{Operations: map[string]rest.Operation{
+			http.MethodGet: {Responses: map[int]any{http.StatusOK: rest.Binary{MediaType: "image/png"}}, Errors: []int{http.StatusNotFound}},
+		}}},
+		devices: devices}
+}
+
+func (v *TOTPQRCode) Get(r *rest.Request) (*rest.Response, error) {
+	user, err := models.StoredUser(r)
+	if err != nil {
+		return nil, err
+	}
+	png, err := v.devices.PendingQR(r.Context(), user)
+	if errors.Is(err, mfa.ErrNoDevice) {
+		return nil, rest.NotFound()
+	}
+	if err != nil {
+		return nil, tokenserializers.ProofError(err, mfa.Proof{})
+	}
+	return &rest.Response{Status: http.StatusOK, Body: png, ContentType: "image/png"}, nil
+}
+
+// TOTPRecoveryCodes is /api/auth/totp/recovery-codes/: a current code replaces the
+// recovery codes; the old ones stop working.
+type TOTPRecoveryCodes struct {
+	rest.APIView
+	serializer tokenserializers.RecoveryCodesRegenerate
+}
+
+var (
+	_ rest.Poster          = (*TOTPRecoveryCodes)(nil)
+	_ rest.ActionDescriber = (*TOTPRecoveryCodes)(nil)
+)
+
+// NewTOTPRecoveryCodes builds the view; throttles as for NewTOTPConfirm.
+func NewTOTPRecoveryCodes(devices *mfa.Devices, throttles ...rest.Throttle) *TOTPRecoveryCodes {
+	return &TOTPRecoveryCodes{APIView: rest.APIView{StoredUser: true, NoStore: true, Permissions: []rest.Permission{permissions.IsAuthenticated}, Throttles: throttles,
+		Name: "TOTP Recovery Codes", Description: "Replaces the caller's recovery codes, given a current code; the new ones are shown once.",
+		Schema: rest.Schema{Operations: map[string]rest.Operation{http.MethodPost: {Responses: map[int]any{http.StatusOK: recoveryCodes}}}}},
+		serializer: tokenserializers.RecoveryCodesRegenerate{Devices: devices}}
+}
+
+func (v *TOTPRecoveryCodes) Describe(string) rest.Fields { return v.serializer.Describe() }
+
+func (v *TOTPRecoveryCodes) Post(r *rest.Request) (*rest.Response, error) {
+	return recoveryCodesPost(r, v.serializer.Validate)
 }
