@@ -50,6 +50,9 @@ type Defaults struct {
 	// paginator (DEFAULT_PAGINATION_CLASS) there. NewHandler is the one place a view
 	// gets its defaults, however it is mounted.
 	Prepare func(View)
+	// URLs are the app's named routes, which Request.Reverse and Request.Resolve read
+	// (hyperlinked serializer fields); nil: none.
+	URLs *URLConf
 }
 
 type handlerFunc func(r *Request) (*Response, error)
@@ -67,6 +70,7 @@ type Handler struct {
 	exceptions     func(error) error
 	proxySSL       ProxySSLHeader
 	pages          PageRenderer
+	urls           *URLConf
 	methods        map[string]handlerFunc
 	allow          string
 	allowHeader    []string
@@ -81,7 +85,7 @@ func NewHandler(view View, d Defaults) *Handler {
 	base := view.Base()
 	h := &Handler{view: view, base: base, authenticators: base.Authenticators, permissions: base.Permissions,
 		parsers: d.Parsers, logger: d.Logger, exceptions: d.ExceptionHandler, proxySSL: d.SecureProxySSLHeader,
-		pages: d.Pages, methods: map[string]handlerFunc{}}
+		pages: d.Pages, urls: d.URLs, methods: map[string]handlerFunc{}}
 	if h.authenticators == nil {
 		h.authenticators = d.Authenticators
 		if base.StoredUser {
@@ -159,7 +163,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 // Serve is ServeHTTP with the path parameters the router matched.
 func (h *Handler) Serve(w http.ResponseWriter, req *http.Request, params []Param) {
 	r := &Request{HTTP: req, User: AnonymousUser{}, Params: params,
-		authenticators: h.authenticators, permissions: h.permissions, parsers: h.parsers, proxySSL: h.proxySSL}
+		authenticators: h.authenticators, permissions: h.permissions, parsers: h.parsers, proxySSL: h.proxySSL, urls: h.urls}
 	r.ctx.r = r
 	resp, err := h.dispatch(r)
 	if err != nil {

@@ -33,6 +33,7 @@ type Request struct {
 	permissions    []Permission
 	parsers        *Parsers
 	proxySSL       ProxySSLHeader
+	urls           *URLConf
 	data           any
 	form           url.Values
 	dataErr        error

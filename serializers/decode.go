@@ -21,6 +21,8 @@ type run struct {
 	formats *Formats
 	// unique checks a top-level field marked unique; nil when there is no database.
 	unique func(f *field, v reflect.Value) ([]string, error)
+	// model finds relation fields' objects; nil for a plain serializer.
+	model *model
 	// fatal is an error that is not the client's fault (a database failure, a hook's
 	// plain error): validation stops and it is returned as it is.
 	fatal error
@@ -36,7 +38,7 @@ func (r *run) object(info *structInfo, raw any, dst reflect.Value, top bool) any
 	}
 	errs := Errors{}
 	for _, f := range info.fields {
-		if f.readOnly {
+		if f.readOnly || (top && r.model != nil && r.model.readOnly[f]) {
 			continue
 		}
 		var value any
@@ -137,6 +139,9 @@ func (r *run) hookDetail(err error, forField bool) any {
 
 // field validates a present value: null first (allow_null is a pointer), then the type.
 func (r *run) field(f *field, raw any, dst reflect.Value) any {
+	if f.rel != nil {
+		return r.related(f, raw, dst)
+	}
 	if raw == nil {
 		if !f.nullable {
 			return []string{MsgNull}

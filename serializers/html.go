@@ -30,6 +30,9 @@ type jsonText string
 // formValue is Field.get_value for HTML input: the field's raw value from a form, and
 // whether it is present (DRF's "empty" when not).
 func formValue(f *field, form url.Values, partial bool) (any, bool) {
+	if f.rel != nil {
+		return formRelated(f, form, partial)
+	}
 	values, present := form[f.name]
 	if !present && partial {
 		return nil, false

@@ -24,6 +24,11 @@ type model struct {
 	columns map[string]string // JSON name → column
 	pk      *schema.Field
 	name    string
+	// relations are the relation fields' bindings (relations_model.go).
+	relations map[*field]*binding
+	// readOnly are nested association fields this serializer does not write (no
+	// NestedWriter): skipped on input, described read-only.
+	readOnly map[*field]bool
 }
 
 // VerboseNamer is implemented by a model that names itself in messages, as Django's
@@ -51,6 +56,10 @@ func newModel(db *gorm.DB, info *structInfo) (*model, error) {
 			return nil, fmt.Errorf("unique field %s has no column", f.goName)
 		}
 	}
+	if err := m.bindRelations(db, stmt.Schema); err != nil {
+		return nil, err
+	}
+	m.readOnly = m.nestedReadOnly(stmt.Schema)
 	m.name = verboseName(strings.TrimSuffix(info.typ.Name(), "Serializer"))
 	if n, ok := value.(VerboseNamer); ok {
 		m.name = n.VerboseName()
@@ -124,14 +133,22 @@ var errNotModel = errors.New("serializers: Create and Update need a serializer b
 
 // Create is ModelSerializer.create: it inserts the validated object (after the view has
 // set what the client may not, such as the owner) and returns it as stored, with its new
-// primary key. Nested objects are not written (DRF refuses nested writes by default).
+// primary key. Relation fields are stored (a belongs-to's foreign key, a many-to-many's
+// join rows) in the same transaction; nested objects only by the model's NestedWriter.
 func (s *Serializer[T]) Create(ctx context.Context, v *Validated[T]) (*T, error) {
 	if s.model == nil {
 		return nil, errNotModel
 	}
 	obj := v.Value
-	if err := s.model.db.WithContext(ctx).Omit(clause.Associations).Create(&obj).Error; err != nil {
-		return nil, s.model.saveError(ctx, err, reflect.ValueOf(&obj).Elem(), nil)
+	rv := reflect.ValueOf(&obj).Elem()
+	if err := s.model.setForeignKeys(ctx, rv, v.fields); err != nil {
+		return nil, err
+	}
+	err := s.model.write(ctx, rv, v.fields, nil, func(tx *gorm.DB) error {
+		return tx.Omit(clause.Associations).Create(&obj).Error
+	})
+	if err != nil {
+		return nil, s.model.saveError(ctx, err, rv, nil)
 	}
 	return &obj, nil
 }
@@ -149,14 +166,22 @@ func (s *Serializer[T]) Update(ctx context.Context, instance *T, v *Validated[T]
 		}
 	}
 	db := s.model.db.WithContext(ctx)
-	if len(columns) > 0 {
-		res := db.Model(instance).Select(columns).Omit(clause.Associations).Updates(&v.Value)
-		if res.Error != nil {
-			return s.model.saveError(ctx, res.Error, reflect.ValueOf(&v.Value).Elem(), instance)
+	rv := reflect.ValueOf(&v.Value).Elem()
+	if err := s.model.setForeignKeys(ctx, rv, v.fields); err != nil {
+		return err
+	}
+	err := s.model.write(ctx, rv, v.fields, instance, func(tx *gorm.DB) error {
+		if len(columns) == 0 {
+			return nil
 		}
-		if res.RowsAffected == 0 {
+		res := tx.Model(instance).Select(columns).Omit(clause.Associations).Updates(&v.Value)
+		if res.Error == nil && res.RowsAffected == 0 {
 			return rest.NotFound()
 		}
+		return res.Error
+	})
+	if err != nil {
+		return s.model.saveError(ctx, err, rv, instance)
 	}
 	fresh := v.Value
 	if m := s.model; m.pk == nil {

@@ -105,6 +105,7 @@ type renderer struct {
 	ctx     *Context
 	formats *Formats
 	err     error
+	model   *model // renders relation fields; nil for a plain serializer
 }
 
 // object is Serializer.to_representation.
@@ -112,6 +113,13 @@ func (r *renderer) object(info *structInfo, v reflect.Value) Data {
 	d := Data{items: make([]item, 0, len(info.fields))}
 	for _, f := range info.fields {
 		if f.writeOnly {
+			continue
+		}
+		if f.rel != nil {
+			d.items = append(d.items, item{f.name, r.related(f, v)})
+			if r.err != nil {
+				return d
+			}
 			continue
 		}
 		if f.method >= 0 {

@@ -46,6 +46,7 @@ const (
 	kindIP        // IPAddressField: netip.Addr
 	kindJSON      // JSONField: json.RawMessage
 	kindDict      // DictField: map[string]T
+	kindRelated   // a relational field (relations.go): rel says which
 )
 
 // field is one serializer field, parsed from a struct field once.
@@ -92,6 +93,8 @@ type field struct {
 	// -1 without one; method is the index of SerializerMethodField's Get<GoName>, -1
 	// without one. The struct holding the field owns both.
 	defaultMethod, method int
+	// rel is a relational field's declaration (relations.go), nil for other fields.
+	rel *relSpec
 }
 
 // choice is one value of a choice field: its text (what input is compared with, as DRF
@@ -292,6 +295,10 @@ func kindOf(t reflect.Type) kind {
 
 // field builds one field of the struct owner from its Go type and tags.
 func (b *builder) field(owner reflect.Type, name, goName string, t reflect.Type, drfTag, validateTag string) (*field, error) {
+	spec, drfTag, err := splitRelation(drfTag)
+	if err != nil {
+		return nil, fmt.Errorf("drf tag: %w", err)
+	}
 	opts, err := parseOptions(drfTag)
 	if err != nil {
 		return nil, fmt.Errorf("drf tag: %w", err)
@@ -299,6 +306,9 @@ func (b *builder) field(owner reflect.Type, name, goName string, t reflect.Type,
 	r, err := parseRules(validateTag)
 	if err != nil {
 		return nil, fmt.Errorf("validate tag: %w", err)
+	}
+	if spec != nil {
+		return relationField(owner, name, goName, t, spec, opts, r)
 	}
 	if opts.methodField {
 		// SerializerMethodField: the Go type and rules do not matter, the method renders.

@@ -37,6 +37,9 @@ func (s *Serializer[T]) WithFormats(formats Formats) *Serializer[T] {
 // so a mistake stops the program at startup rather than failing a request.
 func New[T any]() *Serializer[T] {
 	s := newSerializer[T]()
+	if hasRelations(s.info, map[*structInfo]bool{}) {
+		panic(fmt.Sprintf("serializers: %s has relation fields: build it with NewModel, which has the database", s.info.typ))
+	}
 	for _, f := range s.info.fields {
 		if f.unique {
 			panic(fmt.Sprintf("serializers: %s.%s is unique: build it with NewModel, which has the database", s.info.typ, f.goName))
@@ -149,7 +152,7 @@ func (s *Serializer[T]) validate(ctx context.Context, instance *T, data any, par
 		v.Value = *instance
 		c.Instance = instance
 	}
-	r := &run{ctx: c, partial: partial, formats: &s.formats}
+	r := &run{ctx: c, partial: partial, formats: &s.formats, model: s.model}
 	if s.model != nil {
 		var self any // the instance excluded from the unique check; a typed nil is not nil
 		if instance != nil {
@@ -193,7 +196,7 @@ func (s *Serializer[T]) Represent(v *T) Data {
 // RepresentContext is Represent with the request's context, which method fields see
 // (Context.Request), and their first error.
 func (s *Serializer[T]) RepresentContext(ctx context.Context, v *T) (Data, error) {
-	r := &renderer{ctx: &Context{Context: ctx, Request: rest.RequestFrom(ctx), Instance: v}, formats: &s.formats}
+	r := &renderer{ctx: &Context{Context: ctx, Request: rest.RequestFrom(ctx), Instance: v}, formats: &s.formats, model: s.model}
 	d := r.object(s.info, reflect.ValueOf(v).Elem())
 	if r.err != nil {
 		return Data{}, r.err
@@ -220,5 +223,12 @@ func NewModel[T any](db *gorm.DB) *Serializer[T] {
 		panic(fmt.Sprintf("serializers: %s: %v", s.info.typ, err))
 	}
 	s.model = m
+	for f := range m.readOnly {
+		for i := range s.fields {
+			if s.fields[i].Name == f.name {
+				s.fields[i].ReadOnly, s.fields[i].Required = true, false
+			}
+		}
+	}
 	return s
 }

@@ -27,8 +27,16 @@ func (a *App) Mount(routes []Route) http.Handler {
 	notFound := rest.NotFoundHandler()
 	engine.NoRoute(func(c *gin.Context) { notFound.ServeHTTP(c.Writer, c.Request) })
 	// The probes (/healthz, /readyz: operations.go) beside the table, not in it.
-	for _, route := range append(a.probeRoutes(), routes...) {
-		h := rest.NewHandler(route.View, a.Defaults)
+	all := append(a.probeRoutes(), routes...)
+	// The mounted routes are what reverse() and resolve() see (hyperlinked fields).
+	d := a.Defaults
+	patterns := make([]rest.URLPattern, len(all))
+	for i, route := range all {
+		patterns[i] = rest.URLPattern{Name: route.Name, Path: route.Path}
+	}
+	d.URLs = rest.NewURLConf(patterns)
+	for _, route := range all {
+		h := rest.NewHandler(route.View, d)
 		engine.Any(route.Path, func(c *gin.Context) {
 			// The pattern, not the raw path, names the request in the metrics. (The
 			// request's deadline, REQUEST_TIMEOUT, is in its context already: middleware.Begin.)
