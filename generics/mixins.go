@@ -42,6 +42,9 @@ func (v *GenericAPIView[T]) ListFrom(r *rest.Request, q *gorm.DB) (*rest.Respons
 		}
 	}
 	ser := v.SerializerOf(r)
+	if err := prefetch(r, ser, items); err != nil {
+		return nil, err
+	}
 	results := make([]serializers.Data, len(items))
 	for i := range items {
 		if results[i], err = represent(r, ser, &items[i]); err != nil {
@@ -78,7 +81,7 @@ func (v *GenericAPIView[T]) Create(r *rest.Request) (*rest.Response, error) {
 	if obj, err = v.Reload(r, obj); err != nil {
 		return nil, err
 	}
-	d, err := represent(r, ser, obj)
+	d, err := representOne(r, ser, obj)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +94,7 @@ func (v *GenericAPIView[T]) Retrieve(r *rest.Request) (*rest.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := represent(r, v.SerializerOf(r), obj)
+	d, err := representOne(r, v.SerializerOf(r), obj)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +138,7 @@ func (v *GenericAPIView[T]) update(r *rest.Request, partial bool) (*rest.Respons
 	if obj, err = v.Reload(r, obj); err != nil {
 		return nil, err
 	}
-	d, err := represent(r, ser, obj)
+	d, err := representOne(r, ser, obj)
 	if err != nil {
 		return nil, err
 	}

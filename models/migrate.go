@@ -127,6 +127,27 @@ var migrations = []migration{
 			`CREATE INDEX IF NOT EXISTS "socialaccount_socialaccount_user_id_8146e70c" ON "socialaccount_socialaccount" ("user_id")`,
 		},
 	},
+	{
+		// The demo's tags (models.Tag, each user's own: a slug once per user) and the notes'
+		// ManyToManyField(Tag) through Django's join table, with a due date and an estimate:
+		// DateField(null=True) and DecimalField(max_digits=5, decimal_places=2, null=True).
+		name: "1000_notes_tags_due_estimate",
+		sqlite: []string{
+			`CREATE TABLE IF NOT EXISTS "notes_tag" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "name" varchar(50) NOT NULL, "slug" varchar(50) NOT NULL, "owner_id" integer NOT NULL REFERENCES "auth_user" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, CONSTRAINT "notes_tag_owner_id_slug_uniq" UNIQUE ("owner_id", "slug"))`,
+			`CREATE TABLE IF NOT EXISTS "notes_note_tags" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "note_id" bigint NOT NULL REFERENCES "notes_note" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "tag_id" bigint NOT NULL REFERENCES "notes_tag" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED)`,
+			`CREATE UNIQUE INDEX IF NOT EXISTS "notes_note_tags_note_id_tag_id_uniq" ON "notes_note_tags" ("note_id", "tag_id")`,
+			`CREATE INDEX IF NOT EXISTS "notes_note_tags_tag_id" ON "notes_note_tags" ("tag_id")`,
+			`ALTER TABLE "notes_note" ADD COLUMN "due" date NULL`,
+			`ALTER TABLE "notes_note" ADD COLUMN "estimate" decimal NULL`,
+		},
+		postgres: []string{
+			`CREATE TABLE IF NOT EXISTS "notes_tag" ("id" bigserial NOT NULL PRIMARY KEY, "name" varchar(50) NOT NULL, "slug" varchar(50) NOT NULL, "owner_id" integer NOT NULL REFERENCES "auth_user" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, CONSTRAINT "notes_tag_owner_id_slug_uniq" UNIQUE ("owner_id", "slug"))`,
+			`CREATE TABLE IF NOT EXISTS "notes_note_tags" ("id" bigserial NOT NULL PRIMARY KEY, "note_id" bigint NOT NULL REFERENCES "notes_note" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "tag_id" bigint NOT NULL REFERENCES "notes_tag" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, CONSTRAINT "notes_note_tags_note_id_tag_id_uniq" UNIQUE ("note_id", "tag_id"))`,
+			`CREATE INDEX IF NOT EXISTS "notes_note_tags_tag_id" ON "notes_note_tags" ("tag_id")`,
+			`ALTER TABLE "notes_note" ADD COLUMN IF NOT EXISTS "due" date NULL`,
+			`ALTER TABLE "notes_note" ADD COLUMN IF NOT EXISTS "estimate" numeric(5, 2) NULL`,
+		},
+	},
 }
 
 // migrationsTable records which of ginrest's migrations have run; Django's own

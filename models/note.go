@@ -3,7 +3,11 @@ package models
 import (
 	"time"
 
+	"github.com/shopspring/decimal"
+	"gorm.io/gorm"
+
 	"ginrest/rest"
+	"ginrest/serializers"
 )
 
 // Note is the demo resource's model, table notes_note (an app "notes" in Django's
@@ -23,9 +27,26 @@ type Note struct {
 	Owner   string    `json:"owner" gorm:"column:owner;->" drf:"read_only"`
 	OwnerID int64     `json:"-" gorm:"column:owner_id"`
 	Created time.Time `json:"created" gorm:"column:created" drf:"read_only"`
+	// Due is a DateField(null=True, blank=True); Estimate hours a
+	// DecimalField(max_digits=5, decimal_places=2, null=True, blank=True).
+	Due      *serializers.Date `json:"due" gorm:"column:due" drf:"optional"`
+	Estimate *decimal.Decimal  `json:"estimate" gorm:"column:estimate" drf:"optional,max_digits=5,decimal_places=2,min_value=0"`
+	// Tags is a ManyToManyField(Tag, blank=True) through notes_note_tags, written by id
+	// (PrimaryKeyRelatedField(many=True)). TagSlugs is the same association by slug
+	// (SlugRelatedField(many=True, slug_field="slug", source="tags")): a client sends one
+	// or the other, and both are rendered. Either only takes the caller's own tags.
+	Tags     []Tag `json:"tags" gorm:"many2many:notes_note_tags;joinForeignKey:note_id;joinReferences:tag_id" drf:"related=pk,optional"`
+	TagSlugs []Tag `json:"tag_slugs" gorm:"-" drf:"related=slug,slug_field=slug,source=Tags,optional"`
 }
 
 func (Note) TableName() string { return "notes_note" }
+
+// QuerysetTags is the queryset of tags and tag_slugs: the caller's own tags (DRF's
+// get_queryset of a related field).
+func (*Note) QuerysetTags(r *rest.Request, q *gorm.DB) *gorm.DB { return OwnTags(r, q) }
+
+// QuerysetTagSlugs is QuerysetTags for tag_slugs.
+func (*Note) QuerysetTagSlugs(r *rest.Request, q *gorm.DB) *gorm.DB { return OwnTags(r, q) }
 
 // IsOwnedBy is true for the stored user who wrote the note (permissions.Owned).
 func (n *Note) IsOwnedBy(u rest.User) bool {

@@ -141,3 +141,7 @@ func (r *Request) Reverse(name string, params ...Param) (string, error) {
 func (r *Request) Resolve(path string) (name string, params []Param, ok bool) {
 	return r.urls.Resolve(path)
 }
+
+// SetURLConf gives a request built by hand (NewRequest) the routes Reverse and Resolve
+// read; the dispatcher gives every request Defaults.URLs.
+func (r *Request) SetURLConf(u *URLConf) { r.urls = u }

@@ -106,4 +106,12 @@
 // fields (drf:"unique") are checked as DRF's UniqueValidator does ("note with this title
 // already exists."), and a unique violation that races past the check is the same 400, not a
 // 500. Describe() lists the fields for OPTIONS as DRF's SimpleMetadata does.
+//
+// # Relations
+//
+// DRF's relational fields are gorm associations tagged drf:"related=pk|slug|string|
+// hyperlink|identity" (relations.go): PrimaryKeyRelatedField, SlugRelatedField,
+// StringRelatedField, HyperlinkedRelatedField and HyperlinkedIdentityField, many=True on a
+// slice, the queryset narrowed by a Queryset<GoName> method. Create and Update store them;
+// Prefetch loads them for many rows at once; NestedWriter writes nested associations.
 package serializers

@@ -28,6 +28,8 @@ import (
 //	                   related model's JSON name; primary key by default), lookup_url_kwarg=PARAM
 //	related=identity   HyperlinkedIdentityField: the object's own URL (view_name=...); read-only,
 //	                   on a field of any type that has no column (gorm:"-")
+//	source=GoName      the association is another field's (DRF's source=): a second way to
+//	                   name the same objects, a field of its own type with gorm:"-"
 //
 // A slice is many=True (ManyRelatedField); a pointer allows null. The related rows a
 // client may point at are DRF's queryset: every row of the related model, narrowed by a
@@ -55,7 +57,8 @@ type relSpec struct {
 	slugField               string
 	viewName, lookupField   string
 	lookupKwarg             string
-	queryset                int // index of the owner's Queryset<GoName> method, -1 without one
+	source                  string // the association's Go name, when not the field's own
+	queryset                int    // index of the owner's Queryset<GoName> method, -1 without one
 	ownerType               reflect.Type
 	stringer, stringerOnPtr bool
 }
@@ -113,6 +116,8 @@ func splitRelation(tag string) (*relSpec, string, error) {
 			spec.lookupField, lookupField = value, true
 		case "lookup_url_kwarg":
 			spec.lookupKwarg, lookupKwarg = value, true
+		case "source":
+			spec.source = value
 		default:
 			rest = append(rest, part)
 		}

@@ -29,6 +29,9 @@ type binding struct {
 	// fk is the model's own foreign key field of a belongs-to relation (OwnerID for
 	// Owner); its column is what an update writes.
 	fk *schema.Field
+	// holder is the index of the struct field holding the loaded association: the
+	// field's own, or its source's.
+	holder []int
 }
 
 // errNoRequest is DRF's assertion that a hyperlinked field is rendered with the request
@@ -63,16 +66,24 @@ func (m *model) bindRelations(db *gorm.DB, own *schema.Schema) error {
 
 func bind(db *gorm.DB, own *schema.Schema, f *field) (*binding, error) {
 	spec := f.rel
-	b := &binding{f: f, spec: spec, target: own}
+	b := &binding{f: f, spec: spec, target: own, holder: f.index}
 	if spec.kind != relIdentity {
+		assoc := f.goName
+		if spec.source != "" {
+			sf, ok := own.ModelType.FieldByName(spec.source)
+			if !ok || sf.Type != f.typ {
+				return nil, fmt.Errorf("source=%s: the model has no association field %s of type %s", spec.source, spec.source, f.typ)
+			}
+			assoc, b.holder = spec.source, sf.Index
+		}
 		stmt := &gorm.Statement{DB: db}
 		if err := stmt.Parse(reflect.New(spec.target).Interface()); err != nil {
 			return nil, fmt.Errorf("gorm: %w", err)
 		}
 		b.target = stmt.Schema
-		b.rel = own.Relationships.Relations[f.goName]
+		b.rel = own.Relationships.Relations[assoc]
 		if b.rel == nil {
-			return nil, fmt.Errorf("gorm sees no association %s of %s (a foreign key field, or a many2many tag)", f.goName, own.Name)
+			return nil, fmt.Errorf("gorm sees no association %s of %s (a foreign key field, or a many2many tag)", assoc, own.Name)
 		}
 		switch b.rel.Type {
 		case schema.BelongsTo:
@@ -365,7 +376,7 @@ func (r *renderer) related(f *field, owner reflect.Value) any {
 		}
 		return v.Interface()
 	}
-	v := owner.FieldByIndex(f.index)
+	v := owner.FieldByIndex(b.holder)
 	if b.spec.many {
 		out := make([]any, 0, v.Len())
 		for i := range v.Len() {
@@ -471,14 +482,17 @@ func formRelated(f *field, form url.Values, partial bool) (any, bool) {
 }
 
 // loads reports the relation fields whose representation needs the related objects
-// loaded: all but the identity and a primary key read from a foreign key.
+// loaded: all but the identity and a primary key read from a foreign key; one per
+// association.
 func (m *model) loads() []*binding {
 	var out []*binding
+	seen := map[string]bool{}
 	for _, f := range m.info.fields {
 		b := m.relations[f]
-		if b == nil || b.spec.kind == relIdentity || (b.spec.kind == relPK && b.fk != nil) || f.writeOnly {
+		if b == nil || b.spec.kind == relIdentity || (b.spec.kind == relPK && b.fk != nil) || f.writeOnly || seen[b.rel.Name] {
 			continue
 		}
+		seen[b.rel.Name] = true
 		out = append(out, b)
 	}
 	return out
@@ -519,7 +533,7 @@ func (s *Serializer[T]) Prefetch(ctx context.Context, items []T) error {
 		q := m.db.WithContext(ctx).Model(new(T))
 		for _, b := range loads {
 			pk := b.pk
-			q = q.Preload(b.f.goName, func(db *gorm.DB) *gorm.DB {
+			q = q.Preload(b.rel.Name, func(db *gorm.DB) *gorm.DB {
 				return db.Order(clause.OrderByColumn{Column: clause.Column{Table: b.target.Table, Name: pk.DBName}})
 			})
 		}
@@ -534,7 +548,7 @@ func (s *Serializer[T]) Prefetch(ctx context.Context, items []T) error {
 			for _, at := range index[fmt.Sprint(pk)] {
 				dst := reflect.ValueOf(&items[at]).Elem()
 				for _, b := range loads {
-					dst.FieldByIndex(b.f.index).Set(src.FieldByIndex(b.f.index))
+					dst.FieldByIndex(b.holder).Set(src.FieldByIndex(b.holder))
 				}
 			}
 		}

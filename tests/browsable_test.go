@@ -20,8 +20,8 @@ const browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,ima
 func TestBrowsableNegotiation(t *testing.T) {
 	s := newServer(t)
 	alice := s.apiUser("alice")
-	indented := "{\n    \"notes\": \"http://example.com/api/notes/\"\n}"
-	compact := `{"notes":"http://example.com/api/notes/"}`
+	indented := "{\n    \"notes\": \"http://example.com/api/notes/\",\n    \"tags\": \"http://example.com/api/tags/\"\n}"
+	compact := `{"notes":"http://example.com/api/notes/","tags":"http://example.com/api/tags/"}`
 	tests := []struct {
 		name, path, accept string // accept "": no header
 		status             int

@@ -164,7 +164,7 @@ func TestSecureProxySSLHeader(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := hostReq(tc.srv, http.MethodGet, tc.target, "example.com", "", tc.header...)
-			assertJSON(t, rec, 200, `{"notes":"`+tc.want+`://example.com/api/notes/"}`)
+			assertJSON(t, rec, 200, `{"notes":"`+tc.want+`://example.com/api/notes/","tags":"`+tc.want+`://example.com/api/tags/"}`)
 		})
 	}
 }

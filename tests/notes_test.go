@@ -58,7 +58,8 @@ func TestNotesOwnerAndCreatedComeFromTheServer(t *testing.T) {
 	s.apiUser("mallory")
 	rec := s.send(alice, http.MethodPost, "/api/notes/",
 		`{"title": " Milk ", "owner": "mallory", "owner_id": 2, "id": 99, "created": "2001-01-01T00:00:00Z"}`)
-	want := fmt.Sprintf(`{"id": 1, "title": "Milk", "body": "", "done": false, "owner": "alice", "created": %q}`,
+	want := fmt.Sprintf(`{"id": 1, "url": "http://example.com/api/notes/1/", "title": "Milk", "body": "", "done": false, "owner": "alice", "created": %q,
+		"due": null, "estimate": null, "tags": [], "tag_slugs": []}`,
 		serializers.FormatDateTime(s.Clock.Now().UTC()))
 	assertJSON(t, rec, http.StatusCreated, want)
 	var stored models.Note
@@ -248,7 +249,12 @@ func TestNotesOptions(t *testing.T) {
 		"body": {"type": "string", "required": false, "read_only": false, "label": "Body"},
 		"done": {"type": "boolean", "required": false, "read_only": false, "label": "Done"},
 		"owner": {"type": "string", "required": false, "read_only": true, "label": "Owner"},
-		"created": {"type": "datetime", "required": false, "read_only": true, "label": "Created"}}`
+		"created": {"type": "datetime", "required": false, "read_only": true, "label": "Created"},
+		"url": {"type": "field", "required": false, "read_only": true, "label": "Url"},
+		"due": {"type": "date", "required": false, "read_only": false, "label": "Due"},
+		"estimate": {"type": "decimal", "required": false, "read_only": false, "label": "Estimate", "min_value": "0"},
+		"tags": {"type": "field", "required": false, "read_only": false, "label": "Tags"},
+		"tag_slugs": {"type": "field", "required": false, "read_only": false, "label": "Tag slugs"}}`
 	common := `"description": "Notes: every signed-in user reads them; their authors, and staff, change them.",
 		"renders": ["application/json", "text/html"],
 		"parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"]`

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -142,7 +143,7 @@ func TestSchemaHonest(t *testing.T) {
 	required := func(field string) string { return `{"` + field + `":["This field is required."]}` }
 
 	// The API root, the schema, the protected view.
-	h.check("root", req{Method: "GET", Path: "/api/"}, 200, `{"notes":"http://example.com/api/notes/"}`)
+	h.check("root", req{Method: "GET", Path: "/api/"}, 200, `{"notes":"http://example.com/api/notes/","tags":"http://example.com/api/tags/"}`)
 	h.check("root, bad token", jsonReq("GET", "/api/", "not-a-token", ""), 401, "")
 	h.check("root, wrong method", req{Method: "POST", Path: "/api/"}, 405, `{"detail":"Method \"POST\" not allowed."}`)
 	h.check("schema", req{Method: "GET", Path: "/api/schema/"}, 200, "")
@@ -336,8 +337,19 @@ func TestSchemaHonest(t *testing.T) {
 	h.check("oidc callback, provider down", callback(url.Values{"error": {"temporarily_unavailable"}}, false), 503, "")
 	h.check("oidc callback, down's", req{Method: "GET", Path: "/api/auth/down/callback/?code=x&state=y"}, 400, "")
 
+	// The tags viewset: each user's own.
+	rec = h.check("tag, create", jsonReq("POST", "/api/tags/", alice.token, `{"name":"Errands","slug":"errands"}`), 201, "")
+	tag := "/api/tags/" + jsonNumber(t, bodyMap(t, rec)["id"]) + "/"
+	h.check("tag, create without slug", jsonReq("POST", "/api/tags/", alice.token, `{"name":"x"}`), 400, required("slug"))
+	h.check("tag, create anonymously", jsonReq("POST", "/api/tags/", "", `{"name":"x","slug":"x"}`), 401, noCreds)
+	h.check("tags", jsonReq("GET", "/api/tags/", alice.token, ""), 200, "")
+	h.check("tags, anonymous", req{Method: "GET", Path: "/api/tags/"}, 401, noCreds)
+	h.check("tag", jsonReq("GET", tag, alice.token, ""), 200, "")
+	h.check("tag, another's", jsonReq("GET", tag, bob.token, ""), 404, notFound)
+
 	// The notes viewset: paged, filtered, owned.
-	rec = h.check("note, create", jsonReq("POST", "/api/notes/", alice.token, `{"title":"Buy milk","body":"two litres"}`), 201, "")
+	rec = h.check("note, create", jsonReq("POST", "/api/notes/", alice.token,
+		`{"title":"Buy milk","body":"two litres","tag_slugs":["errands"],"due":"2030-01-02","estimate":"1.5"}`), 201, "")
 	id := "/api/notes/" + jsonNumber(t, bodyMap(t, rec)["id"]) + "/"
 	h.check("note, create without title", jsonReq("POST", "/api/notes/", alice.token, `{"body":"x"}`), 400, required("title"))
 	h.check("note, create anonymously", jsonReq("POST", "/api/notes/", "", `{"title":"x"}`), 401, noCreds)
@@ -359,6 +371,9 @@ func TestSchemaHonest(t *testing.T) {
 	h.check("note, another's delete", jsonReq("DELETE", id, bob.token, ""), 403, "")
 	h.check("note, delete", jsonReq("DELETE", id, alice.token, ""), 204, "")
 	h.check("note, deleted", jsonReq("DELETE", id, alice.token, ""), 404, notFound)
+	h.check("note, another's tag", jsonReq("POST", "/api/notes/", bob.token, `{"title":"x","tags":[`+jsonNumber(t, tagID(t, tag))+`]}`), 400,
+		`{"tags":["Invalid pk \"`+jsonNumber(t, tagID(t, tag))+`\" - object does not exist."]}`)
+	h.check("tag, delete", jsonReq("DELETE", tag, alice.token, ""), 204, "")
 
 	// Every operation of the document was answered at least once, and every route is in
 	// the document or deliberately out of it (the documentation pages).
@@ -432,7 +447,7 @@ func TestSchemaDocument(t *testing.T) {
 		{name: "protected", path: "/api/protected/", method: "GET", status: "200", response: []string{"message"}, bearer: true},
 		{name: "notes", path: "/api/notes/", method: "GET", status: "200", response: []string{"count", "next", "previous", "results"}, bearer: true},
 		{name: "note create", path: "/api/notes/", method: "POST", request: []string{"title"}, status: "201",
-			response: []string{"id", "title", "body", "done", "owner", "created"}, bearer: true},
+			response: []string{"id", "url", "title", "body", "done", "owner", "created", "due", "estimate", "tags", "tag_slugs"}, bearer: true},
 		{name: "note delete", path: "/api/notes/{pk}/", method: "DELETE", status: "204", bearer: true},
 		{name: "api root", path: "/api/", method: "GET", status: "200", response: []string{}},
 	}
@@ -752,4 +767,14 @@ func TestServeSchemaOff(t *testing.T) {
 	if err != nil || doc.Paths.Find("/api/token/") == nil {
 		t.Errorf("the document without its routes: %v", err)
 	}
+}
+
+// tagID is the primary key at the end of a tag's path (/api/tags/7/).
+func tagID(t testing.TB, path string) int64 {
+	t.Helper()
+	var id int64
+	if _, err := fmt.Sscanf(path, "/api/tags/%d/", &id); err != nil {
+		t.Fatalf("tag path %q: %v", path, err)
+	}
+	return id
 }

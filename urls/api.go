@@ -12,6 +12,7 @@ import (
 func (a *App) apiRouter() *routers.Router {
 	router := routers.NewDefault("/api/")
 	router.Register("notes", views.NewNotes(a.DB, a.Tokens.Now), "")
+	router.Register("tags", views.NewTags(a.DB), "")
 	a.registerApps(router) // the resources `ginrest startapp` made: apps.go
 	return router
 }

@@ -16,6 +16,15 @@ import (
 	"ginrest/viewsets"
 )
 
+// NoteSerializer is the notes' serializer: the model and its url, DRF's
+// HyperlinkedIdentityField (a HyperlinkedModelSerializer's url), the absolute address of
+// the note on the host the client asked. The url is the API's, not the model's: the model
+// can be served anywhere, the url names the route note-detail.
+type NoteSerializer struct {
+	URL string `json:"url" gorm:"-" drf:"related=identity,view_name=note-detail"`
+	models.Note
+}
+
 // NewNotes is the demo resource, a ModelViewSet of notes that a router mounts at
 // /api/notes/: anyone signed in lists and reads every note, only its author changes or
 // deletes it, staff do anything. The owner and the creation time are set by the server,
@@ -27,11 +36,11 @@ import (
 // now is the clock of created. A note's owner is a stored user, so the view declares
 // StoredUser: it authenticates with the app's JWTAuthentication whatever
 // DEFAULT_AUTHENTICATION_CLASSES says.
-func NewNotes(db *gorm.DB, now func() time.Time) *viewsets.Model[models.Note] {
-	notes := serializers.NewModel[models.Note](db)
+func NewNotes(db *gorm.DB, now func() time.Time) *viewsets.Model[NoteSerializer] {
+	notes := serializers.NewModel[NoteSerializer](db)
 	signedIn := []rest.Permission{permissions.IsAuthenticated}
-	return &viewsets.Model[models.Note]{
-		GenericAPIView: generics.GenericAPIView[models.Note]{
+	return &viewsets.Model[NoteSerializer]{
+		GenericAPIView: generics.GenericAPIView[NoteSerializer]{
 			APIView: rest.APIView{
 				StoredUser: true,
 				Permissions: []rest.Permission{permissions.And(permissions.IsAuthenticated,
@@ -47,7 +56,7 @@ func NewNotes(db *gorm.DB, now func() time.Time) *viewsets.Model[models.Note] {
 				filters.Ordering{Fields: []string{"created", "title"}, Default: []string{"-created"}},
 			},
 			// serializer.save(owner=request.user): what the client may not set.
-			PerformCreate: func(r *rest.Request, v *serializers.Validated[models.Note]) (*models.Note, error) {
+			PerformCreate: func(r *rest.Request, v *serializers.Validated[NoteSerializer]) (*NoteSerializer, error) {
 				user, err := models.StoredUser(r)
 				if err != nil {
 					return nil, err
@@ -56,7 +65,7 @@ func NewNotes(db *gorm.DB, now func() time.Time) *viewsets.Model[models.Note] {
 				return notes.Create(r.Context(), v)
 			},
 		},
-		ExtraActions: []viewsets.ExtraAction[models.Note]{
+		ExtraActions: []viewsets.ExtraAction[NoteSerializer]{
 			{Name: "mine", Permissions: signedIn, Description: "The caller's own notes.", Handle: mine},
 			{Name: "toggle", Detail: true, Methods: []string{http.MethodPost},
 				Description: "Marks a note done, or not done again.", Handle: toggle,
@@ -71,7 +80,7 @@ func withOwner(_ *rest.Request, q *gorm.DB) *gorm.DB {
 }
 
 // mine is GET /api/notes/mine/: the list, narrowed to the caller's notes.
-func mine(r *rest.Request, v *generics.GenericAPIView[models.Note]) (*rest.Response, error) {
+func mine(r *rest.Request, v *generics.GenericAPIView[NoteSerializer]) (*rest.Response, error) {
 	user, err := models.StoredUser(r)
 	if err != nil {
 		return nil, err
@@ -82,12 +91,12 @@ func mine(r *rest.Request, v *generics.GenericAPIView[models.Note]) (*rest.Respo
 
 // toggle is POST /api/notes/<pk>/toggle/: done flips in one statement, so two toggles at
 // once flip it twice.
-func toggle(r *rest.Request, v *generics.GenericAPIView[models.Note]) (*rest.Response, error) {
+func toggle(r *rest.Request, v *generics.GenericAPIView[NoteSerializer]) (*rest.Response, error) {
 	note, err := v.Object(r) // 404, and the owner-or-staff check
 	if err != nil {
 		return nil, err
 	}
-	err = v.DB.WithContext(r.Context()).Model(&models.Note{}).Where("id = ?", note.ID).
+	err = v.DB.WithContext(r.Context()).Model(&NoteSerializer{}).Where("id = ?", note.ID).
 		Update("done", gorm.Expr(`NOT "done"`)).Error
 	if err != nil {
 		return nil, err
@@ -95,5 +104,9 @@ func toggle(r *rest.Request, v *generics.GenericAPIView[models.Note]) (*rest.Res
 	if note, err = v.Reload(r, note); err != nil {
 		return nil, err
 	}
-	return rest.OK(v.SerializerOf(r).Represent(note)), nil
+	d, err := v.Represent(r, note)
+	if err != nil {
+		return nil, err
+	}
+	return rest.OK(d), nil
 }
