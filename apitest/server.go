@@ -55,6 +55,7 @@ func NewServer(t testing.TB, change ...func(*settings.Settings)) *Server {
 func NewServerOn(t testing.TB, db *gorm.DB, change ...func(*settings.Settings)) *Server {
 	t.Helper()
 	s := Settings()
+	s.Media.Root = t.TempDir() // uploads of the test's own, gone with it
 	for _, f := range change {
 		f(s)
 	}

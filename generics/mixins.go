@@ -64,6 +64,9 @@ func (v *GenericAPIView[T]) Create(r *rest.Request) (*rest.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if items, ok := data.([]any); ok && v.BulkCreate != nil {
+		return v.bulkCreate(r, items)
+	}
 	ser := v.SerializerOf(r)
 	valid, err := ser.Validate(r.Context(), data)
 	if err != nil {

@@ -33,7 +33,7 @@ func (v *GenericAPIView[T]) ActionOperation(action string, fields rest.Fields) r
 			op.Filters = append(op.Filters, f)
 		}
 	case "create":
-		op.Created = true
+		op.Created, op.Bulk = true, v.BulkCreate != nil
 	case "retrieve":
 		op.Detail, op.NoRequest = true, true
 	case "update", "partial_update":

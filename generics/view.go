@@ -51,6 +51,12 @@ type GenericAPIView[T any] struct {
 	// PerformUpdate is DRF's perform_update: it writes v to obj's row (and leaves obj as
 	// stored). nil is Serializer.Update.
 	PerformUpdate func(r *rest.Request, obj *T, v *serializers.Validated[T]) error
+	// BulkCreate lets POST take a JSON list of objects and create them all or none, in one
+	// transaction: DRF's get_serializer(data=..., many=True). nil answers a list as DRF's
+	// CreateModelMixin does, a 400 "Expected a dictionary". Needs a Serializer built by
+	// serializers.NewModel; PerformCreate runs for each item, with a request whose context
+	// carries the transaction (pass r.Context() to the serializer's Create).
+	BulkCreate *BulkCreate
 	// PerformDestroy is DRF's perform_destroy: nil deletes obj's row.
 	PerformDestroy func(r *rest.Request, obj *T) error
 
@@ -92,6 +98,11 @@ func (v *GenericAPIView[T]) UseDefaults(d Defaults) {
 			if err := c.Check(m); err != nil {
 				panic(fmt.Sprintf("generics: a view of %T: %v", *new(T), err))
 			}
+		}
+	}
+	if v.BulkCreate != nil {
+		if _, ok := v.Serializer.(*serializers.Serializer[T]); !ok {
+			panic(fmt.Sprintf("generics: a view of %T: BulkCreate needs a *serializers.Serializer (NewModel)", *new(T)))
 		}
 	}
 	v.model = m

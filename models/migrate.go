@@ -148,6 +148,13 @@ var migrations = []migration{
 			`ALTER TABLE "notes_note" ADD COLUMN IF NOT EXISTS "estimate" numeric(5, 2) NULL`,
 		},
 	},
+	{
+		// The demo notes' optional attachment (models.Note.Attachment): a FileField's name,
+		// "" for none, as Django's FileField(blank=True) stores it.
+		name:     "1100_notes_attachment",
+		sqlite:   []string{`ALTER TABLE "notes_note" ADD COLUMN "attachment" varchar(100) NOT NULL DEFAULT ''`},
+		postgres: []string{`ALTER TABLE "notes_note" ADD COLUMN IF NOT EXISTS "attachment" varchar(100) NOT NULL DEFAULT ''`},
+	},
 }
 
 // migrationsTable records which of ginrest's migrations have run; Django's own

@@ -6,6 +6,7 @@ import (
 	"github.com/shopspring/decimal"
 	"gorm.io/gorm"
 
+	"ginrest/files"
 	"ginrest/rest"
 	"ginrest/serializers"
 )
@@ -37,6 +38,9 @@ type Note struct {
 	// or the other, and both are rendered. Either only takes the caller's own tags.
 	Tags     []Tag `json:"tags" gorm:"many2many:notes_note_tags;joinForeignKey:note_id;joinReferences:tag_id" drf:"related=pk,optional"`
 	TagSlugs []Tag `json:"tag_slugs" gorm:"-" drf:"related=slug,slug_field=slug,source=Tags,optional"`
+	// Attachment is an optional file (a FileField(blank=True): its name, "" for none),
+	// uploaded in a multipart body and rendered as its absolute URL.
+	Attachment files.File `json:"attachment" gorm:"column:attachment" drf:"optional" validate:"max=100"`
 }
 
 func (Note) TableName() string { return "notes_note" }

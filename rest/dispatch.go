@@ -165,6 +165,7 @@ func (h *Handler) Serve(w http.ResponseWriter, req *http.Request, params []Param
 	r := &Request{HTTP: req, User: AnonymousUser{}, Params: params,
 		authenticators: h.authenticators, permissions: h.permissions, parsers: h.parsers, proxySSL: h.proxySSL, urls: h.urls}
 	r.ctx.r = r
+	defer r.RemoveUploads()
 	resp, err := h.dispatch(r)
 	if err != nil {
 		resp = h.handleError(r, err)

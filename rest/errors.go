@@ -26,12 +26,15 @@ type Error struct {
 	// Fields, when set, is the whole body: validation errors keyed by field name, with
 	// "non_field_errors" for the object as a whole.
 	Fields map[string]any
+	// List, when set, is the whole body: a ListSerializer's errors, one entry per item
+	// ({} for a valid one), as DRF renders serializer.errors with many=True.
+	List []any
 	// Header is added to the response (Retry-After, for example).
 	Header http.Header
 }
 
 func (e *Error) Error() string {
-	if e.Fields != nil {
+	if e.Fields != nil || e.List != nil {
 		return fmt.Sprintf("%d validation error", e.Status)
 	}
 	return fmt.Sprintf("%d %s", e.Status, e.Detail)
@@ -43,6 +46,9 @@ func (e *Error) Error() string {
 func (e *Error) MarshalJSON() ([]byte, error) {
 	if e.Fields != nil {
 		return marshalUnescaped(e.Fields)
+	}
+	if e.List != nil {
+		return marshalUnescaped(e.List)
 	}
 	body := struct {
 		Detail   string `json:"detail"`

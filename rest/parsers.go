@@ -13,12 +13,22 @@ import (
 	"ginrest/jsontext"
 )
 
-// Parsers are DRF's JSONParser, FormParser and MultiPartParser, with a limit on how much
-// of a body is read.
+// Parsers are DRF's JSONParser, FormParser and MultiPartParser, with limits on how much
+// of a body is read. Files have limits of their own (upload.go), so that a form with a
+// photo is not held to the 1 MiB of a JSON body.
 type Parsers struct {
-	// MaxBytes is the largest body accepted; larger ones are refused with 413 before they
-	// are parsed.
+	// MaxBytes is the largest body accepted (DATA_UPLOAD_MAX_MEMORY_SIZE): a JSON or form
+	// body, and the value parts of a multipart body (files not counted); larger ones are
+	// refused with 413. 0 is DefaultMaxBytes.
 	MaxBytes int64
+	// MaxUploadBytes is the largest multipart body, files included (FILE_UPLOAD_MAX_SIZE);
+	// 0 is DefaultMaxUploadBytes.
+	MaxUploadBytes int64
+	// FileMemoryBytes is how much of an uploaded file is held in memory before it goes to a
+	// temporary file in TempDir (FILE_UPLOAD_MAX_MEMORY_SIZE, FILE_UPLOAD_TEMP_DIR; "" is
+	// the system's). 0 is DefaultFileMemoryBytes.
+	FileMemoryBytes int64
+	TempDir         string
 }
 
 // DefaultMaxBytes is the body limit when none is configured: 1 MiB.
@@ -29,79 +39,78 @@ var defaultParsers = Parsers{MaxBytes: DefaultMaxBytes}
 // MediaTypes are the media types the parsers accept, in DRF's order (OPTIONS lists them).
 var MediaTypes = []string{"application/json", "application/x-www-form-urlencoded", "multipart/form-data"}
 
-func (p *Parsers) parse(req *http.Request) (any, error) {
-	data, _, err := p.parseForm(req)
-	return data, err
-}
-
-// parseForm is parse that also returns a form body's every value by key (nil for JSON or
-// no body), for serializers that read forms as DRF reads a QueryDict.
-func (p *Parsers) parseForm(req *http.Request) (any, url.Values, error) {
+// parseForm parses a body: its data, a form body's every value by key (nil for JSON or no
+// body), for serializers that read forms as DRF reads a QueryDict, and a multipart body's
+// files, whose temporary files the caller removes.
+func (p *Parsers) parseForm(req *http.Request) (any, url.Values, map[string][]*UploadedFile, error) {
 	ct := req.Header.Get("Content-Type")
 	if req.Body == nil || req.Body == http.NoBody || req.ContentLength == 0 {
 		// DRF parses nothing without a body, whatever the media type.
-		return map[string]any{}, nil, nil
+		return map[string]any{}, nil, nil, nil
 	}
 	if ct == "" {
 		// A body with no media type matches no parser: DRF's 415 names the empty type.
 		// Guessing JSON would let a client skip the check every other type goes through.
 		if req.ContentLength < 0 && emptyBody(req.Body) {
-			return map[string]any{}, nil, nil
+			return map[string]any{}, nil, nil, nil
 		}
-		return nil, nil, UnsupportedMediaType("")
+		return nil, nil, nil, UnsupportedMediaType("")
 	}
 	mediaType, params, err := mime.ParseMediaType(ct)
 	if err != nil && (!errors.Is(err, mime.ErrInvalidMediaParameter) || mediaType == "") {
 		// A malformed parameter alone does not hide the media type, as in Django's
 		// parse_header; a malformed media type is unsupported.
-		return nil, nil, UnsupportedMediaType(ct)
+		return nil, nil, nil, UnsupportedMediaType(ct)
 	}
 	switch mediaType {
 	case "application/json", "application/x-www-form-urlencoded", "multipart/form-data":
 	default:
-		return nil, nil, UnsupportedMediaType(ct)
+		return nil, nil, nil, UnsupportedMediaType(ct)
 	}
 	limit := p.MaxBytes
 	if limit <= 0 {
 		limit = DefaultMaxBytes
 	}
+	if mediaType == "multipart/form-data" {
+		// Files count against the upload limit, the form's values against limit.
+		limit = p.MaxUploadBytes
+		if limit <= 0 {
+			limit = DefaultMaxUploadBytes
+		}
+	}
 	if req.ContentLength > limit {
 		// Refused before a byte is read, as Django refuses by CONTENT_LENGTH: Go's server
 		// answers "Expect: 100-continue" on the first read of the body, so a client that
 		// asked first is told 413 without ever sending the body.
-		return nil, nil, RequestTooLarge()
+		return nil, nil, nil, RequestTooLarge()
 	}
 	switch mediaType {
 	case "application/json":
 		body, err := readLimited(req.Body, limit)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		data, err := parseJSON(body)
-		return data, nil, err
+		return data, nil, nil, err
 	case "application/x-www-form-urlencoded":
 		body, err := readLimited(req.Body, limit)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		values, err := url.ParseQuery(pythonQuery(body))
 		if err != nil {
-			return nil, nil, ParseError("Form parse error - " + err.Error())
+			return nil, nil, nil, ParseError("Form parse error - " + err.Error())
 		}
-		return lastValues(values), values, nil
+		return lastValues(values), values, nil, nil
 	default: // multipart/form-data
 		if params["boundary"] == "" {
-			return nil, nil, ParseError("Multipart form parse error - Invalid boundary in multipart: None")
+			return nil, nil, nil, ParseError("Multipart form parse error - Invalid boundary in multipart: None")
 		}
-		req.Body = http.MaxBytesReader(nil, req.Body, limit)
-		if err := req.ParseMultipartForm(limit); err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				return nil, nil, RequestTooLarge()
-			}
-			return nil, nil, ParseError("Multipart form parse error - " + err.Error())
+		values, files, err := p.parseMultipart(http.MaxBytesReader(nil, req.Body, limit), params["boundary"])
+		if err != nil {
+			return nil, nil, nil, err
 		}
-		return lastValues(req.MultipartForm.Value), url.Values(req.MultipartForm.Value), nil
+		return lastValues(values), values, files, nil
 	}
 }
 

@@ -166,7 +166,7 @@ func TestDataErrors(t *testing.T) {
 }
 
 // TestBodyLimit checks Parsers.MaxBytes: a body over it is 413 for every parser, a body at
-// it is parsed.
+// it is parsed; a multipart body is bounded by MaxUploadBytes, its values by MaxBytes.
 func TestBodyLimit(t *testing.T) {
 	const limit = 100
 	jsonOf := func(n int) string { // a JSON object of exactly n bytes
@@ -180,26 +180,31 @@ func TestBodyLimit(t *testing.T) {
 	mpAt, mpAtBody := multipartOf(limit)
 	mpOver, mpOverBody := multipartOf(limit + 1)
 	tooLarge := `{"detail":"Request body is too large."}`
+	fileType, fileBody := "multipart/form-data; boundary=b",
+		"--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\n"+strings.Repeat("x", 3*limit)+"\r\n--b--\r\n"
 	tests := []struct {
 		name        string
 		maxBytes    int64
+		maxUpload   int64
 		contentType string
 		body        string
 		wantCode    int
 	}{
-		{"JSON at the limit", limit, "application/json", jsonOf(limit), 200},
-		{"JSON over the limit", limit, "application/json", jsonOf(limit + 1), 413},
-		{"form at the limit", limit, "application/x-www-form-urlencoded", formOf(limit), 200},
-		{"form over the limit", limit, "application/x-www-form-urlencoded", formOf(limit + 1), 413},
-		{"multipart at the limit", limit, mpAt, mpAtBody, 200},
-		{"multipart over the limit", limit, mpOver, mpOverBody, 413},
-		{"multipart far over the limit", limit, mpOver, mpOverBody + strings.Repeat("x", 10*limit), 413},
-		{"zero means 1 MiB: at it", 0, "application/json", jsonOf(rest.DefaultMaxBytes), 200},
-		{"zero means 1 MiB: over it", 0, "application/json", jsonOf(rest.DefaultMaxBytes + 1), 413},
+		{"JSON at the limit", limit, 0, "application/json", jsonOf(limit), 200},
+		{"JSON over the limit", limit, 0, "application/json", jsonOf(limit + 1), 413},
+		{"form at the limit", limit, 0, "application/x-www-form-urlencoded", formOf(limit), 200},
+		{"form over the limit", limit, 0, "application/x-www-form-urlencoded", formOf(limit + 1), 413},
+		{"multipart at the upload limit", 0, limit, mpAt, mpAtBody, 200},
+		{"multipart over the upload limit", 0, limit, mpOver, mpOverBody, 413},
+		{"multipart far over the upload limit", 0, limit, mpOver, mpOverBody + strings.Repeat("x", 10*limit), 413},
+		{"multipart values over MaxBytes", 20, 0, mpAt, mpAtBody, 413},
+		{"a file does not count against MaxBytes", 20, 0, fileType, fileBody, 200},
+		{"zero means 1 MiB: at it", 0, 0, "application/json", jsonOf(rest.DefaultMaxBytes), 200},
+		{"zero means 1 MiB: over it", 0, 0, "application/json", jsonOf(rest.DefaultMaxBytes + 1), 413},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, rec := post(t, &rest.Parsers{MaxBytes: tt.maxBytes}, tt.contentType, strings.NewReader(tt.body))
+			_, rec := post(t, &rest.Parsers{MaxBytes: tt.maxBytes, MaxUploadBytes: tt.maxUpload}, tt.contentType, strings.NewReader(tt.body))
 			if rec.Code != tt.wantCode {
 				t.Fatalf("status = %d, want %d (body %.200s)", rec.Code, tt.wantCode, rec.Body)
 			}

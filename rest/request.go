@@ -36,6 +36,7 @@ type Request struct {
 	urls           *URLConf
 	data           any
 	form           url.Values
+	files          map[string][]*UploadedFile
 	dataErr        error
 	parsed         bool
 	page           bool // content negotiation chose the browsable API (text/html)
@@ -82,6 +83,15 @@ func (c *requestContext) Value(key any) any {
 	return c.r.HTTP.Context().Value(key)
 }
 
+// WithContext is a shallow copy of r whose Context is ctx, which derives from r.Context():
+// how a view hands code it calls a context carrying more (a transaction, a deadline).
+func (r *Request) WithContext(ctx context.Context) *Request {
+	c := *r
+	c.HTTP = r.HTTP.WithContext(ctx)
+	c.ctx.r = &c
+	return &c
+}
+
 // Param returns the path parameter named key, or "".
 func (r *Request) Param(key string) string {
 	for _, p := range r.Params {
@@ -99,7 +109,7 @@ func (r *Request) Param(key string) string {
 func (r *Request) Data() (any, error) {
 	if !r.parsed {
 		r.parsed = true
-		r.data, r.form, r.dataErr = r.parsers.parseForm(r.HTTP)
+		r.data, r.form, r.files, r.dataErr = r.parsers.parseForm(r.HTTP)
 	}
 	return r.data, r.dataErr
 }

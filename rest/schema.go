@@ -43,6 +43,9 @@ type Operation struct {
 	Status int
 	// Created marks a POST that creates (201), as CreateModelMixin answers.
 	Created bool
+	// Bulk says the body may also be a list of Request's objects, answered by a list of
+	// Response's (generics.BulkCreate): each is one of the object or the list.
+	Bulk bool
 	// List makes the success body a list of Response, paginated by Paginator (its
 	// envelope, and its query parameters) when that is set.
 	List      bool

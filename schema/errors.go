@@ -67,6 +67,26 @@ func (g *generator) errorComponents() {
 	}
 }
 
+// bulkBadRequest is the 400 of a view that creates from a list (rest.Operation.Bulk): a
+// validation error, an Error, or a ListSerializer's errors, one object per item ({} for a
+// valid one).
+func (g *generator) bulkBadRequest() *openapi3.ResponseRef {
+	const name = "BulkValidationError"
+	if r, ok := g.doc.Components.Responses[name]; ok {
+		return &openapi3.ResponseRef{Ref: "#/components/responses/" + name, Value: r.Value}
+	}
+	g.errorComponent(http.StatusBadRequest)
+	validation := &openapi3.SchemaRef{Ref: validationSchema, Value: g.doc.Components.Schemas["ValidationError"].Value}
+	item := &openapi3.SchemaRef{Value: &openapi3.Schema{AnyOf: openapi3.SchemaRefs{validation,
+		{Value: &openapi3.Schema{Type: types("object"), MaxProps: ptr(uint64(0))}}}}}
+	plain := g.doc.Components.Responses[errorResponse(http.StatusBadRequest)].Value.Content.Get("application/json").Schema.Value
+	schema := &openapi3.SchemaRef{Value: &openapi3.Schema{AnyOf: append(append(openapi3.SchemaRefs{}, plain.AnyOf...),
+		&openapi3.SchemaRef{Value: &openapi3.Schema{Type: types("array"), Items: item}})}}
+	resp := openapi3.NewResponse().WithDescription(http.StatusText(http.StatusBadRequest)).WithContent(jsonContent(schema, nil))
+	g.doc.Components.Responses[name] = &openapi3.ResponseRef{Value: resp}
+	return &openapi3.ResponseRef{Ref: "#/components/responses/" + name, Value: resp}
+}
+
 // errorComponent adds the response of an error status, once.
 func (g *generator) errorComponent(code int) {
 	name := errorResponse(code)

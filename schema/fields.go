@@ -44,6 +44,14 @@ func fieldsSchema(fields rest.Fields, m mode) *openapi3.Schema {
 		} else {
 			fs.ReadOnly = false
 		}
+		if f.Type == "file upload" || f.Type == "image upload" {
+			// drf-spectacular's FileField: an upload in, its URL out (null for none). Its
+			// max_length is the file name's, no bound of the content.
+			fs.Format, fs.Type, fs.MaxLength = "binary", types("string"), nil
+			if m == response {
+				fs.Format, fs.Type = "uri", types("string", "null")
+			}
+		}
 		s.Properties[f.Name] = &openapi3.SchemaRef{Value: fs}
 		if m == response || (m == request && f.Required) {
 			s.Required = append(s.Required, f.Name)

@@ -183,9 +183,13 @@ func (g *generator) operation(ep Endpoint, h *rest.Handler, path string, params 
 			if err != nil {
 				return nil, err
 			}
+			content := bodyContent(ref, op.Examples[0])
+			if op.Bulk { // JSON alone can say a list
+				content["application/json"].Schema = oneOrList(ref)
+			}
 			o.RequestBody = &openapi3.RequestBodyRef{Value: &openapi3.RequestBody{
 				Required: method != http.MethodPatch && requiresAny(fields),
-				Content:  bodyContent(ref, op.Examples[0]),
+				Content:  content,
 			}}
 		}
 	}
@@ -262,6 +266,10 @@ func (g *generator) operation(ep Endpoint, h *rest.Handler, path string, params 
 		g.errorComponent(code)
 		name := errorResponse(code)
 		o.Responses.Set(key, &openapi3.ResponseRef{Ref: "#/components/responses/" + name, Value: g.doc.Components.Responses[name].Value})
+	}
+
+	if op.Bulk && body {
+		o.Responses.Set(strconv.Itoa(http.StatusBadRequest), g.bulkBadRequest())
 	}
 
 	// Credentials: a bearer token where an authenticator reads one and the permissions
@@ -347,9 +355,18 @@ func (g *generator) success(op rest.Operation, status int) (*openapi3.Response, 
 		}
 	case op.List:
 		schema = &openapi3.SchemaRef{Value: &openapi3.Schema{Type: types("array"), Items: item}}
+	case op.Bulk:
+		schema = oneOrList(item)
 	}
 	resp.Content = jsonContent(schema, op.Examples[status])
 	return resp, nil
+}
+
+// oneOrList is one object of item's schema, or a list of them: a bulk create's body.
+func oneOrList(item *openapi3.SchemaRef) *openapi3.SchemaRef {
+	return &openapi3.SchemaRef{Value: &openapi3.Schema{OneOf: openapi3.SchemaRefs{
+		item, {Value: &openapi3.Schema{Type: types("array"), Items: item}},
+	}}}
 }
 
 // envelope is the paginated response: DRF's get_paginated_response_schema.

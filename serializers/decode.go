@@ -23,6 +23,9 @@ type run struct {
 	unique func(f *field, v reflect.Value) ([]string, error)
 	// model finds relation fields' objects; nil for a plain serializer.
 	model *model
+	// objectUnique runs the object's unique validators (unique_together, unique_for_date)
+	// on the valid top-level struct; nil when there is no database.
+	objectUnique func(v reflect.Value) (Errors, error)
 	// fatal is an error that is not the client's fault (a database failure, a hook's
 	// plain error): validation stops and it is returned as it is.
 	fatal error
@@ -46,6 +49,8 @@ func (r *run) object(info *structInfo, raw any, dst reflect.Value, top bool) any
 		switch {
 		case f.hidden:
 			// HiddenField: input is never read, the default always used.
+		case isForm && (f.kind == kindFile || f.kind == kindImage):
+			value, present = r.formFile(f, form)
 		case isForm:
 			value, present = formValue(f, form, r.partial)
 		default:
@@ -74,6 +79,9 @@ func (r *run) object(info *structInfo, raw any, dst reflect.Value, top bool) any
 				}
 			}
 		case r.partial:
+			continue
+		case f.required && (f.kind == kindFile || f.kind == kindImage):
+			errs[f.name] = []string{MsgFileRequired} // FileField's own required message
 			continue
 		case f.required:
 			errs[f.name] = []string{MsgRequired}
@@ -107,6 +115,16 @@ func (r *run) object(info *structInfo, raw any, dst reflect.Value, top bool) any
 	}
 	if len(errs) > 0 {
 		return errs
+	}
+	if top && r.objectUnique != nil {
+		errs, err := r.objectUnique(dst)
+		if err != nil {
+			r.fatal = err
+			return nil
+		}
+		if errs != nil {
+			return errs
+		}
 	}
 	if info.objectHook {
 		err := dst.Addr().Interface().(ObjectValidator).Validate(r.ctx)
@@ -183,6 +201,8 @@ func (r *run) value(f *field, raw any, target reflect.Value) any {
 		return r.list(f, raw, target)
 	case kindDict:
 		return r.dict(f, raw, target)
+	case kindFile, kindImage:
+		return r.file(f, raw, target)
 	}
 	if f.choices != nil {
 		return r.choice(f, raw, target)

@@ -70,6 +70,8 @@ func describe(f *field) rest.FieldInfo {
 		}
 		child := f.child.info
 		info.Child = &child
+	case kindFile, kindImage:
+		info.MaxLength = f.fileMaxLength // of the file's name, as DRF lists it
 	case kindObject:
 		if f.object != nil && len(f.object.fields) > 0 {
 			info.Children = describeNested(f.object)
@@ -152,6 +154,10 @@ func typeName(f *field) string {
 		return "string" // UUIDField is listed as "string"; IPAddressField is a CharField
 	case kindDict:
 		return "nested object"
+	case kindFile:
+		return "file upload"
+	case kindImage:
+		return "image upload"
 	}
 	// DurationField, JSONField, ReadOnlyField, SerializerMethodField and HiddenField are
 	// not in DRF 3.14's label_lookup: they are Fields to it.

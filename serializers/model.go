@@ -29,6 +29,9 @@ type model struct {
 	// readOnly are nested association fields this serializer does not write (no
 	// NestedWriter): skipped on input, described read-only.
 	readOnly map[*field]bool
+	// together are unique_together's sets, uniqueFor the unique_for_date rules (unique.go).
+	together  [][]*field
+	uniqueFor []uniqueFor
 }
 
 // VerboseNamer is implemented by a model that names itself in messages, as Django's
@@ -60,6 +63,9 @@ func newModel(db *gorm.DB, info *structInfo) (*model, error) {
 		return nil, err
 	}
 	m.readOnly = m.nestedReadOnly(stmt.Schema)
+	if err := m.resolveUniqueRules(value); err != nil {
+		return nil, err
+	}
 	m.name = verboseName(strings.TrimSuffix(info.typ.Name(), "Serializer"))
 	if n, ok := value.(VerboseNamer); ok {
 		m.name = n.VerboseName()
@@ -101,19 +107,10 @@ func (m *model) unique(ctx context.Context, f *field, v reflect.Value, instance 
 		}
 		v = v.Elem()
 	}
-	q := m.db.WithContext(ctx).Table(m.table).Select("1").
-		Where(clause.Eq{Column: clause.Column{Name: m.columns[f.name]}, Value: v.Interface()})
-	if instance != nil && m.pk != nil {
-		if pk, zero := m.pk.ValueOf(ctx, reflect.ValueOf(instance).Elem()); !zero {
-			q = q.Where(clause.Neq{Column: clause.Column{Name: m.pk.DBName}, Value: pk})
-		}
-	}
-	var found []int
-	if err := q.Limit(1).Find(&found).Error; err != nil {
+	q := m.excluding(ctx, instance)
+	found, err := exists(q.Where(clause.Eq{Column: clause.Column{Name: m.columns[f.name]}, Value: v.Interface()}))
+	if err != nil || !found {
 		return nil, err
-	}
-	if len(found) == 0 {
-		return nil, nil
 	}
 	return []string{MsgUnique(m.name, fieldName(f))}, nil
 }
@@ -144,12 +141,18 @@ func (s *Serializer[T]) Create(ctx context.Context, v *Validated[T]) (*T, error)
 	if err := s.model.setForeignKeys(ctx, rv, v.fields); err != nil {
 		return nil, err
 	}
-	err := s.model.write(ctx, rv, v.fields, nil, func(tx *gorm.DB) error {
+	saved, err := s.saveUploads(ctx, rv, s.model.table)
+	if err != nil {
+		return nil, err
+	}
+	err = s.model.write(ctx, rv, v.fields, nil, func(tx *gorm.DB) error {
 		return tx.Omit(clause.Associations).Create(&obj).Error
 	})
 	if err != nil {
+		s.discard(saved)
 		return nil, s.model.saveError(ctx, err, rv, nil)
 	}
+	discardOnRollback(ctx, s, saved)
 	return &obj, nil
 }
 
@@ -165,12 +168,17 @@ func (s *Serializer[T]) Update(ctx context.Context, instance *T, v *Validated[T]
 			columns = append(columns, c)
 		}
 	}
-	db := s.model.db.WithContext(ctx)
 	rv := reflect.ValueOf(&v.Value).Elem()
 	if err := s.model.setForeignKeys(ctx, rv, v.fields); err != nil {
 		return err
 	}
-	err := s.model.write(ctx, rv, v.fields, instance, func(tx *gorm.DB) error {
+	// The uploads are stored first, so that the row names files that exist; Django
+	// leaves a replaced file where it is, and so does Update.
+	saved, err := s.saveUploads(ctx, rv, s.model.table)
+	if err != nil {
+		return err
+	}
+	err = s.model.write(ctx, rv, v.fields, instance, func(tx *gorm.DB) error {
 		if len(columns) == 0 {
 			return nil
 		}
@@ -181,8 +189,10 @@ func (s *Serializer[T]) Update(ctx context.Context, instance *T, v *Validated[T]
 		return res.Error
 	})
 	if err != nil {
+		s.discard(saved)
 		return s.model.saveError(ctx, err, rv, instance)
 	}
+	discardOnRollback(ctx, s, saved)
 	fresh := v.Value
 	if m := s.model; m.pk == nil {
 		*instance = fresh
@@ -191,7 +201,7 @@ func (s *Serializer[T]) Update(ctx context.Context, instance *T, v *Validated[T]
 		*instance = fresh
 		return nil
 	}
-	if err := db.Take(&fresh).Error; err != nil {
+	if err := s.model.conn(ctx).Take(&fresh).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return rest.NotFound()
 		}
@@ -215,6 +225,14 @@ func (m *model) saveError(ctx context.Context, err error, value reflect.Value, i
 		}
 		if msgs, qerr := m.unique(ctx, f, value.FieldByIndex(f.index), instance); qerr == nil && msgs != nil {
 			errs[f.name] = msgs
+		}
+	}
+	if len(errs) == 0 {
+		// unique_together's sets, checked again as the field above.
+		if more, qerr := m.checkObject(ctx, value, instance, func(string) bool { return true }); qerr == nil {
+			for k, v := range more {
+				errs[k] = v
+			}
 		}
 	}
 	if len(errs) == 0 {

@@ -644,8 +644,11 @@ var nestedWriterType = reflect.TypeFor[NestedWriter]()
 // write runs save (the row's INSERT or UPDATE), then the many-to-many rows and the
 // NestedWriter, in one transaction when there is more than the row to write.
 func (m *model) write(ctx context.Context, obj reflect.Value, fields []string, instance any, save func(tx *gorm.DB) error) error {
-	db := m.db.WithContext(ctx)
+	db := m.conn(ctx)
 	if !m.writesMore(fields) {
+		if _, inList := ctx.Value(txKey{}).(*txState); inList {
+			return db.Transaction(save) // a savepoint: a failing item rolls back alone
+		}
 		return save(db)
 	}
 	return db.Transaction(func(tx *gorm.DB) error {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"ginrest/files"
 )
 
 // Data is a representation, DRF's serializer.data: a JSON object whose keys keep the
@@ -104,6 +106,7 @@ func (d Data) MarshalJSON() ([]byte, error) {
 type renderer struct {
 	ctx     *Context
 	formats *Formats
+	storage files.Storage
 	err     error
 	model   *model // renders relation fields; nil for a plain serializer
 }
@@ -188,6 +191,8 @@ func (r *renderer) value(f *field, v reflect.Value) any {
 		return a.String()
 	case kindJSON:
 		return representJSON(v.Bytes(), f.binary)
+	case kindFile, kindImage:
+		return r.representFile(v)
 	case kindObject:
 		return r.object(f.object, v)
 	case kindList:

@@ -47,6 +47,8 @@ const (
 	kindJSON      // JSONField: json.RawMessage
 	kindDict      // DictField: map[string]T
 	kindRelated   // a relational field (relations.go): rel says which
+	kindFile      // FileField: files.File (files.go)
+	kindImage     // ImageField: files.Image
 )
 
 // field is one serializer field, parsed from a struct field once.
@@ -89,6 +91,11 @@ type field struct {
 	hidden bool
 	// currentUser is CurrentUserDefault: the default is the request user's PK().
 	currentUser bool
+	// uniqueForField is unique_for_date's (month's, year's) date field, by JSON name;
+	// uniqueForPart "date", "month" or "year".
+	uniqueForField, uniqueForPart string
+	// fileMaxLength is a file field's max_length (of the file's name), 0 for none.
+	fileMaxLength int
 	// defaultMethod is the index of *T's Default<GoName> method (DRF's callable default),
 	// -1 without one; method is the index of SerializerMethodField's Get<GoName>, -1
 	// without one. The struct holding the field owns both.
@@ -260,6 +267,10 @@ func kindOf(t reflect.Type) kind {
 		return kindIP
 	case rawJSONType:
 		return kindJSON
+	case fileType:
+		return kindFile
+	case imageType:
+		return kindImage
 	}
 	switch t.Kind() {
 	case reflect.String:
@@ -320,6 +331,7 @@ func (b *builder) field(owner reflect.Type, name, goName string, t reflect.Type,
 	}
 	f.name, f.goName = name, goName
 	f.readOnly, f.writeOnly, f.unique = opts.readOnly, opts.writeOnly, opts.unique
+	f.uniqueForField, f.uniqueForPart = opts.uniqueFor, opts.uniqueForPart
 	f.allowBlank, f.trim, f.allowEmpty = opts.allowBlank, !opts.noTrim, !opts.noEmpty
 	f.label, f.helpText = opts.label, opts.helpText
 	f.defaultMethod, f.method = -1, -1
@@ -515,6 +527,8 @@ func (b *builder) typed(t reflect.Type, r *rules) (*field, error) {
 			return nil, fmt.Errorf("%s takes no validate rules", t)
 		}
 		return f, nil
+	case kindFile, kindImage:
+		return f, f.fileRules(r)
 	case kindDecimal, kindDate, kindTimeOfDay, kindDuration, kindUUID, kindIP, kindJSON:
 		if len(r.checks) > 0 || r.choices != nil || r.hasDive {
 			return nil, fmt.Errorf("%s takes no validate rules; its bounds are drf options", t)

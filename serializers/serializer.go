@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"ginrest/files"
 	"ginrest/rest"
 )
 
@@ -21,6 +22,7 @@ type Serializer[T any] struct {
 	fields  rest.Fields
 	model   *model // nil for a plain Serializer
 	formats Formats
+	storage files.Storage // file fields' storage: WithStorage
 }
 
 // WithFormats is a copy of the serializer that reads and renders dates, times and
@@ -41,7 +43,7 @@ func New[T any]() *Serializer[T] {
 		panic(fmt.Sprintf("serializers: %s has relation fields: build it with NewModel, which has the database", s.info.typ))
 	}
 	for _, f := range s.info.fields {
-		if f.unique {
+		if f.unique || f.uniqueForField != "" {
 			panic(fmt.Sprintf("serializers: %s.%s is unique: build it with NewModel, which has the database", s.info.typ, f.goName))
 		}
 	}
@@ -161,6 +163,11 @@ func (s *Serializer[T]) validate(ctx context.Context, instance *T, data any, par
 		r.unique = func(f *field, value reflect.Value) ([]string, error) {
 			return s.model.unique(ctx, f, value, self)
 		}
+		if len(s.model.together) > 0 || len(s.model.uniqueFor) > 0 {
+			r.objectUnique = func(value reflect.Value) (Errors, error) {
+				return s.model.checkObject(ctx, value, self, c.Has)
+			}
+		}
 	}
 	detail := r.object(s.info, input, reflect.ValueOf(&v.Value).Elem(), true)
 	if r.fatal != nil {
@@ -196,7 +203,7 @@ func (s *Serializer[T]) Represent(v *T) Data {
 // RepresentContext is Represent with the request's context, which method fields see
 // (Context.Request), and their first error.
 func (s *Serializer[T]) RepresentContext(ctx context.Context, v *T) (Data, error) {
-	r := &renderer{ctx: &Context{Context: ctx, Request: rest.RequestFrom(ctx), Instance: v}, formats: &s.formats, model: s.model}
+	r := &renderer{ctx: &Context{Context: ctx, Request: rest.RequestFrom(ctx), Instance: v}, formats: &s.formats, model: s.model, storage: s.storage}
 	d := r.object(s.info, reflect.ValueOf(v).Elem())
 	if r.err != nil {
 		return Data{}, r.err

@@ -19,6 +19,8 @@ import (
 //	trim_whitespace=false  keep surrounding white space (DRF trims by default)
 //	allow_empty=false      refuse an empty list
 //	unique                 refuse a value another row already has (model serializers)
+//	unique_for_date=FIELD  unique per day of the date field FIELD (unique_for_month=,
+//	                       unique_for_year= per month, year): UniqueForDateValidator
 //	label=TEXT, help_text=TEXT
 //	max_digits=N, decimal_places=N, coerce_to_string=BOOL   DecimalField's arguments
 //	min_value=V, max_value=V   a DecimalField's or DurationField's bounds, as input is read
@@ -43,6 +45,7 @@ type options struct {
 	protocol, uuidFormat, regex      string
 	slug, allowUnicode, binary       bool
 	hidden, currentUser, methodField bool
+	uniqueFor, uniqueForPart         string
 }
 
 func parseOptions(tag string) (options, error) {
@@ -156,6 +159,11 @@ func parseOptions(tag string) (options, error) {
 			o.currentUser, err = true, flag()
 		case "method":
 			o.methodField, err = true, flag()
+		case "unique_for_date", "unique_for_month", "unique_for_year":
+			if value == "" {
+				return o, fmt.Errorf("%s needs a field: %s=FIELD", key, key)
+			}
+			o.uniqueFor, o.uniqueForPart = value, strings.TrimPrefix(key, "unique_for_")
 		case "label":
 			o.label = value
 		case "help_text":

@@ -38,6 +38,7 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e.duration("PASSWORD_HASHING_QUEUE_TIMEOUT", &s.PasswordHashingQueueTimeout)
 	e.list("AUTH_PASSWORD_VALIDATORS", &s.AuthPasswordValidators)
 	e.int64("DATA_UPLOAD_MAX_MEMORY_SIZE", &s.MaxBodyBytes)
+	s.Media.fromEnv(&e)
 	e.bool("SERVE_SCHEMA", &s.ServeSchema)
 	e.bool("BROWSABLE_API", &s.BrowsableAPI)
 	e.duration("USER_CACHE_TTL", &s.UserCacheTTL)

@@ -87,6 +87,8 @@ type Settings struct {
 	// the API's (METRICS_ADDR=127.0.0.1:9100); empty serves none and counts nothing.
 	MetricsAddr string
 
+	// Media is MEDIA_ROOT, MEDIA_URL and the upload limits (media.go).
+	Media Media
 	// CORS is django-cors-headers' CORS_* settings: which browser origins may call the API.
 	CORS CORS
 
@@ -230,6 +232,7 @@ func Default() *Settings {
 		PasswordIterations:  1_000_000, // Django 5.2
 		PasswordRehashBelow: 260_000,   // Django 3.2
 		MaxBodyBytes:        1 << 20,
+		Media:               DefaultMedia(),
 		ServeSchema:         true,
 		BrowsableAPI:        true,
 		UserCacheTTL:        time.Second,

@@ -77,6 +77,7 @@ func (s *Settings) Validate() error {
 	errs = append(errs, s.validateOperations()...)
 	errs = append(errs, s.validatePagination()...)
 	errs = append(errs, s.validateVersioning()...)
+	errs = append(errs, s.validateMedia()...)
 	j := s.JWT
 	if j.AccessTokenLifetime <= 0 {
 		bad("ACCESS_TOKEN_LIFETIME", "must be positive")

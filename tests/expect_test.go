@@ -31,7 +31,8 @@ func TestExpectContinueOverTheLimit(t *testing.T) {
 		{"JSON over the limit", "/api/token/", "application/json", 1<<20 + 1, "HTTP/1.1 413 Request Entity Too Large"},
 		{"far over the limit", "/api/token/", "application/json", 1 << 40, "HTTP/1.1 413 Request Entity Too Large"},
 		{"a form over the limit", "/api/token/", "application/x-www-form-urlencoded", 1<<20 + 1, "HTTP/1.1 413 Request Entity Too Large"},
-		{"multipart over the limit", "/api/token/", "multipart/form-data; boundary=b", 1<<20 + 1, "HTTP/1.1 413 Request Entity Too Large"},
+		// Files have their own limit, FILE_UPLOAD_MAX_SIZE (10 MiB).
+		{"multipart over the upload limit", "/api/token/", "multipart/form-data; boundary=b", 10<<20 + 1, "HTTP/1.1 413 Request Entity Too Large"},
 		{"at the limit, the client is asked for the body", "/api/token/", "application/json", 1 << 20, "HTTP/1.1 100 Continue"},
 	}
 	for _, tc := range cases {

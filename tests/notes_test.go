@@ -29,7 +29,9 @@ func TestNotesCreateValidation(t *testing.T) {
 		{"title not a string", `{"title": {"a": 1}}`, 400, `{"title": ["Not a valid string."]}`},
 		{"done not a boolean", `{"title": "t", "done": "maybe"}`, 400, `{"done": ["Must be a valid boolean."]}`},
 		{"several errors", `{"title": "", "done": []}`, 400, `{"title": ["This field may not be blank."], "done": ["Must be a valid boolean."]}`},
-		{"not an object", `["title"]`, 400, `{"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]}`},
+		{"not an object", `"title"`, 400, `{"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]}`},
+		// A list is a bulk create (BulkCreate), its errors aligned with the items.
+		{"a list of strings", `["title"]`, 400, `[{"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]}]`},
 		// DRF's words are "JSON parse error - " and Python's json message; here Go's.
 		{"malformed JSON", `{"title": `, 400, `{"detail": "JSON parse error - unexpected end of JSON input"}`},
 	}
@@ -59,7 +61,7 @@ func TestNotesOwnerAndCreatedComeFromTheServer(t *testing.T) {
 	rec := s.send(alice, http.MethodPost, "/api/notes/",
 		`{"title": " Milk ", "owner": "mallory", "owner_id": 2, "id": 99, "created": "2001-01-01T00:00:00Z"}`)
 	want := fmt.Sprintf(`{"id": 1, "url": "http://example.com/api/notes/1/", "title": "Milk", "body": "", "done": false, "owner": "alice", "created": %q,
-		"due": null, "estimate": null, "tags": [], "tag_slugs": []}`,
+		"due": null, "estimate": null, "tags": [], "tag_slugs": [], "attachment": null}`,
 		serializers.FormatDateTime(s.Clock.Now().UTC()))
 	assertJSON(t, rec, http.StatusCreated, want)
 	var stored models.Note
@@ -254,7 +256,8 @@ func TestNotesOptions(t *testing.T) {
 		"due": {"type": "date", "required": false, "read_only": false, "label": "Due"},
 		"estimate": {"type": "decimal", "required": false, "read_only": false, "label": "Estimate", "min_value": "0"},
 		"tags": {"type": "field", "required": false, "read_only": false, "label": "Tags"},
-		"tag_slugs": {"type": "field", "required": false, "read_only": false, "label": "Tag slugs"}}`
+		"tag_slugs": {"type": "field", "required": false, "read_only": false, "label": "Tag slugs"},
+		"attachment": {"type": "file upload", "required": false, "read_only": false, "label": "Attachment", "max_length": 100}}`
 	common := `"description": "Notes: every signed-in user reads them; their authors, and staff, change them.",
 		"renders": ["application/json", "text/html"],
 		"parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"]`

@@ -11,7 +11,7 @@ import (
 // /api/) and the viewsets registered on it. Register your viewsets here.
 func (a *App) apiRouter() *routers.Router {
 	router := routers.NewDefault("/api/")
-	router.Register("notes", views.NewNotes(a.DB, a.Tokens.Now), "")
+	router.Register("notes", views.NewNotes(a.DB, a.Tokens.Now, a.Storage), "")
 	router.Register("tags", views.NewTags(a.DB), "")
 	a.registerApps(router) // the resources `ginrest startapp` made: apps.go
 	return router

@@ -16,6 +16,7 @@ import (
 
 	"ginrest/audit"
 	"ginrest/authentication"
+	"ginrest/files"
 	"ginrest/metrics"
 	"ginrest/mfa"
 	"ginrest/middleware"
@@ -76,6 +77,8 @@ type App struct {
 	// Proxies are TRUSTED_PROXIES, parsed once: whose X-Forwarded-For and X-Request-ID
 	// are believed.
 	Proxies rest.TrustedProxies
+	// Storage holds uploaded files: MEDIA_ROOT, served at MEDIA_URL (DEBUG serves it).
+	Storage files.Storage
 	// Routes is the URL table (Patterns), built once: Handler mounts it.
 	Routes []Route
 	// Audit logs the security events (CSRF failures, refresh token reuse, throttled
@@ -195,7 +198,9 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 	}
 	a.Defaults = rest.Defaults{Authenticators: auths, Permissions: perms,
 		StoredUserAuthenticators: []rest.Authenticator{a.JWTAuthentication()},
-		Parsers:                  &rest.Parsers{MaxBytes: s.MaxBodyBytes}, Logger: logger,
+		Parsers: &rest.Parsers{MaxBytes: s.MaxBodyBytes, MaxUploadBytes: s.Media.FileUploadMaxSize,
+			FileMemoryBytes: s.Media.FileUploadMaxMemorySize, TempDir: s.Media.FileUploadTempDir},
+		Logger: logger,
 		// A locked or unreachable database is a 503 with Retry-After, not a 500.
 		ExceptionHandler: models.Unavailable,
 		// SECURE_PROXY_SSL_HEADER: when a request is https (links, Request.IsSecure).
@@ -211,6 +216,7 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 		_ = a.Close()
 		return nil, err
 	}
+	a.Storage = &files.FileSystem{Root: s.Media.Root, BaseURL: s.Media.URL}
 	// Keep this last: the views of the URL table need everything above.
 	a.Routes = Patterns(a)
 	if err := errors.Join(a.checkThrottles(a.Routes), a.checkCookiePath(a.Routes)); err != nil {

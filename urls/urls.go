@@ -1,6 +1,8 @@
 package urls
 
 import (
+	"strings"
+
 	"ginrest/rest"
 	"ginrest/views"
 )
@@ -53,6 +55,10 @@ func Patterns(a *App) []Route {
 		{Path: "/.well-known/jwks.json", Name: "jwks", View: views.NewJWKS(a.Tokens), Off: len(a.Tokens.JWKS().Keys) == 0},
 		// The project's own views.
 		{Path: "/api/protected/", Name: "protected", View: views.NewProtected()},
+		// Uploaded files, in DEBUG only (Django's static(MEDIA_URL, document_root=MEDIA_ROOT)),
+		// and only where MEDIA_URL is a path of this server.
+		{Path: strings.TrimSuffix(a.Settings.Media.URL, "/") + "/*path", Name: "media", View: views.NewMedia(a.Storage, "path"),
+			Off: !a.Settings.Debug || !strings.HasPrefix(a.Settings.Media.URL, "/")},
 	}
 	// OpenID Connect login (docs/oidc.md): a route per provider of OIDC_PROVIDERS, so an
 	// unknown name is the router's 404 and the document lists each provider.

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"ginrest/files"
 	"ginrest/filters"
 	"ginrest/generics"
 	"ginrest/models"
@@ -30,14 +31,15 @@ type NoteSerializer struct {
 // deletes it, staff do anything. The owner and the creation time are set by the server,
 // never read from input. Lists are paged by the settings' default paginator and take
 // ?search= (title, body), ?ordering= (created, title; newest first by default) and
-// ?done=true|false. Its extra actions: GET /api/notes/mine/ (the caller's notes, filtered
+// ?done=true|false. A note may have an attachment, uploaded in a multipart body and stored in
+// storage (MEDIA_ROOT); POST also takes a JSON list of notes. Its extra actions: GET /api/notes/mine/ (the caller's notes, filtered
 // and paged the same way) and POST /api/notes/<pk>/toggle/ (done ↔ not done).
 //
 // now is the clock of created. A note's owner is a stored user, so the view declares
 // StoredUser: it authenticates with the app's JWTAuthentication whatever
 // DEFAULT_AUTHENTICATION_CLASSES says.
-func NewNotes(db *gorm.DB, now func() time.Time) *viewsets.Model[NoteSerializer] {
-	notes := serializers.NewModel[NoteSerializer](db)
+func NewNotes(db *gorm.DB, now func() time.Time, storage files.Storage) *viewsets.Model[NoteSerializer] {
+	notes := serializers.NewModel[NoteSerializer](db).WithStorage(storage)
 	signedIn := []rest.Permission{permissions.IsAuthenticated}
 	return &viewsets.Model[NoteSerializer]{
 		GenericAPIView: generics.GenericAPIView[NoteSerializer]{
@@ -55,6 +57,8 @@ func NewNotes(db *gorm.DB, now func() time.Time) *viewsets.Model[NoteSerializer]
 				filters.Search{Fields: []string{"title", "body"}},
 				filters.Ordering{Fields: []string{"created", "title"}, Default: []string{"-created"}},
 			},
+			// POST takes a list of notes too, created all or none (docs/serializers.md).
+			BulkCreate: &generics.BulkCreate{MaxLength: 100},
 			// serializer.save(owner=request.user): what the client may not set.
 			PerformCreate: func(r *rest.Request, v *serializers.Validated[NoteSerializer]) (*NoteSerializer, error) {
 				user, err := models.StoredUser(r)
