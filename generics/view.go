@@ -197,6 +197,15 @@ func (v *GenericAPIView[T]) Object(r *rest.Request) (*T, error) {
 	return &obj, nil
 }
 
+// CheckObject is Object's verdict alone (rest.ObjectChecker): the browsable API shows a
+// PUT, PATCH or DELETE form only for an object the request may change.
+func (v *GenericAPIView[T]) CheckObject(r *rest.Request) error {
+	_, err := v.Object(r)
+	return err
+}
+
+var _ rest.ObjectChecker = (*GenericAPIView[struct{}])(nil)
+
 // Reload reads obj again through Query (DRF's refresh_from_db, with the queryset's joins
 // and extra columns): what a response shows after a write. An object the request may no
 // longer see is returned as it is.

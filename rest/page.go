@@ -39,6 +39,14 @@ type Form struct {
 	Fields Fields
 }
 
+// ObjectChecker is a view whose detail requests name an object (generics' views): the
+// page asks it whether a PUT, PATCH or DELETE may act on that object, as DRF's
+// show_form_for_method checks the object's permissions, so that a note of another user
+// has no edit forms. An error (404, 403) means no form.
+type ObjectChecker interface {
+	CheckObject(r *Request) error
+}
+
 // pageMethods are the methods a page has a form for, in DRF's order.
 var pageMethods = [...]string{http.MethodPost, http.MethodPut, http.MethodPatch}
 
@@ -60,7 +68,7 @@ func (h *Handler) pageOf(r *Request, resp *Response) *Page {
 	p.Header["Vary"] = varyAccept
 	describer, _ := h.view.(ActionDescriber)
 	for _, m := range pageMethods {
-		if _, ok := h.methods[m]; !ok || h.checkPermissions(withMethod(r, m)) != nil {
+		if !h.pageAllows(r, m) {
 			continue
 		}
 		f := Form{Method: m}
@@ -69,10 +77,24 @@ func (h *Handler) pageOf(r *Request, resp *Response) *Page {
 		}
 		p.Forms = append(p.Forms, f)
 	}
-	if _, ok := h.methods[http.MethodDelete]; ok {
-		p.Delete = h.checkPermissions(withMethod(r, http.MethodDelete)) == nil
-	}
+	p.Delete = h.pageAllows(r, http.MethodDelete)
 	return p
+}
+
+// pageAllows is DRF's show_form_for_method: the view answers method, the caller's
+// permissions allow it, and so do the object's for a method that changes one.
+func (h *Handler) pageAllows(r *Request, method string) bool {
+	if _, ok := h.methods[method]; !ok {
+		return false
+	}
+	as := withMethod(r, method)
+	if h.checkPermissions(as) != nil {
+		return false
+	}
+	if objects, ok := h.view.(ObjectChecker); ok && method != http.MethodPost {
+		return objects.CheckObject(as) == nil
+	}
+	return true
 }
 
 // renderPage renders the page of resp; ok is false when the renderer failed (logged), and

@@ -190,11 +190,15 @@ func TestBrowsableForms(t *testing.T) {
 		}
 	})
 	t.Run("another's note: read only", func(t *testing.T) {
-		// The object's permission is checked when the form is sent (403), as the list's
-		// permissions are what the page knows; DELETE likewise.
+		// The object's permissions decide the forms, as DRF's show_form_for_method.
 		code, body := page(bob, req{Method: http.MethodGet, Path: detail})
 		if code != 200 || !strings.Contains(body, `id="view-name">Note Instance<`) {
 			t.Errorf("%d\n%s", code, body)
+		}
+		for _, refused := range []string{`id="html-PUT"`, `id="html-PATCH"`, `id="raw-PUT"`, `id="delete"`} {
+			if strings.Contains(body, refused) {
+				t.Errorf("%s on another user's note", refused)
+			}
 		}
 	})
 	t.Run("a refused form: the errors next to the fields", func(t *testing.T) {
