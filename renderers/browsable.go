@@ -33,6 +33,9 @@ type Config struct {
 	LoginURL   string // /api/token/
 	RefreshURL string // /api/token/refresh/
 	LogoutURL  string // /api/token/blacklist/ ("" without the blacklist: logging out forgets the tokens)
+	// MFAURL is where a login answered with an mfa token is finished with a code:
+	// /api/token/mfa/.
+	MFAURL string
 	// CSRFCookie is AUTH_COOKIE_CSRF_NAME in cookie mode, "" otherwise: the script echoes
 	// the cookie in X-CSRFToken to the token views, and keeps no refresh token itself.
 	CSRFCookie string

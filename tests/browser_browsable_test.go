@@ -255,3 +255,36 @@ func cookieModeSettings() *settings.Settings {
 	s.Sessions.Cookie.Secure, s.Sessions.Cookie.InsecureOK = false, true
 	return s
 }
+
+// The page's login with a second factor: the password answers the mfa step, the form then
+// asks for the code, and the code signs the tab in. A wrong code is refused in place.
+func TestBrowsableAPISecondFactorInABrowser(t *testing.T) {
+	ctx := browser(t)
+	s, _ := mfaServer(t)
+	secret, _ := s.withDevice()
+	site := listen(t, s.Handler)
+	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(step(t, ctx), steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	do("log in with the password",
+		chromedp.Navigate(site+"/api/"),
+		chromedp.Click(chromedp.ID("login-open")),
+		chromedp.SendKeys(chromedp.ID("login-username"), "alice"),
+		chromedp.SendKeys(chromedp.ID("login-password"), mfaPassword),
+		chromedp.Click(chromedp.ID("login-submit")),
+		chromedp.WaitVisible(chromedp.ID("login-code")))
+	do("a wrong code",
+		chromedp.SendKeys(chromedp.ID("login-code"), s.wrongCode(secret)),
+		chromedp.Click(chromedp.ID("login-submit")),
+		chromedp.WaitVisible(chromedp.Search(`//p[@id="login-error" and contains(text(), "code")]`)))
+	do("the code",
+		chromedp.SetValue(chromedp.ID("login-code"), s.codeAt(secret, 0)),
+		chromedp.Click(chromedp.ID("login-submit")),
+		chromedp.WaitVisible(chromedp.ID("user")))
+	if got, err := chromedp.Run(step(t, ctx), chromedp.Text(chromedp.ID("user"))); err != nil || got != "alice" {
+		t.Errorf("signed in as %q (%v), want alice", got, err)
+	}
+}

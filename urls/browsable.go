@@ -24,7 +24,7 @@ func (a *App) setUpBrowsableAPI() {
 	cfg := renderers.Config{
 		Brand: a.SchemaInfo.Title, RootURL: paths["api-root"],
 		LoginURL: paths["token_obtain_pair"], RefreshURL: paths["token_refresh"], LogoutURL: paths["token_blacklist"],
-		AssetsPath: browsableAssetsPath,
+		MFAURL: paths["token_obtain_mfa"], AssetsPath: browsableAssetsPath,
 	}
 	if a.Sessions.Cookies != nil {
 		cfg.CSRFCookie = a.Settings.Sessions.Cookie.CSRFName

@@ -122,19 +122,39 @@
     }
   }
 
+  // mfaToken is the first step of a login whose account has a second factor: the next
+  // submit of the login form sends the code with it to the mfa view.
+  var mfaToken = "";
+
   async function login(form) {
     var error = form.querySelector("#login-error");
     var fields = new FormData(form);
-    var r = await tokenRequest(config().loginUrl, {username: fields.get("username"), password: fields.get("password")});
+    var r;
+    if (mfaToken) {
+      var code = (fields.get("code") || "").trim();
+      var body = {mfa_token: mfaToken};
+      body[code.indexOf("-") >= 0 ? "recovery_code" : "code"] = code; // recovery codes are xxxx-xxxx-...
+      r = await tokenRequest(config().mfaUrl, body);
+    } else {
+      r = await tokenRequest(config().loginUrl, {username: fields.get("username"), password: fields.get("password")});
+    }
     if (r.ok && r.answer.access) {
+      mfaToken = "";
       keep(r.answer);
       await load("GET", window.location.href, null, null, "replace");
       return;
     }
     var a = r.answer;
-    if (r.ok && a.mfa_token) {
-      error.textContent = "This account has a second factor: log in at /api/token/mfa/ with a client that asks for the code.";
+    if (r.ok && a.mfa_token && config().mfaUrl) {
+      mfaToken = a.mfa_token;
+      form.querySelector("#login-mfa").hidden = false;
+      form.querySelector("#login-code").focus();
+      error.textContent = "This account has a second factor: enter its code.";
     } else if (a.detail) {
+      if (r.status === 401 && mfaToken && a.code === "token_not_valid") {
+        mfaToken = ""; // the step expired or was used: start again
+        form.querySelector("#login-mfa").hidden = true;
+      }
       error.textContent = a.detail;
     } else {
       var messages = [];
