@@ -89,6 +89,7 @@ type Backend struct {
 	// verified remembers the claims of tokens whose signature checked out, until they
 	// expire: a client sends the same access token with every request for its lifetime,
 	// and its signature and JSON need checking only once. Times are re-checked on every use.
+	// Refresh tokens are not kept.
 	verified *cache.TTL[string, map[string]any]
 }
 
@@ -310,6 +311,11 @@ func (b *Backend) Decode(raw string) (map[string]any, error) {
 	claims, remote, err := b.decode(raw)
 	if err != nil {
 		return nil, err
+	}
+	// A refresh token is mostly presented once (rotation replaces it): keeping its claims
+	// would only fill the cache, 8 MB of it under a refresh load, for nothing.
+	if claims[b.cfg.TokenTypeClaim] == Refresh.Name {
+		return claims, nil
 	}
 	if exp, ok := numeric(claims["exp"]); ok {
 		until := time.Unix(exp, 0)

@@ -733,3 +733,22 @@ func TestVerifiedCache(t *testing.T) {
 		}
 	})
 }
+
+// Access tokens are remembered once verified; refresh tokens, which rotation makes
+// single-use, are not: under a refresh load they would only fill the memory.
+func TestVerifiedCacheKeepsAccessTokensOnly(t *testing.T) {
+	c := newClock()
+	b := newBackend(t, c, nil)
+	for _, typ := range []tokens.Type{tokens.Access, tokens.Refresh} {
+		raw, err := b.Encode(b.New(typ))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.Parse(raw, typ); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := b.Remembered(raw), typ == tokens.Access; got != want {
+			t.Errorf("%s token remembered: %v, want %v", typ.Name, got, want)
+		}
+	}
+}
