@@ -33,6 +33,18 @@ type FieldInfo struct {
 	Children Fields `json:"children,omitempty"`
 	// Choices are a "choice" field's values.
 	Choices []Choice `json:"choices,omitempty"`
+	// Related is a relational field's value as the OpenAPI document types it (as
+	// drf-spectacular does); OPTIONS calls every related field "field", as DRF 3.14 does,
+	// so it is not rendered there. Nil for other fields.
+	Related *Related `json:"-"`
+}
+
+// Related is what a relational field's value is in JSON: Type "integer" or "string" (the
+// related primary key's or slug's type, a String(), a URL with Format "uri"), a list of
+// them when Many.
+type Related struct {
+	Type, Format string
+	Many         bool
 }
 
 // Choice is one value of a choice field, as DRF lists it for OPTIONS.

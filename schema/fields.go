@@ -64,6 +64,9 @@ func fieldsSchema(fields rest.Fields, m mode) *openapi3.Schema {
 // EmailField format email, a ChoiceField an enum, a nested serializer an object...
 func fieldSchema(f rest.FieldInfo) *openapi3.Schema {
 	s := &openapi3.Schema{ReadOnly: f.ReadOnly, WriteOnly: f.WriteOnly, Description: f.HelpText}
+	if f.Related != nil {
+		return relatedSchema(f, s)
+	}
 	t := "string"
 	switch f.Type {
 	case "email":
@@ -120,6 +123,22 @@ func fieldSchema(f rest.FieldInfo) *openapi3.Schema {
 		if f.Nullable {
 			s.Type = types(t, "null")
 		}
+	}
+	return s
+}
+
+// relatedSchema is a relational field as drf-spectacular maps it: PrimaryKeyRelatedField
+// the related primary key's type, SlugRelatedField the slug's, a hyperlinked field a
+// string of format uri, StringRelatedField a string; many=True an array of those.
+func relatedSchema(f rest.FieldInfo, s *openapi3.Schema) *openapi3.Schema {
+	item := s
+	if f.Related.Many {
+		item = &openapi3.Schema{}
+		s.Type, s.Items = types("array"), &openapi3.SchemaRef{Value: item}
+	}
+	item.Type, item.Format = types(f.Related.Type), f.Related.Format
+	if f.Nullable && !f.Related.Many {
+		item.Type = types(f.Related.Type, "null")
 	}
 	return s
 }

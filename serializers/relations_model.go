@@ -138,6 +138,22 @@ func bind(db *gorm.DB, own *schema.Schema, f *field) (*binding, error) {
 	return b, nil
 }
 
+// openAPI is the field's value as drf-spectacular types it: PrimaryKeyRelatedField the
+// related primary key's type, SlugRelatedField the slug field's, a hyperlink a URI,
+// StringRelatedField a string.
+func (b *binding) openAPI() *rest.Related {
+	out := &rest.Related{Type: "string", Many: b.spec.many}
+	switch b.spec.kind {
+	case relPK, relSlug:
+		if isInteger(b.key.FieldType) {
+			out.Type = "integer"
+		}
+	case relHyperlink, relIdentity:
+		out.Format = "uri"
+	}
+	return out
+}
+
 func cmpOr(a, b string) string {
 	if a != "" {
 		return a

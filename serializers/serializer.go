@@ -230,6 +230,13 @@ func NewModel[T any](db *gorm.DB) *Serializer[T] {
 		panic(fmt.Sprintf("serializers: %s: %v", s.info.typ, err))
 	}
 	s.model = m
+	for i := range s.fields {
+		for f, b := range m.relations {
+			if s.fields[i].Name == f.name {
+				s.fields[i].Related = b.openAPI()
+			}
+		}
+	}
 	for f := range m.readOnly {
 		for i := range s.fields {
 			if s.fields[i].Name == f.name {

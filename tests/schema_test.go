@@ -430,6 +430,9 @@ func TestSchemaDocument(t *testing.T) {
 		// oneOf of response's and these.
 		oneOf  [][]string
 		bearer bool
+		// reqProps and respProps are properties' schemas (JSON) in the request body and in
+		// the success body (its first shape).
+		reqProps, respProps map[string]string
 	}{
 		{name: "obtain", path: "/api/token/", method: "POST", request: []string{"username", "password"}, status: "200", response: []string{"refresh", "access"},
 			oneOf: [][]string{mfaStep}},
@@ -456,8 +459,27 @@ func TestSchemaDocument(t *testing.T) {
 		{name: "notes", path: "/api/notes/", method: "GET", status: "200", response: []string{"count", "next", "previous", "results"}, bearer: true},
 		{name: "note create", path: "/api/notes/", method: "POST", request: []string{"title"}, status: "201",
 			// One note, or a list of them (BulkCreate).
-			response: []string{"id", "url", "title", "body", "done", "owner", "created", "due", "estimate", "tags", "tag_slugs", "attachment"}, oneOf: [][]string{{}}, bearer: true},
+			response: noteFields, oneOf: [][]string{{}}, bearer: true},
 		{name: "note delete", path: "/api/notes/{pk}/", method: "DELETE", status: "204", bearer: true},
+		// Relation fields as drf-spectacular types them: PrimaryKeyRelatedField(many=True) an
+		// array of the tags' integer pk, SlugRelatedField an array of strings,
+		// HyperlinkedIdentityField a read-only uri (absent from requests).
+		{name: "note", path: "/api/notes/{pk}/", method: "GET", status: "200", response: noteFields, bearer: true,
+			respProps: map[string]string{
+				"tags":      `{"type":"array","items":{"type":"integer"}}`,
+				"tag_slugs": `{"type":"array","items":{"type":"string"}}`,
+				"url":       `{"type":"string","format":"uri","readOnly":true}`,
+			}},
+		{name: "note update", path: "/api/notes/{pk}/", method: "PUT", request: []string{"title"}, status: "200", response: noteFields, bearer: true,
+			reqProps: map[string]string{
+				"tags":      `{"type":"array","items":{"type":"integer"}}`,
+				"tag_slugs": `{"type":"array","items":{"type":"string"}}`,
+				"url":       ``, // read-only: not in a request
+			}},
+		{name: "note partial update", path: "/api/notes/{pk}/", method: "PATCH", status: "200", response: noteFields, bearer: true,
+			reqProps: map[string]string{"tags": `{"type":"array","items":{"type":"integer"}}`}},
+		{name: "tag", path: "/api/tags/{pk}/", method: "GET", status: "200", response: []string{"id", "url", "name", "slug"}, bearer: true,
+			respProps: map[string]string{"url": `{"type":"string","format":"uri","readOnly":true}`, "id": `{"type":"integer","readOnly":true}`}},
 		{name: "api root", path: "/api/", method: "GET", status: "200", response: []string{}},
 	}
 	for _, tt := range tests {
@@ -482,7 +504,11 @@ func TestSchemaDocument(t *testing.T) {
 			var gotReq []string
 			if op.RequestBody != nil {
 				// A form's schema: JSON's may be a oneOf (a bulk create's object or list).
-				gotReq = op.RequestBody.Value.Content.Get("multipart/form-data").Schema.Value.Required
+				body := op.RequestBody.Value.Content.Get("multipart/form-data").Schema.Value
+				gotReq = body.Required
+				checkProps(t, "request", body, tt.reqProps)
+			} else if tt.reqProps != nil {
+				t.Error("no request body")
 			}
 			if !equalSets(gotReq, tt.request) {
 				t.Errorf("request requires %v, want %v", gotReq, tt.request)
@@ -498,6 +524,7 @@ func TestSchemaDocument(t *testing.T) {
 				if len(branches) == 0 {
 					branches = openapi3.SchemaRefs{mt.Schema}
 				}
+				checkProps(t, "response", branches[0].Value, tt.respProps)
 				for _, b := range branches {
 					required := b.Value.Required
 					if required == nil {
@@ -517,6 +544,34 @@ func TestSchemaDocument(t *testing.T) {
 				t.Errorf("security %v, want bearer %v", op.Security, tt.bearer)
 			}
 		})
+	}
+}
+
+// noteFields are the fields of a note's representation.
+var noteFields = []string{"id", "url", "title", "body", "done", "owner", "created", "due", "estimate", "tags", "tag_slugs", "attachment"}
+
+// checkProps compares the schemas of body's properties with want's JSON ("" for a property
+// that must be absent).
+func checkProps(t *testing.T, side string, body *openapi3.Schema, want map[string]string) {
+	t.Helper()
+	for name, w := range want {
+		p := body.Properties[name]
+		if w == "" {
+			if p != nil {
+				t.Errorf("%s property %s is in the document: %s", side, name, mustMarshal(t, p.Value))
+			}
+			continue
+		}
+		if p == nil {
+			t.Errorf("%s has no property %s", side, name)
+			continue
+		}
+		var got, exp any
+		mustJSON(t, mustMarshal(t, p.Value), &got)
+		mustJSON(t, []byte(w), &exp)
+		if g, e := mustMarshal(t, got), mustMarshal(t, exp); !bytes.Equal(g, e) {
+			t.Errorf("%s property %s is %s, want %s", side, name, g, e)
+		}
 	}
 }
 
