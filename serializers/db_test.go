@@ -12,7 +12,7 @@ import (
 )
 
 // testDB is an empty database of the test's own (apitest.DatabaseURL: a SQLite file, or a
-// PostgreSQL schema where DATABASE_URL names PostgreSQL), with ddl run in the dialect's form.
+// PostgreSQL schema where DATABASE_URL names PostgreSQL), with ddl (statements separated by ";") run in the dialect's form.
 func testDB(t *testing.T, sqliteDDL, postgresDDL string) *gorm.DB {
 	t.Helper()
 	dbURL := apitest.DatabaseURL(t)
@@ -27,8 +27,14 @@ func testDB(t *testing.T, sqliteDDL, postgresDDL string) *gorm.DB {
 	t.Cleanup(func() {
 		models.Close(db)
 	})
-	if err := db.Exec(ddl).Error; err != nil {
-		t.Fatalf("create table: %v", err)
+	// One statement at a time: SQLite's driver runs the first of several.
+	for _, stmt := range strings.Split(ddl, ";") {
+		if strings.TrimSpace(stmt) == "" {
+			continue
+		}
+		if err := db.Exec(stmt).Error; err != nil {
+			t.Fatalf("create table: %v", err)
+		}
 	}
 	return db
 }

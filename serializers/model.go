@@ -29,6 +29,8 @@ type model struct {
 	// readOnly are nested association fields this serializer does not write (no
 	// NestedWriter): skipped on input, described read-only.
 	readOnly map[*field]bool
+	// nested are the nested fields that are gorm associations, which Prefetch loads.
+	nested []*binding
 	// together are unique_together's sets, uniqueFor the unique_for_date rules (unique.go).
 	together  [][]*field
 	uniqueFor []uniqueFor
@@ -62,7 +64,8 @@ func newModel(db *gorm.DB, info *structInfo) (*model, error) {
 	if err := m.bindRelations(db, stmt.Schema); err != nil {
 		return nil, err
 	}
-	m.readOnly = m.nestedReadOnly(stmt.Schema)
+	m.bindNested(stmt.Schema)
+	m.readOnly = m.nestedReadOnly()
 	if err := m.resolveUniqueRules(value); err != nil {
 		return nil, err
 	}

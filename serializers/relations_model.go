@@ -498,8 +498,8 @@ func formRelated(f *field, form url.Values, partial bool) (any, bool) {
 }
 
 // loads reports the relation fields whose representation needs the related objects
-// loaded: all but the identity and a primary key read from a foreign key; one per
-// association.
+// loaded: all but the identity and a primary key read from a foreign key; then the nested
+// association fields; one per association.
 func (m *model) loads() []*binding {
 	var out []*binding
 	seen := map[string]bool{}
@@ -511,7 +511,27 @@ func (m *model) loads() []*binding {
 		seen[b.rel.Name] = true
 		out = append(out, b)
 	}
+	for _, b := range m.nested {
+		if !b.f.writeOnly && !seen[b.rel.Name] {
+			seen[b.rel.Name] = true
+			out = append(out, b)
+		}
+	}
 	return out
+}
+
+// bindNested finds the nested fields (a struct, or a list of them) that are gorm
+// associations: what DRF's nested serializer reads from the instance's relation
+// (album.tracks.all()), and so what Prefetch loads.
+func (m *model) bindNested(own *schema.Schema) {
+	for _, f := range m.info.fields {
+		nested := f.kind == kindObject || (f.kind == kindList && f.child.kind == kindObject)
+		rel := own.Relationships.Relations[f.goName]
+		if !nested || rel == nil || rel.FieldSchema == nil {
+			continue
+		}
+		m.nested = append(m.nested, &binding{f: f, target: rel.FieldSchema, pk: rel.FieldSchema.PrioritizedPrimaryField, rel: rel, holder: f.index})
+	}
 }
 
 // prefetchBatch bounds the primary keys of one prefetch query, under every database's
@@ -550,6 +570,9 @@ func (s *Serializer[T]) Prefetch(ctx context.Context, items []T) error {
 		for _, b := range loads {
 			pk := b.pk
 			q = q.Preload(b.rel.Name, func(db *gorm.DB) *gorm.DB {
+				if pk == nil { // a nested model without a primary key: the database's order
+					return db
+				}
 				return db.Order(clause.OrderByColumn{Column: clause.Column{Table: b.target.Table, Name: pk.DBName}})
 			})
 		}
@@ -706,21 +729,21 @@ func (m *model) writesMore(fields []string) bool {
 }
 
 // nestedReadOnly lists the nested fields that are gorm associations of a model without a
-// NestedWriter: read-only in this serializer (DRF's default for nested writes).
-func (m *model) nestedReadOnly(own *schema.Schema) map[*field]bool {
+// NestedWriter: read-only in this serializer (DRF's default for nested writes). bindNested
+// runs first.
+func (m *model) nestedReadOnly() map[*field]bool {
 	if reflect.PointerTo(m.info.typ).Implements(nestedWriterType) {
 		return nil
 	}
 	var out map[*field]bool
-	for _, f := range m.info.fields {
-		nested := f.kind == kindObject || (f.kind == kindList && f.child.kind == kindObject)
-		if !nested || f.readOnly || own.Relationships.Relations[f.goName] == nil {
+	for _, b := range m.nested {
+		if b.f.readOnly {
 			continue
 		}
 		if out == nil {
 			out = map[*field]bool{}
 		}
-		out[f] = true
+		out[b.f] = true
 	}
 	return out
 }
