@@ -61,6 +61,9 @@ type relSpec struct {
 	queryset                int    // index of the owner's Queryset<GoName> method, -1 without one
 	ownerType               reflect.Type
 	stringer, stringerOnPtr bool
+	// siblings are the other writable fields over the same association (tags and
+	// tag_slugs, by source=), by JSON name.
+	siblings []string
 }
 
 // DRF 3.14's relational field messages.
@@ -203,6 +206,23 @@ func relationField(owner reflect.Type, name, goName string, t reflect.Type, spec
 	f.required = !f.readOnly && !o.optional
 	f.info = describe(f)
 	return f, nil
+}
+
+// linkSiblings records, on each relation field, the other writable relation fields of the
+// struct over the same association: an HTML form that names the objects one way must not
+// have the absent other way read as "none" (formRelated).
+func linkSiblings(si *structInfo) {
+	for _, f := range si.fields {
+		if f.rel == nil || f.readOnly {
+			continue
+		}
+		assoc := cmpOr(f.rel.source, f.goName)
+		for _, g := range si.fields {
+			if g != f && g.rel != nil && !g.readOnly && cmpOr(g.rel.source, g.goName) == assoc {
+				f.rel.siblings = append(f.rel.siblings, g.name)
+			}
+		}
+	}
 }
 
 // hasRelations reports whether info, or a struct it nests, declares a relation field,

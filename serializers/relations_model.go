@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -180,6 +181,10 @@ func (r *run) related(f *field, raw any, dst reflect.Value) any {
 	b := r.binding(f)
 	if b == nil {
 		return nil
+	}
+	if raw == "" && !b.spec.many {
+		// RelatedField.run_validation: "" is None, for a form's empty value above all.
+		raw = nil
 	}
 	if raw == nil {
 		if !f.nullable {
@@ -478,20 +483,18 @@ func (m *model) binding(f *field) *binding {
 }
 
 // formRelated is ManyRelatedField.get_value for HTML input: every value of the key (a
-// form without it is an empty list, unless partial); one value for a single relation.
+// form without it is an empty list, unless partial, or unless the form names the objects
+// by another field over the same association: tag_slugs=home alone must not have the
+// absent tags clear them); one value for a single relation, "" being null (related).
 func formRelated(f *field, form url.Values, partial bool) (any, bool) {
 	values, present := form[f.name]
 	if !f.rel.many {
 		if !present || len(values) == 0 {
 			return nil, false
 		}
-		v := values[len(values)-1]
-		if v == "" && f.nullable {
-			return nil, true
-		}
-		return v, true
+		return values[len(values)-1], true
 	}
-	if !present && partial {
+	if !present && (partial || slices.ContainsFunc(f.rel.siblings, form.Has)) {
 		return nil, false
 	}
 	return formStrings(values), true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -107,14 +108,28 @@ func TestRelatedFields(t *testing.T) {
 		{"rendered link", `{"author": 1}`, `"by_link":"http://testserver/api/authors/1/"`},
 		{"rendered slug", `{"author": 1}`, `"by_slug":"ann"`},
 		{"identity", `{}`, `"url":"http://testserver/api/books/`},
+		// RelatedField.run_validation: "" is None.
+		{"pk empty is null", `{"author": ""}`, `"author":null`},
+		{"slug empty is null", `{"by_slug": ""}`, `"author":null`},
+		// HTML forms (a body that is not JSON): a repeated key fills a many relation, an
+		// absent one is the empty list (DRF's getlist), an empty value is null.
+		{"form, pk", `author=1&others=1`, `"author":1`},
+		{"form, pk empty is null", `author=&others=1`, `"author":null`},
+		{"form, many repeated", `others=2&others=1`, `"others":[1,2]`},
+		{"form, many absent", `author=1`, `{"others":["This list may not be empty."]}`},
+		{"form, many empty value", `others=`, `{"others":["Incorrect type. Expected pk value, received str."]}`},
+		{"form, slug", `by_slug=bob&others=1`, `"author":2`},
+		{"form, link", `by_link=/api/authors/2/&others=1`, `"author":2`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var data map[string]any
-			dec := json.NewDecoder(strings.NewReader(tt.input))
-			dec.UseNumber()
-			if err := dec.Decode(&data); err != nil {
-				t.Fatal(err)
+			var data any = parseForm(t, tt.input)
+			if strings.HasPrefix(tt.input, "{") {
+				dec := json.NewDecoder(strings.NewReader(tt.input))
+				dec.UseNumber()
+				if err := dec.Decode(&data); err != nil {
+					t.Fatal(err)
+				}
 			}
 			v, err := books.Validate(ctx, data)
 			if strings.HasPrefix(tt.want, "{") {
@@ -165,4 +180,14 @@ func TestRelatedFieldsNeed(t *testing.T) {
 		}
 	}()
 	serializers.New[relBook]()
+}
+
+// parseForm is a form body as the request parses it.
+func parseForm(t *testing.T, body string) url.Values {
+	t.Helper()
+	values, err := url.ParseQuery(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return values
 }

@@ -178,6 +178,7 @@ func (b *builder) structInfo(t reflect.Type) *structInfo {
 	si.objectHook = ptr.Implements(objectHookType)
 	depth := map[string]int{}
 	b.collect(si, t, nil, 0, depth)
+	linkSiblings(si)
 	return si
 }
 

@@ -37,7 +37,7 @@ func TestNotesTags(t *testing.T) {
 	tests := []struct {
 		name, body string
 		status     int
-		want       string // the whole body on 400, the tags and tag_slugs on 201
+		want       string // the whole body on 400, the keys it names on 201
 	}{
 		{"by id", fmt.Sprintf(`{"title": "t", "tags": [%d, %d]}`, work.ID, home.ID), 201,
 			fmt.Sprintf(`{"tags": [%d, %d], "tag_slugs": ["home", "work"]}`, home.ID, work.ID)},
@@ -67,16 +67,7 @@ func TestNotesTags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := s.send(alice, http.MethodPost, "/api/notes/", tt.body)
-			if tt.status != http.StatusCreated {
-				assertJSON(t, rec, tt.status, tt.want)
-				return
-			}
-			if rec.Code != tt.status {
-				t.Fatalf("%d %s", rec.Code, rec.Body)
-			}
-			got := bodyMap(t, rec)
-			assertJSONValue(t, map[string]any{"tags": got["tags"], "tag_slugs": got["tag_slugs"]}, tt.want)
+			assertWrite(t, s.send(alice, http.MethodPost, "/api/notes/", tt.body), tt.status, tt.want)
 		})
 	}
 }
@@ -124,10 +115,27 @@ func TestNotesDueEstimateAndURL(t *testing.T) {
 	}
 }
 
+// assertWrite checks a write's answer: a 201 and the keys of want in its body, or else
+// status and the whole body want.
+func assertWrite(t *testing.T, rec *httptest.ResponseRecorder, status int, want string) {
+	t.Helper()
+	if status != http.StatusCreated {
+		assertJSON(t, rec, status, want)
+		return
+	}
+	assertKeys(t, rec, status, want)
+}
+
 // assertPartial checks a 200 and the keys of want in its body.
 func assertPartial(t *testing.T, rec *httptest.ResponseRecorder, want string) {
 	t.Helper()
-	if rec.Code != http.StatusOK {
+	assertKeys(t, rec, http.StatusOK, want)
+}
+
+// assertKeys checks status and the keys of want in the body.
+func assertKeys(t *testing.T, rec *httptest.ResponseRecorder, status int, want string) {
+	t.Helper()
+	if rec.Code != status {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
 	}
 	var w map[string]any
@@ -230,4 +238,76 @@ func TestNotesListQueries(t *testing.T) {
 			t.Fatalf("note %d has %d tags", note.ID, len(note.Tags))
 		}
 	}
+}
+
+// TestNotesTagsFromForms: an HTML form or a multipart body names a note's tags as DRF
+// reads HTML input: a repeated key is the list (tags=1&tags=2), an absent many relation is
+// the empty list (kept on PATCH), and an empty value of a nullable field is null.
+func TestNotesTagsFromForms(t *testing.T) {
+	s := newServer(t)
+	alice, bob := s.apiUser("alice"), s.apiUser("bob")
+	home, work := s.addTag(alice.User, "Home", "home"), s.addTag(alice.User, "Work", "work")
+	bobs := s.addTag(bob.User, "Play", "play")
+	form := func(method, path, body string) req {
+		return req{Method: method, Path: path, Body: body, ContentType: "application/x-www-form-urlencoded"}
+	}
+	multi := func(method, path string, fields ...string) req {
+		var parts []part
+		for i := 0; i < len(fields); i += 2 {
+			parts = append(parts, part{fields[i], "", fields[i+1]})
+		}
+		return multipartReq(t, method, path, "", parts...)
+	}
+	ids := func(tags ...models.Tag) string {
+		var out []string
+		for _, tag := range tags {
+			out = append(out, fmt.Sprint(tag.ID))
+		}
+		return "[" + strings.Join(out, ",") + "]"
+	}
+	tests := []struct {
+		name   string
+		r      req
+		status int
+		want   string // the whole body on 400; on success the keys it names
+	}{
+		{"form, repeated ids", form("POST", "/api/notes/", fmt.Sprintf("title=t&tags=%d&tags=%d", work.ID, home.ID)), 201,
+			fmt.Sprintf(`{"tags": %s, "tag_slugs": ["home", "work"]}`, ids(home, work))},
+		{"form, one id", form("POST", "/api/notes/", fmt.Sprintf("title=t&tags=%d", home.ID)), 201,
+			fmt.Sprintf(`{"tags": %s, "tag_slugs": ["home"]}`, ids(home))},
+		{"form, slugs", form("POST", "/api/notes/", "title=t&tag_slugs=work&tag_slugs=home"), 201,
+			fmt.Sprintf(`{"tags": %s, "tag_slugs": ["home", "work"]}`, ids(home, work))},
+		{"form, no tags", form("POST", "/api/notes/", "title=t"), 201, `{"tags": [], "tag_slugs": []}`},
+		{"form, empty values are null", form("POST", "/api/notes/", "title=t&due=&estimate="), 201, `{"due": null, "estimate": null}`},
+		{"form, due and estimate", form("POST", "/api/notes/", "title=t&due=2030-01-02&estimate=1.5"), 201, `{"due": "2030-01-02", "estimate": "1.50"}`},
+		{"form, another's tag", form("POST", "/api/notes/", fmt.Sprintf("title=t&tags=%d&tags=%d", home.ID, bobs.ID)), 400,
+			fmt.Sprintf(`{"tags": ["Invalid pk \"%d\" - object does not exist."]}`, bobs.ID)},
+		{"form, not a pk", form("POST", "/api/notes/", "title=t&tags=home"), 400, `{"tags": ["Incorrect type. Expected pk value, received str."]}`},
+		{"form, an empty id", form("POST", "/api/notes/", "title=t&tags="), 400, `{"tags": ["Incorrect type. Expected pk value, received str."]}`},
+		{"form, no such slug", form("POST", "/api/notes/", "title=t&tag_slugs=nope"), 400, `{"tag_slugs": ["Object with slug=nope does not exist."]}`},
+		{"multipart, repeated ids", multi("POST", "/api/notes/", "title", "t", "tags", fmt.Sprint(home.ID), "tags", fmt.Sprint(work.ID)), 201,
+			fmt.Sprintf(`{"tags": %s, "tag_slugs": ["home", "work"]}`, ids(home, work))},
+		{"multipart, slugs and empty values", multi("POST", "/api/notes/", "title", "t", "tag_slugs", "work", "due", "", "estimate", ""), 201,
+			fmt.Sprintf(`{"tags": %s, "due": null, "estimate": null}`, ids(work))},
+		{"multipart, another's tag", multi("POST", "/api/notes/", "title", "t", "tags", fmt.Sprint(bobs.ID)), 400,
+			fmt.Sprintf(`{"tags": ["Invalid pk \"%d\" - object does not exist."]}`, bobs.ID)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assertWrite(t, s.as(alice, tt.r), tt.status, tt.want)
+		})
+	}
+
+	// Updates: a PATCH without tags keeps them, a PUT without them clears them (an HTML
+	// form cannot send an empty list), a PATCH with them replaces them.
+	rec := s.as(alice, form("POST", "/api/notes/", fmt.Sprintf("title=t&tags=%d&due=2030-01-02", home.ID)))
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	path := fmt.Sprintf("/api/notes/%v/", bodyMap(t, rec)["id"])
+	assertPartial(t, s.as(alice, form("PATCH", path, "title=u")), fmt.Sprintf(`{"title": "u", "tags": %s, "due": "2030-01-02"}`, ids(home)))
+	assertPartial(t, s.as(alice, form("PATCH", path, fmt.Sprintf("tags=%d&tags=%d&due=", work.ID, home.ID))),
+		fmt.Sprintf(`{"tags": %s, "tag_slugs": ["home", "work"], "due": null}`, ids(home, work)))
+	assertPartial(t, s.as(alice, multi("PATCH", path, "tag_slugs", "work")), fmt.Sprintf(`{"tags": %s}`, ids(work)))
+	assertPartial(t, s.as(alice, form("PUT", path, "title=v")), `{"title": "v", "tags": [], "tag_slugs": []}`)
 }
