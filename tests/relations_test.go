@@ -311,3 +311,61 @@ func TestNotesTagsFromForms(t *testing.T) {
 	assertPartial(t, s.as(alice, multi("PATCH", path, "tag_slugs", "work")), fmt.Sprintf(`{"tags": %s}`, ids(work)))
 	assertPartial(t, s.as(alice, form("PUT", path, "title=v")), `{"title": "v", "tags": [], "tag_slugs": []}`)
 }
+
+// TestTagsOwnerChanges: a user changes and deletes their own tags (PUT, PATCH, DELETE);
+// another's is a 404, as it is to read; a slug the user already has is a 400.
+func TestTagsOwnerChanges(t *testing.T) {
+	s := newServer(t)
+	alice, bob := s.apiUser("alice"), s.apiUser("bob")
+	home, work := s.addTag(alice.User, "Home", "home"), s.addTag(alice.User, "Work", "work")
+	bobs := s.addTag(bob.User, "Play", "play")
+	path := func(tag models.Tag) string { return fmt.Sprintf("/api/tags/%d/", tag.ID) }
+	tests := []struct {
+		name         string
+		user         *apiUser
+		method, path string
+		body         string
+		status       int
+		want         string // the whole body, or on 200 the keys it names
+	}{
+		{"put", alice, "PUT", path(home), `{"name": "House", "slug": "house"}`, 200, `{"name": "House", "slug": "house"}`},
+		{"put without slug", alice, "PUT", path(home), `{"name": "House"}`, 400, `{"slug": ["This field is required."]}`},
+		{"patch", alice, "PATCH", path(home), `{"name": "Home"}`, 200, `{"name": "Home", "slug": "house"}`},
+		{"patch, a bad slug", alice, "PATCH", path(home), `{"slug": "a b"}`, 400,
+			`{"slug": ["Enter a valid \"slug\" consisting of letters, numbers, underscores or hyphens."]}`},
+		{"patch, a slug of theirs", alice, "PATCH", path(home), `{"slug": "work"}`, 400, `{"non_field_errors": ["tag with these values already exists."]}`},
+		{"patch, a slug of another's", alice, "PATCH", path(home), `{"slug": "play"}`, 200, `{"slug": "play"}`},
+		{"another's put", bob, "PUT", path(work), `{"name": "x", "slug": "x"}`, 404, `{"detail": "Not found."}`},
+		{"another's patch", bob, "PATCH", path(work), `{"name": "x"}`, 404, `{"detail": "Not found."}`},
+		{"another's delete", alice, "DELETE", path(bobs), ``, 404, `{"detail": "Not found."}`},
+		{"anonymous patch", nil, "PATCH", path(work), `{"name": "x"}`, 401, `{"detail": "Authentication credentials were not provided."}`},
+		{"delete", alice, "DELETE", path(work), ``, 204, ``},
+		{"deleted", alice, "GET", path(work), ``, 404, `{"detail": "Not found."}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := req{Method: tt.method, Path: tt.path, Body: tt.body}
+			if tt.body != "" {
+				r.ContentType = "application/json"
+			}
+			rec := s.as(tt.user, r)
+			switch tt.status {
+			case http.StatusOK:
+				assertKeys(t, rec, tt.status, tt.want)
+			case http.StatusNoContent:
+				if rec.Code != tt.status || rec.Body.Len() != 0 {
+					t.Errorf("%d %s, want 204 and no body", rec.Code, rec.Body)
+				}
+			default:
+				assertJSON(t, rec, tt.status, tt.want)
+			}
+		})
+	}
+	// Bob's tag is as it was, and a note names Alice's renamed tag by its new slug.
+	var got models.Tag
+	if err := s.App.DB.First(&got, bobs.ID).Error; err != nil || got.Name != "Play" || got.Slug != "play" {
+		t.Errorf("bob's tag: %+v %v", got, err)
+	}
+	assertWrite(t, s.send(alice, http.MethodPost, "/api/notes/", `{"title": "t", "tag_slugs": ["play"]}`), 201,
+		fmt.Sprintf(`{"tags": [%d], "tag_slugs": ["play"]}`, home.ID))
+}

@@ -346,6 +346,14 @@ func TestSchemaHonest(t *testing.T) {
 	h.check("tags, anonymous", req{Method: "GET", Path: "/api/tags/"}, 401, noCreds)
 	h.check("tag", jsonReq("GET", tag, alice.token, ""), 200, "")
 	h.check("tag, another's", jsonReq("GET", tag, bob.token, ""), 404, notFound)
+	h.check("tag, put", jsonReq("PUT", tag, alice.token, `{"name":"Chores","slug":"errands"}`), 200, "")
+	h.check("tag, put without slug", jsonReq("PUT", tag, alice.token, `{"name":"x"}`), 400, required("slug"))
+	h.check("tag, patch", jsonReq("PATCH", tag, alice.token, `{"name":"Errands"}`), 200, "")
+	h.check("tag, another's patch", jsonReq("PATCH", tag, bob.token, `{"name":"x"}`), 404, notFound)
+	h.check("tag, patch anonymously", jsonReq("PATCH", tag, "", `{"name":"x"}`), 401, noCreds)
+	rec = h.check("tag, another", jsonReq("POST", "/api/tags/", alice.token, `{"name":"Work","slug":"work"}`), 201, "")
+	h.check("tag, patch to a slug taken", jsonReq("PATCH", "/api/tags/"+jsonNumber(t, bodyMap(t, rec)["id"])+"/", alice.token, `{"slug":"errands"}`), 400,
+		`{"non_field_errors":["tag with these values already exists."]}`)
 
 	// The notes viewset: paged, filtered, owned.
 	rec = h.check("note, create", jsonReq("POST", "/api/notes/", alice.token,

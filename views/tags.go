@@ -12,10 +12,11 @@ import (
 	"ginrest/viewsets"
 )
 
-// NewTags is the notes' tags, a viewset a router mounts at /api/tags/: a signed-in user
-// lists, makes, reads and deletes their own tags, and sees no one else's (another's tag
-// is a 404, as DRF's get_object() over a narrowed queryset). Notes name tags by id or by
-// slug, and link them by url (/api/tags/<pk>/).
+// NewTags is the notes' tags, a ModelViewSet a router mounts at /api/tags/: a signed-in
+// user lists, makes, reads, changes (PUT, PATCH) and deletes their own tags, and sees no
+// one else's (another's tag is a 404, as DRF's get_object() over a narrowed queryset). A
+// slug the user already has is a 400 (UNIQUE(owner_id, slug)). Notes name tags by id or
+// by slug, and link them by url (/api/tags/<pk>/).
 func NewTags(db *gorm.DB) *viewsets.Model[models.Tag] {
 	tags := serializers.NewModel[models.Tag](db)
 	return &viewsets.Model[models.Tag]{
@@ -39,6 +40,5 @@ func NewTags(db *gorm.DB) *viewsets.Model[models.Tag] {
 				return tags.Create(r.Context(), v)
 			},
 		},
-		Actions: []viewsets.Action{viewsets.List, viewsets.Create, viewsets.Retrieve, viewsets.Destroy},
 	}
 }
