@@ -304,19 +304,10 @@ func (d *Devices) Disable(ctx context.Context, userID int64, p Proof) error {
 // token usable for another try and a right one can never serve twice, however many
 // requests race.
 func (d *Devices) VerifyLogin(ctx context.Context, userID int64, p Proof, jti string, exp time.Time) error {
-	now := d.now().UTC()
+	now := d.now()
 	return models.Transaction(ctx, d.DB, func(tx *gorm.DB) error {
-		// The spent tokens of the past are kept only until they expire: pruned here, by an
-		// indexed range, rather than by another job to run.
-		if err := tx.Where("expires_at <= ?", now).Delete(&models.MFATokenUse{}).Error; err != nil {
+		if err := SpendToken(tx, jti, exp, now); err != nil {
 			return err
-		}
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&models.MFATokenUse{JTI: jti, ExpiresAt: exp.UTC()})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return ErrTokenUsed
 		}
 		device, err := d.device(tx, userID)
 		if err != nil {
@@ -327,6 +318,25 @@ func (d *Devices) VerifyLogin(ctx context.Context, userID int64, p Proof, jti st
 		}
 		return d.use(tx, device, p)
 	})
+}
+
+// SpendToken records the mfa token jti (valid until exp) as exchanged, in tx:
+// ErrTokenUsed when it already was. Every second factor's login step calls it in the
+// transaction that checks its proof.
+func SpendToken(tx *gorm.DB, jti string, exp, now time.Time) error {
+	// The spent tokens of the past are kept only until they expire: pruned here, by an
+	// indexed range, rather than by another job to run.
+	if err := tx.Where("expires_at <= ?", now.UTC()).Delete(&models.MFATokenUse{}).Error; err != nil {
+		return err
+	}
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&models.MFATokenUse{JTI: jti, ExpiresAt: exp.UTC()})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrTokenUsed
+	}
+	return nil
 }
 
 // device is the user's device, in tx.

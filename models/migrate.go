@@ -155,6 +155,23 @@ var migrations = []migration{
 		sqlite:   []string{`ALTER TABLE "notes_note" ADD COLUMN "attachment" varchar(100) NOT NULL DEFAULT ''`},
 		postgres: []string{`ALTER TABLE "notes_note" ADD COLUMN IF NOT EXISTS "attachment" varchar(100) NOT NULL DEFAULT ''`},
 	},
+	{
+		// WebAuthn credentials (passkeys, security keys) and the ceremonies' spent states
+		// (docs/mfa.md); deleting a user deletes their credentials.
+		name: "1200_webauthn_credentials",
+		sqlite: []string{
+			`CREATE TABLE IF NOT EXISTS "ginrest_webauthn_credential" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "user_id" integer NOT NULL REFERENCES "auth_user" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "credential_id" varchar(1400) NOT NULL UNIQUE, "public_key" blob NOT NULL, "sign_count" bigint NOT NULL, "transports" varchar(255) NOT NULL, "aaguid" varchar(36) NOT NULL, "name" varchar(100) NOT NULL, "backup_eligible" bool NOT NULL, "attestation_format" varchar(32) NOT NULL, "created" datetime NOT NULL, "last_used" datetime NULL)`,
+			`CREATE INDEX IF NOT EXISTS "ginrest_webauthn_credential_user_id" ON "ginrest_webauthn_credential" ("user_id")`,
+			`CREATE TABLE IF NOT EXISTS "ginrest_webauthn_state_use" ("state_id" varchar(64) NOT NULL PRIMARY KEY, "expires_at" datetime NOT NULL)`,
+			`CREATE INDEX IF NOT EXISTS "ginrest_webauthn_state_use_expires_at" ON "ginrest_webauthn_state_use" ("expires_at")`,
+		},
+		postgres: []string{
+			`CREATE TABLE IF NOT EXISTS "ginrest_webauthn_credential" ("id" bigserial NOT NULL PRIMARY KEY, "user_id" integer NOT NULL REFERENCES "auth_user" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "credential_id" varchar(1400) NOT NULL UNIQUE, "public_key" bytea NOT NULL, "sign_count" bigint NOT NULL, "transports" varchar(255) NOT NULL, "aaguid" varchar(36) NOT NULL, "name" varchar(100) NOT NULL, "backup_eligible" boolean NOT NULL, "attestation_format" varchar(32) NOT NULL, "created" timestamp with time zone NOT NULL, "last_used" timestamp with time zone NULL)`,
+			`CREATE INDEX IF NOT EXISTS "ginrest_webauthn_credential_user_id" ON "ginrest_webauthn_credential" ("user_id")`,
+			`CREATE TABLE IF NOT EXISTS "ginrest_webauthn_state_use" ("state_id" varchar(64) NOT NULL PRIMARY KEY, "expires_at" timestamp with time zone NOT NULL)`,
+			`CREATE INDEX IF NOT EXISTS "ginrest_webauthn_state_use_expires_at" ON "ginrest_webauthn_state_use" ("expires_at")`,
+		},
+	},
 }
 
 // migrationsTable records which of ginrest's migrations have run; Django's own

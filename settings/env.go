@@ -124,6 +124,10 @@ func (s *Settings) FromEnv(lookup LookupFunc) error {
 	e.duration("MFA_TOKEN_LIFETIME", &s.MFA.TokenLifetime)
 	e.int("MFA_RECOVERY_CODES", &s.MFA.RecoveryCodes)
 	e.oidc(&s.OIDC)
+	e.string("WEBAUTHN_RP_ID", &s.WebAuthn.RPID)
+	e.string("WEBAUTHN_RP_NAME", &s.WebAuthn.RPName)
+	e.list("WEBAUTHN_RP_ORIGINS", &s.WebAuthn.RPOrigins)
+	e.duration("WEBAUTHN_STATE_LIFETIME", &s.WebAuthn.StateLifetime)
 	return e.err
 }
 

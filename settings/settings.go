@@ -100,6 +100,8 @@ type Settings struct {
 	MFA MFA
 	// OIDC: login with OpenID Connect providers; none by default.
 	OIDC OIDC
+	// WebAuthn: passkeys and security keys; off unless WEBAUTHN_RP_ID (or DEBUG).
+	WebAuthn WebAuthn
 }
 
 // RESTFramework is DRF's REST_FRAMEWORK setting.
@@ -327,6 +329,12 @@ func Default() *Settings {
 			Providers:     nil, // off: OIDC_PROVIDERS names them
 			Timeout:       10 * time.Second,
 			StateLifetime: 10 * time.Minute,
+		},
+		WebAuthn: WebAuthn{
+			RPID:          "", // off; in DEBUG, localhost (WebAuthnRP)
+			RPName:        "ginrest",
+			RPOrigins:     nil, // in DEBUG, http://localhost:8000
+			StateLifetime: 5 * time.Minute,
 		},
 	}
 }

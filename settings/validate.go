@@ -125,6 +125,7 @@ func (s *Settings) Validate() error {
 	errs = append(errs, s.validateSessions()...)
 	errs = append(errs, s.validateMFA()...)
 	errs = append(errs, s.validateOIDC()...)
+	errs = append(errs, s.validateWebAuthn()...)
 	return errors.Join(errs...)
 }
 

@@ -34,15 +34,25 @@ const (
 	loginSliding = "sliding"
 )
 
-// mfaStep is the first step of a login for a user with a confirmed device, nil for
-// anyone else. Its token names the user as a refresh token would, carries their token
+// secondFactor says whether the user has a confirmed TOTP device or a WebAuthn credential.
+func (s *JWT) secondFactor(ctx context.Context, userID int64) (bool, error) {
+	if s.MFA != nil {
+		if required, err := s.MFA.Required(ctx, userID); err != nil || required {
+			return required, err
+		}
+	}
+	if s.WebAuthn != nil {
+		return s.WebAuthn.Required(ctx, userID)
+	}
+	return false, nil
+}
+
+// mfaStep is the first step of a login for a user with a confirmed device or a WebAuthn
+// credential, nil for anyone else. Its token names the user as a refresh token would, carries their token
 // version (a password change between the steps ends the login), and lives
 // MFA_TOKEN_LIFETIME.
 func (s *JWT) mfaStep(ctx context.Context, user *models.User, login string) (*MFAStep, error) {
-	if s.MFA == nil {
-		return nil, nil
-	}
-	required, err := s.MFA.Required(ctx, user.ID)
+	required, err := s.secondFactor(ctx, user.ID)
 	if err != nil || !required {
 		return nil, err
 	}
@@ -99,28 +109,48 @@ func (s TokenMFA) Validate(ctx context.Context, data any) (any, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	t, err := s.Tokens.Parse(raw, tokens.MFA)
+	t, user, err := s.mfaUser(ctx, raw)
 	if err != nil {
-		return nil, invalidToken(err)
-	}
-	claim, _ := s.Tokens.UserID(t)
-	user, err := s.Users.ByClaim(ctx, s.UserIDField, claim)
-	if errors.Is(err, models.ErrNotFound) || (err == nil && !user.IsActive) {
-		return nil, rest.AuthenticationFailed(MsgNoActiveAccountForToken)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := s.checkVersion(ctx, t, user); err != nil {
 		return nil, err
 	}
 	exp, _ := t.Time("exp") // Parse required it
 	if err := s.MFA.VerifyLogin(ctx, user.ID, proof, s.Tokens.JTI(t), exp); err != nil {
 		if errors.Is(err, mfa.ErrTokenUsed) {
-			return nil, &rest.Error{Status: http.StatusUnauthorized, Detail: MsgMFATokenUsed, Code: "token_not_valid"}
+			return nil, errMFATokenUsed()
 		}
 		return nil, ProofError(err, proof)
 	}
+	return s.mfaLogin(ctx, t, user)
+}
+
+// mfaUser is the mfa token raw and the active user it names, whose token version it
+// still has.
+func (s *JWT) mfaUser(ctx context.Context, raw string) (*tokens.Token, *models.User, error) {
+	t, err := s.Tokens.Parse(raw, tokens.MFA)
+	if err != nil {
+		return nil, nil, invalidToken(err)
+	}
+	claim, _ := s.Tokens.UserID(t)
+	user, err := s.Users.ByClaim(ctx, s.UserIDField, claim)
+	if errors.Is(err, models.ErrNotFound) || (err == nil && !user.IsActive) {
+		return nil, nil, rest.AuthenticationFailed(MsgNoActiveAccountForToken)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.checkVersion(ctx, t, user); err != nil {
+		return nil, nil, err
+	}
+	return t, user, nil
+}
+
+// errMFATokenUsed refuses an mfa token exchanged already.
+func errMFATokenUsed() error {
+	return &rest.Error{Status: http.StatusUnauthorized, Detail: MsgMFATokenUsed, Code: "token_not_valid"}
+}
+
+// mfaLogin finishes the login the mfa token t began, once the second factor is proven.
+func (s *JWT) mfaLogin(ctx context.Context, t *tokens.Token, user *models.User) (any, error) {
 	if t.String(mfaLoginClaim) == loginSliding {
 		return s.slidingLogin(ctx, user)
 	}

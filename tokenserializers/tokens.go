@@ -8,6 +8,7 @@ import (
 	"ginrest/audit"
 	"ginrest/mfa"
 	"ginrest/models"
+	"ginrest/passkeys"
 	"ginrest/rest"
 	"ginrest/serializers"
 	"ginrest/tokens"
@@ -40,6 +41,9 @@ type JWT struct {
 	// MFA, when set, makes the login of a user with a confirmed TOTP device a first step
 	// (MFAStep) that TokenMFA completes; nil logs everyone in with the password alone.
 	MFA *mfa.Devices
+	// WebAuthn, when set (WEBAUTHN_RP_ID), makes the login of a user with a WebAuthn
+	// credential a first step too, which WebAuthnMFAFinish completes.
+	WebAuthn *passkeys.RP
 }
 
 // invalidToken is the view's `except TokenError as e: raise InvalidToken(e.args[0])`.

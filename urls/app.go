@@ -22,6 +22,7 @@ import (
 	"ginrest/middleware"
 	"ginrest/models"
 	"ginrest/pagination"
+	"ginrest/passkeys"
 	"ginrest/passwords"
 	"ginrest/rest"
 	"ginrest/schema"
@@ -66,6 +67,9 @@ type App struct {
 	// OIDCBrowsers are the browser logins of OIDC, in its order: their state cookies are
 	// sealed under SECRET_KEY (with SECRET_KEY_FALLBACKS).
 	OIDCBrowsers []*socialaccount.Browser
+	// WebAuthn is the relying party of passkeys and security keys (docs/mfa.md); nil when
+	// WEBAUTHN_RP_ID is unset outside DEBUG (webauthn.go).
+	WebAuthn *passkeys.RP
 	// Sessions are log out everywhere, sessions, cookie mode and pruning (sessions.go).
 	Sessions Sessions
 	// PasswordValidators are AUTH_PASSWORD_VALIDATORS, resolved once: what the password
@@ -169,6 +173,9 @@ func NewApp(s *settings.Settings, db *gorm.DB, opts Options) (*App, error) {
 		a.OIDC = append(a.OIDC, provider)
 		a.OIDCBrowsers = append(a.OIDCBrowsers, &socialaccount.Browser{Provider: provider, Sealer: states,
 			Lifetime: s.OIDC.StateLifetime, Origins: nextOrigins, Now: backend.Now})
+	}
+	if err := a.setUpWebAuthn(); err != nil {
+		return nil, err
 	}
 	// The project's customisation (simplejwt's get_token override): every token a login
 	// issues names the user's username too. Change or remove it to choose your claims.

@@ -76,6 +76,8 @@ func Patterns(a *App) []Route {
 	routes = append(routes,
 		Route{Path: "/api/auth/identities/", Name: "identities", View: views.NewIdentities(a.SocialAccounts, a.OIDC), Off: len(a.OIDC) == 0},
 		Route{Path: "/api/auth/identities/:id/", Name: "identity", View: views.NewIdentity(a.SocialAccounts, cookies), Off: len(a.OIDC) == 0})
+	// WebAuthn: passkeys and security keys, to sign in or as a second factor (webauthn.go).
+	routes = append(routes, a.webauthnRoutes()...)
 	// The OpenAPI document at /api/schema/, Swagger UI and Redoc over it (schema.go).
 	routes = append(routes, a.schemaRoutes()...)
 	// The browsable API's script and style sheet (browsable.go).
