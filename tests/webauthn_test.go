@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
+	"time"
 
 	"ginrest/settings"
 )
@@ -144,4 +146,171 @@ func (s *server) mfaStepOf(username, password string) string {
 		s.t.Fatalf("login: %d %s, want the mfa step", rec.Code, rec.Body)
 	}
 	return body["mfa_token"].(string)
+}
+
+// TestWebAuthnHostile: what a passwordless login refuses, each a 4xx in DRF's shape.
+func TestWebAuthnHostile(t *testing.T) {
+	const refused = `{"detail":"No active account found with the given credentials"}`
+	s, access := passkeyServer(t)
+	k := newSoftKey(t)
+	s.register(access, k, "Laptop")
+	s.createUser("bob", passkeyPassword)
+	bobAccess, _ := s.login("bob", passkeyPassword)
+	bobKey := newSoftKey(t)
+	s.register(bobAccess, bobKey, "Bob's")
+
+	// Another user's credential: not deleted by bob, not a second factor for alice.
+	var list []struct{ ID json.Number }
+	mustJSON(t, s.sessCall(http.MethodGet, "/api/auth/webauthn/credentials/", access, nil).Body.Bytes(), &list)
+	assertJSON(t, s.sessCall(http.MethodDelete, "/api/auth/webauthn/credentials/"+list[0].ID.String()+"/", bobAccess, nil), 404, `{"detail":"Not found."}`)
+	assertJSON(t, s.sessCall(http.MethodDelete, "/api/auth/webauthn/credentials/x/", access, nil), 404, `{"detail":"Not found."}`)
+	mfaToken := s.mfaStepOf("alice", passkeyPassword)
+	opts, state := s.begin("/api/token/mfa/webauthn/begin/", "", map[string]string{"mfa_token": mfaToken})
+	bobHandle := bobKey.userHandle
+	bobKey.userHandle = nil // a second factor's assertion need not carry one
+	assertJSON(t, s.postJSON("/api/token/mfa/webauthn/finish/", map[string]any{"mfa_token": mfaToken, "state": state, "credential": bobKey.get(opts)}),
+		400, `{"credential":["The credential could not be verified."]}`)
+	bobKey.userHandle = bobHandle
+	// bob's mfa token with alice's state: the state is bound to the token it began with.
+	bobMFA := s.mfaStepOf("bob", passkeyPassword)
+	assertJSON(t, s.postJSON("/api/token/mfa/webauthn/finish/", map[string]any{"mfa_token": bobMFA, "state": state, "credential": k.get(opts)}),
+		400, `{"state":["The state is not valid or has expired. Begin again."]}`)
+
+	finish := func(state string, credential any) *httptest.ResponseRecorder {
+		return s.postJSON("/api/auth/webauthn/login/finish/", map[string]any{"state": state, "credential": credential})
+	}
+	tests := []struct {
+		name   string
+		run    func() *httptest.ResponseRecorder
+		status int
+		want   string
+	}{
+		{"wrong origin", func() *httptest.ResponseRecorder {
+			opts, state := s.begin("/api/auth/webauthn/login/begin/", "", nil)
+			k.Origin = "https://evil.example"
+			defer func() { k.Origin = "http://localhost:8000" }()
+			return finish(state, k.get(opts))
+		}, 401, refused},
+		{"wrong RP ID", func() *httptest.ResponseRecorder {
+			opts, state := s.begin("/api/auth/webauthn/login/begin/", "", nil)
+			k.RPID = "evil.example"
+			defer func() { k.RPID = "localhost" }()
+			return finish(state, k.get(opts))
+		}, 401, refused},
+		{"another state's challenge", func() *httptest.ResponseRecorder {
+			opts, _ := s.begin("/api/auth/webauthn/login/begin/", "", nil)
+			_, other := s.begin("/api/auth/webauthn/login/begin/", "", nil)
+			return finish(other, k.get(opts))
+		}, 401, refused},
+		{"tampered state", func() *httptest.ResponseRecorder {
+			opts, state := s.begin("/api/auth/webauthn/login/begin/", "", nil)
+			b := []byte(state)
+			b[len(b)-3] ^= 1
+			return finish(string(b), k.get(opts))
+		}, 400, `{"state":["The state is not valid or has expired. Begin again."]}`},
+		{"a registration's state", func() *httptest.ResponseRecorder {
+			opts, state := s.begin("/api/auth/webauthn/register/begin/", access, nil)
+			return finish(state, k.get(opts))
+		}, 400, `{"state":["The state is not valid or has expired. Begin again."]}`},
+		{"replayed assertion", func() *httptest.ResponseRecorder {
+			opts, state := s.begin("/api/auth/webauthn/login/begin/", "", nil)
+			cred := k.get(opts)
+			if rec := finish(state, cred); rec.Code != 200 {
+				t.Fatalf("first: %d %s", rec.Code, rec.Body)
+			}
+			return finish(state, cred)
+		}, 400, `{"state":["This state has already been used. Begin again."]}`},
+		{"counter set back (a clone)", func() *httptest.ResponseRecorder {
+			opts, state := s.begin("/api/auth/webauthn/login/begin/", "", nil)
+			k.Counter = 0 // get moves it to 1, below the stored count
+			return finish(state, k.get(opts))
+		}, 401, refused},
+		{"another user's handle", func() *httptest.ResponseRecorder {
+			opts, state := s.begin("/api/auth/webauthn/login/begin/", "", nil)
+			handle := k.userHandle
+			k.userHandle = bobKey.userHandle
+			defer func() { k.userHandle = handle }()
+			return finish(state, k.get(opts))
+		}, 401, refused},
+		{"unknown credential", func() *httptest.ResponseRecorder {
+			opts, state := s.begin("/api/auth/webauthn/login/begin/", "", nil)
+			stranger := newSoftKey(t)
+			stranger.userHandle = k.userHandle
+			return finish(state, stranger.get(opts))
+		}, 401, refused},
+		{"no state", func() *httptest.ResponseRecorder {
+			return s.postJSON("/api/auth/webauthn/login/finish/", map[string]any{"credential": map[string]any{}})
+		}, 400, `{"state":["This field is required."]}`},
+		{"no credential", func() *httptest.ResponseRecorder {
+			_, state := s.begin("/api/auth/webauthn/login/begin/", "", nil)
+			return s.postJSON("/api/auth/webauthn/login/finish/", map[string]any{"state": state})
+		}, 400, `{"credential":["This field is required."]}`},
+	}
+	for _, malformed := range []any{"not json", `{"id":1}`, map[string]any{}, map[string]any{"id": "x", "type": "public-key"}, 42, []any{1}} {
+		tests = append(tests, struct {
+			name   string
+			run    func() *httptest.ResponseRecorder
+			status int
+			want   string
+		}{"malformed credential", func() *httptest.ResponseRecorder {
+			_, state := s.begin("/api/auth/webauthn/login/begin/", "", nil)
+			return finish(state, malformed)
+		}, 400, `{"credential":["Not a valid WebAuthn credential."]}`})
+	}
+	tests = append(tests, struct {
+		name   string
+		run    func() *httptest.ResponseRecorder
+		status int
+		want   string
+	}{"expired state", func() *httptest.ResponseRecorder { // last: it moves the clock
+		opts, state := s.begin("/api/auth/webauthn/login/begin/", "", nil)
+		s.Clock.Advance(5*time.Minute + time.Second)
+		return finish(state, k.get(opts))
+	}, 400, `{"state":["The state is not valid or has expired. Begin again."]}`})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { assertJSON(t, tt.run(), tt.status, tt.want) })
+	}
+
+}
+
+// TestWebAuthnSecondFactorThrottled: refused assertions count as wrong codes do.
+func TestWebAuthnSecondFactorThrottled(t *testing.T) {
+	s, access := passkeyServer(t, func(st *settings.Settings) { st.ThrottleRates = map[string]string{"login": "100/min", "mfa": "2/min"} })
+	k := newSoftKey(t)
+	s.register(access, k, "Laptop")
+	mfaToken := s.mfaStepOf("alice", passkeyPassword)
+	opts, state := s.begin("/api/token/mfa/webauthn/begin/", "", map[string]string{"mfa_token": mfaToken})
+	k.Origin = "https://evil.example"
+	for range 2 {
+		rec := s.postJSON("/api/token/mfa/webauthn/finish/", map[string]any{"mfa_token": mfaToken, "state": state, "credential": k.get(opts)})
+		assertJSON(t, rec, 400, `{"credential":["The credential could not be verified."]}`)
+	}
+	k.Origin = "http://localhost:8000"
+	rec := s.postJSON("/api/token/mfa/webauthn/finish/", map[string]any{"mfa_token": mfaToken, "state": state, "credential": k.get(opts)})
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" {
+		t.Fatalf("third try: %d %v %s", rec.Code, rec.Header(), rec.Body)
+	}
+}
+
+// FuzzWebAuthnCredential: whatever comes as a credential, the finish answers a 4xx.
+func FuzzWebAuthnCredential(f *testing.F) {
+	for _, seed := range []string{`{}`, `{"id":"AA","rawId":"AA","type":"public-key","response":{}}`, `null`, `[]`, `"x"`,
+		`{"id":"AA","rawId":"AA","type":"public-key","response":{"clientDataJSON":"e30","authenticatorData":"AAAA","signature":"AA","userHandle":"AA"}}`} {
+		f.Add(seed)
+	}
+	s := newServer(f, webauthnOn)
+	f.Fuzz(func(t *testing.T, credential string) {
+		s.t = t
+		opts, state := s.begin("/api/auth/webauthn/login/begin/", "", nil)
+		_ = opts
+		for _, body := range []string{
+			`{"state":` + strconv.Quote(state) + `,"credential":` + strconv.Quote(credential) + `}`,
+			`{"state":` + strconv.Quote(state) + `,"credential":` + credential + `}`,
+		} {
+			rec := s.do(req{Method: http.MethodPost, Path: "/api/auth/webauthn/login/finish/", Body: body, ContentType: "application/json"})
+			if rec.Code < 400 || rec.Code >= 500 {
+				t.Fatalf("%s: %d %s", body, rec.Code, rec.Body)
+			}
+		}
+	})
 }
