@@ -133,7 +133,7 @@ func jsonReq(method, path, token, body string) req {
 // its successes and its errors, and checks each answer against the document.
 func TestSchemaHonest(t *testing.T) {
 	m := oidcProvider(t)
-	s := newServer(t, withOIDC(m, deadIssuer(t)))
+	s := newServer(t, withOIDC(m, deadIssuer(t)), webauthnOn)
 	h := newHonest(t, s)
 	alice := s.apiUser("alice")
 	bob := s.apiUser("bob")
@@ -286,6 +286,8 @@ func TestSchemaHonest(t *testing.T) {
 	h.check("totp disable", disable(code("code", s.codeAt(secret, 0))), 204, "")
 	h.check("totp disable, no device", disable(code("code", s.codeAt(secret, totpStep))), 400,
 		`{"non_field_errors":["Two-factor authentication is not enabled for this account."]}`)
+
+	webauthnHonest(h, s) // webauthn_test.go
 
 	// OpenID Connect login (docs/oidc.md): a route per provider.
 	rec = h.check("oidc login", oidcLogin(s, "mock", idToken(t, s, m, "sub-gina", "gina@example.com")), 200, "")

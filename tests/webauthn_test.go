@@ -314,3 +314,43 @@ func FuzzWebAuthnCredential(f *testing.F) {
 		}
 	})
 }
+
+// webauthnHonest runs every WebAuthn route for TestSchemaHonest, whose server has it on.
+func webauthnHonest(h *honest, s *server) {
+	const noCreds = `{"detail":"Authentication credentials were not provided."}`
+	const badState = `{"state":["The state is not valid or has expired. Begin again."]}`
+	s.createUser("hana", passkeyPassword)
+	access, _ := s.login("hana", passkeyPassword)
+	k := newSoftKey(h.t)
+	jsonBody := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+	h.check("webauthn register begin, anonymous", req{Method: "POST", Path: "/api/auth/webauthn/register/begin/"}, 401, noCreds)
+	rec := h.check("webauthn register begin", jsonReq("POST", "/api/auth/webauthn/register/begin/", access, ""), 200, "")
+	opts, state := options(h.t, rec.Body.Bytes())
+	h.check("webauthn register finish, bad state", jsonReq("POST", "/api/auth/webauthn/register/finish/", access,
+		jsonBody(map[string]any{"state": "x", "credential": k.create(opts)})), 400, badState)
+	rec = h.check("webauthn register finish", jsonReq("POST", "/api/auth/webauthn/register/finish/", access,
+		jsonBody(map[string]any{"state": state, "credential": k.create(opts), "name": "Laptop"})), 201, "")
+	id := bodyMap(h.t, rec)["id"].(json.Number).String()
+	h.check("webauthn credentials", jsonReq("GET", "/api/auth/webauthn/credentials/", access, ""), 200, "")
+	h.check("webauthn credentials, anonymous", req{Method: "GET", Path: "/api/auth/webauthn/credentials/"}, 401, noCreds)
+
+	rec = h.check("webauthn login begin", req{Method: "POST", Path: "/api/auth/webauthn/login/begin/"}, 200, "")
+	opts, state = options(h.t, rec.Body.Bytes())
+	h.check("webauthn login finish", jsonReq("POST", "/api/auth/webauthn/login/finish/", "", jsonBody(map[string]any{"state": state, "credential": k.get(opts)})), 200, "")
+	h.check("webauthn login finish, replayed", jsonReq("POST", "/api/auth/webauthn/login/finish/", "", jsonBody(map[string]any{"state": state, "credential": k.get(opts)})), 400,
+		`{"state":["This state has already been used. Begin again."]}`)
+	h.check("webauthn login finish, malformed", jsonReq("POST", "/api/auth/webauthn/login/finish/", "", `{"state":"x","credential":"x"}`), 400, badState)
+
+	rec = s.postJSON("/api/token/", map[string]string{"username": "hana", "password": passkeyPassword})
+	mfaToken, _ := bodyMap(h.t, rec)["mfa_token"].(string)
+	h.check("webauthn mfa begin, bad token", jsonReq("POST", "/api/token/mfa/webauthn/begin/", "", `{"mfa_token":"x"}`), 401, "")
+	rec = h.check("webauthn mfa begin", jsonReq("POST", "/api/token/mfa/webauthn/begin/", "", jsonBody(map[string]string{"mfa_token": mfaToken})), 200, "")
+	opts, state = options(h.t, rec.Body.Bytes())
+	h.check("webauthn mfa finish, nothing", jsonReq("POST", "/api/token/mfa/webauthn/finish/", "", `{}`), 400, "")
+	h.check("webauthn mfa finish", jsonReq("POST", "/api/token/mfa/webauthn/finish/", "",
+		jsonBody(map[string]any{"mfa_token": mfaToken, "state": state, "credential": k.get(opts)})), 200, "")
+
+	h.check("webauthn credential delete, unknown", jsonReq("DELETE", "/api/auth/webauthn/credentials/0/", access, ""), 404, `{"detail":"Not found."}`)
+	h.check("webauthn credential delete", jsonReq("DELETE", "/api/auth/webauthn/credentials/"+id+"/", access, ""), 204, "")
+}
