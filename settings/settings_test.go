@@ -157,3 +157,39 @@ func TestParseRate(t *testing.T) {
 		}
 	}
 }
+
+func TestWebAuthnSettings(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		on      bool
+		wantErr string
+	}{
+		{"off in production", map[string]string{"DEBUG": "false", "SECRET_KEY": strings.Repeat("k", 60)}, false, ""},
+		{"localhost in DEBUG", map[string]string{}, true, ""},
+		{"set", map[string]string{"DEBUG": "false", "SECRET_KEY": strings.Repeat("k", 60), "WEBAUTHN_RP_ID": "example.com",
+			"WEBAUTHN_RP_ORIGINS": "https://example.com,https://app.example.com"}, true, ""},
+		{"origin not under the RP ID", map[string]string{"WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_RP_ORIGINS": "https://example.org"}, true, "WEBAUTHN_RP_ORIGINS"},
+		{"plain http", map[string]string{"WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_RP_ORIGINS": "http://example.com"}, true, "needs https"},
+		{"no origins", map[string]string{"WEBAUTHN_RP_ID": "example.com"}, true, "at least one origin"},
+		{"an IP", map[string]string{"WEBAUTHN_RP_ID": "127.0.0.1", "WEBAUTHN_RP_ORIGINS": "https://127.0.0.1"}, true, "WEBAUTHN_RP_ID"},
+		{"origins without an RP ID", map[string]string{"DEBUG": "false", "SECRET_KEY": strings.Repeat("k", 60), "WEBAUTHN_RP_ORIGINS": "https://example.com"}, false, "needs WEBAUTHN_RP_ID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := settings.Load(func(name string) (string, bool) { v, ok := tt.env[name]; return v, ok })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, on := s.WebAuthnRP(); on != tt.on {
+				t.Errorf("on = %v", on)
+			}
+		})
+	}
+}
