@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -19,9 +18,9 @@ func Begin(timeout time.Duration) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx := rest.WithInfo(r.Context(), &rest.Info{})
 			if timeout > 0 {
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(ctx, timeout)
-				defer cancel()
+				var release func()
+				ctx, release = withDeadline(ctx, time.Now().Add(timeout)) // deadline.go
+				defer release()
 			}
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})

@@ -30,7 +30,7 @@ func RequestID(proxies rest.TrustedProxies) func(http.Handler) http.Handler {
 			if id == "" || !validRequestID(id) || !peerTrusted(proxies, r) {
 				id = rand.Text() // 128 random bits, base32: URL-safe, and safe in a log
 			}
-			w.Header().Set(RequestIDHeader, id)
+			w.Header()[RequestIDHeader] = []string{id} // the canonical key: Set would canonicalize it again
 			info := rest.InfoFrom(r.Context())
 			if info == nil { // not under Begin: give the request an Info of its own
 				info = &rest.Info{}

@@ -1,0 +1,130 @@
+package middleware
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+)
+
+// closed reports whether ch is closed, waiting at most a long while: a deadline of a few
+// milliseconds must pass, however busy the machine.
+func closed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	case <-time.After(30 * time.Second):
+		return false
+	}
+}
+
+func isOpen(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return false
+	default:
+		return true
+	}
+}
+
+// The lazy deadline behaves as context.WithDeadline's context, whichever of its methods is
+// asked first.
+func TestDeadlineContext(t *testing.T) {
+	type key struct{}
+	parentOf := func() (context.Context, context.CancelFunc) {
+		return context.WithCancel(context.WithValue(context.Background(), key{}, "v"))
+	}
+	t.Run("deadline and value from the start, no timer", func(t *testing.T) {
+		parent, cancel := parentOf()
+		defer cancel()
+		at := time.Now().Add(time.Hour)
+		c, release := withDeadline(parent, at)
+		defer release()
+		if d, ok := c.Deadline(); !ok || !d.Equal(at) {
+			t.Errorf("Deadline %v %v", d, ok)
+		}
+		if c.Value(key{}) != "v" || c.Err() != nil {
+			t.Errorf("Value %v, Err %v", c.Value(key{}), c.Err())
+		}
+		if c.timed.Load() != nil {
+			t.Error("a timer was made though nothing waited")
+		}
+	})
+	t.Run("a passed deadline, without Done", func(t *testing.T) {
+		c, release := withDeadline(context.Background(), time.Now().Add(-time.Nanosecond))
+		defer release()
+		if !errors.Is(c.Err(), context.DeadlineExceeded) {
+			t.Errorf("Err %v", c.Err())
+		}
+	})
+	t.Run("Done closes at the deadline", func(t *testing.T) {
+		c, release := withDeadline(context.Background(), time.Now().Add(5*time.Millisecond))
+		defer release()
+		if !closed(c.Done()) || !errors.Is(c.Err(), context.DeadlineExceeded) {
+			t.Errorf("Err %v", c.Err())
+		}
+	})
+	t.Run("the parent's cancellation", func(t *testing.T) {
+		parent, cancel := parentOf()
+		c, release := withDeadline(parent, time.Now().Add(time.Hour))
+		defer release()
+		cancel()
+		if !errors.Is(c.Err(), context.Canceled) || !closed(c.Done()) {
+			t.Errorf("Err %v", c.Err())
+		}
+	})
+	t.Run("an earlier deadline of the parent", func(t *testing.T) {
+		early := time.Now().Add(time.Minute)
+		parent, cancel := context.WithDeadline(context.Background(), early)
+		defer cancel()
+		c, release := withDeadline(parent, time.Now().Add(time.Hour))
+		defer release()
+		if d, _ := c.Deadline(); !d.Equal(early) {
+			t.Errorf("Deadline %v, want the parent's %v", d, early)
+		}
+	})
+	t.Run("children end with the request", func(t *testing.T) {
+		c, release := withDeadline(context.Background(), time.Now().Add(time.Hour))
+		child, cancel := context.WithCancel(c)
+		defer cancel()
+		after := make(chan struct{})
+		stop := context.AfterFunc(c, func() { close(after) })
+		defer stop()
+		if !isOpen(child.Done()) {
+			t.Fatal("the child is done before the request ended")
+		}
+		release()
+		if !closed(child.Done()) || !closed(after) || !errors.Is(c.Err(), context.Canceled) || !errors.Is(context.Cause(child), context.Canceled) {
+			t.Errorf("after release: child %v, Err %v", child.Err(), c.Err())
+		}
+	})
+	t.Run("Done after the request ended", func(t *testing.T) {
+		c, release := withDeadline(context.Background(), time.Now().Add(time.Hour))
+		release()
+		if !errors.Is(c.Err(), context.Canceled) || !closed(c.Done()) {
+			t.Errorf("Err %v", c.Err())
+		}
+	})
+	t.Run("concurrent use", func(t *testing.T) {
+		c, release := withDeadline(context.Background(), time.Now().Add(time.Hour))
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() {
+				switch i % 3 {
+				case 0:
+					_ = c.Done()
+				case 1:
+					_ = c.Err()
+				default:
+					_ = c.Value(i)
+				}
+			})
+		}
+		wg.Go(release)
+		wg.Wait()
+		if !closed(c.Done()) {
+			t.Error("not done after release")
+		}
+	})
+}
