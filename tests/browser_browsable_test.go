@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -38,21 +36,6 @@ func TestBrowsableAPIInABrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// screenshot keeps the page as it is now, when artifacts are asked for.
-	screenshot := func(name string) {
-		t.Helper()
-		dir := os.Getenv("BROWSER_ARTIFACTS")
-		if dir == "" {
-			return
-		}
-		png, err := chromedp.Run(step(t, ctx), chromedp.FullScreenshot(100))
-		if err == nil {
-			err = os.WriteFile(filepath.Join(dir, "browsable-"+name+".png"), png, 0o644)
-		}
-		if err != nil {
-			t.Errorf("screenshot %s: %v", name, err)
-		}
-	}
 	text := func(sel string) string {
 		t.Helper()
 		got, err := chromedp.Run(step(t, ctx), chromedp.Text(chromedp.CSS(sel)))
@@ -75,7 +58,7 @@ func TestBrowsableAPIInABrowser(t *testing.T) {
 	}
 
 	do("open the API root", chromedp.Navigate(site+"/api/"), heading("Api Root"), chromedp.WaitVisible(chromedp.ID("login-open")))
-	screenshot("1-root")
+	screenshot(t, ctx, "browsable-1-root")
 
 	do("log in",
 		chromedp.Click(chromedp.ID("login-open")),
@@ -89,7 +72,7 @@ func TestBrowsableAPIInABrowser(t *testing.T) {
 
 	do("follow the link to the notes", chromedp.Click(chromedp.CSS(`#response-body a[href$="/api/notes/"]`)), heading("Note List"),
 		chromedp.WaitVisible(chromedp.ID("html-form")))
-	screenshot("2-notes")
+	screenshot(t, ctx, "browsable-2-notes")
 
 	do("create a note with the HTML form",
 		chromedp.SendKeys(chromedp.ID("field-title"), "Buy milk"),
@@ -105,14 +88,14 @@ func TestBrowsableAPIInABrowser(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &created); err != nil || created.Title != "Buy milk" || created.Owner != "alice" {
 		t.Fatalf("created %s (%v)", body, err)
 	}
-	screenshot("3-created")
+	screenshot(t, ctx, "browsable-3-created")
 
 	do("send the form without a title", chromedp.Clear(chromedp.ID("field-title")), chromedp.Click(chromedp.ID("html-POST")),
 		status("HTTP 400 Bad Request"), chromedp.WaitVisible(chromedp.CSS(`.field-error[data-field="title"]`)))
 	if got := text(`.field-error[data-field="title"]`); got != "This field may not be blank." {
 		t.Errorf("the title's error: %q", got)
 	}
-	screenshot("4-field-error")
+	screenshot(t, ctx, "browsable-4-field-error")
 
 	do("page through the notes",
 		chromedp.Click(chromedp.CSS(".breadcrumb a")), heading("Api Root"),
@@ -123,7 +106,7 @@ func TestBrowsableAPIInABrowser(t *testing.T) {
 	if got := text("#response-body"); !strings.Contains(got, `"title": "first"`) {
 		t.Errorf("page 2 has not the oldest note: %s", got)
 	}
-	screenshot("5-page-2")
+	screenshot(t, ctx, "browsable-5-page-2")
 	do("and back", chromedp.Click(chromedp.ID("previous")), chromedp.WaitVisible(chromedp.ID("next")),
 		chromedp.WaitVisible(chromedp.Search(`//pre[@id="request" and not(contains(., "page=2"))]`)))
 
@@ -133,10 +116,10 @@ func TestBrowsableAPIInABrowser(t *testing.T) {
 	if got, err := chromedp.Run(step(t, ctx), chromedp.Value(chromedp.ID("field-title"))); err != nil || got != "Buy milk" {
 		t.Errorf("the PUT form's title: %q, %v", got, err)
 	}
-	screenshot("6-note")
+	screenshot(t, ctx, "browsable-6-note")
 	do("delete the note", chromedp.Click(chromedp.ID("delete")), chromedp.Click(chromedp.ID("delete-confirm")), status("HTTP 204 No Content"))
 	apiCall(t, site, http.MethodGet, detail, access, "", 404)
-	screenshot("7-deleted")
+	screenshot(t, ctx, "browsable-7-deleted")
 
 	do("OPTIONS", chromedp.Click(chromedp.ID("options")),
 		chromedp.WaitVisible(chromedp.Search(`//pre[@id="request" and starts-with(., "OPTIONS")]`)))
@@ -149,7 +132,7 @@ func TestBrowsableAPIInABrowser(t *testing.T) {
 	if err != nil || stored != 0 {
 		t.Errorf("after logout the tab keeps %d items (%v)", stored, err)
 	}
-	screenshot("8-logged-out")
+	screenshot(t, ctx, "browsable-8-logged-out")
 }
 
 // apiCall sends a JSON request with a bearer token to a served app and checks its status.

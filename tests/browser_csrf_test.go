@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +68,23 @@ func step(t *testing.T, ctx context.Context) context.Context {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// screenshot keeps the page as it is now in $BROWSER_ARTIFACTS/<name>.png, when the
+// artifacts are asked for (CI keeps them).
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("BROWSER_ARTIFACTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(step(t, ctx), chromedp.FullScreenshot(100))
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+	}
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+	}
 }
 
 // listen serves h on localhost:<a free port> until the test ends, as a real origin.

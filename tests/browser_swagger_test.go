@@ -1,8 +1,6 @@
 package tests
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -62,13 +60,5 @@ func TestSwaggerUIAuthorizeInABrowser(t *testing.T) {
 	if err != nil || status != "200" {
 		t.Errorf("after Authorize: %q, %v; want 200", status, err)
 	}
-	if dir := os.Getenv("BROWSER_ARTIFACTS"); dir != "" {
-		png, err := chromedp.Run(step(t, ctx), chromedp.FullScreenshot(100))
-		if err == nil {
-			err = os.WriteFile(filepath.Join(dir, "swagger-ui-authorized.png"), png, 0o644)
-		}
-		if err != nil {
-			t.Errorf("screenshot: %v", err)
-		}
-	}
+	screenshot(t, ctx, "swagger-ui-authorized")
 }
