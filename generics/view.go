@@ -67,6 +67,10 @@ type GenericAPIView[T any] struct {
 type Defaults struct {
 	// Pagination is DEFAULT_PAGINATION_CLASS with PAGE_SIZE (pagination.FromSettings).
 	Pagination pagination.Paginator
+	// Formats are the settings' date, time and decimal formats (serializers.FormatsFrom),
+	// given to a serializer built by serializers.New or NewModel unless WithFormats gave it
+	// its own; nil leaves serializers as they are.
+	Formats *serializers.Formats
 }
 
 // DefaultsUser is a view that takes Defaults: every generic view and viewset route.
@@ -83,6 +87,9 @@ var _ DefaultsUser = (*GenericAPIView[struct{}])(nil)
 func (v *GenericAPIView[T]) UseDefaults(d Defaults) {
 	if v.Pagination == nil {
 		v.Pagination = d.Pagination
+	}
+	if s, ok := v.Serializer.(*serializers.Serializer[T]); ok && d.Formats != nil {
+		v.Serializer = s.UseFormats(*d.Formats)
 	}
 	m, err := newModel(v.DB, v.Serializer, v.LookupField)
 	if err != nil {

@@ -3,6 +3,7 @@ package serializers_test
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,5 +71,28 @@ func TestFormatsFromSettings(t *testing.T) {
 	fee, _ := d.Get("fee")
 	if day != "06.05.2024" || fee != json.Number("3.0") { // float(Decimal("3.00")), as DRF's encoder writes it
 		t.Errorf("day %v, fee %v", day, fee)
+	}
+}
+
+// UseFormats (the settings', given by generic views) applies to a serializer that has no
+// formats of its own; WithFormats' stay.
+func TestUseFormats(t *testing.T) {
+	e := &event{Day: serializers.Date{Year: 2024, Month: 1, Day: 2}, Fee: decimal.RequireFromString("1.5")}
+	settingsFormats := serializers.DefaultFormats()
+	settingsFormats.Date = "%d/%m/%Y"
+	own := serializers.DefaultFormats()
+	own.Date = "%Y/%m/%d"
+	for _, c := range []struct {
+		name string
+		s    *serializers.Serializer[event]
+		want string
+	}{
+		{"no formats of its own", serializers.New[event]().UseFormats(settingsFormats), `"day":"02/01/2024"`},
+		{"WithFormats first", serializers.New[event]().WithFormats(own).UseFormats(settingsFormats), `"day":"2024/01/02"`},
+	} {
+		out, _ := json.Marshal(c.s.Represent(e))
+		if !strings.Contains(string(out), c.want) {
+			t.Errorf("%s: %s, want %s", c.name, out, c.want)
+		}
 	}
 }

@@ -22,13 +22,28 @@ type Serializer[T any] struct {
 	fields  rest.Fields
 	model   *model // nil for a plain Serializer
 	formats Formats
-	storage files.Storage // file fields' storage: WithStorage
+	// ownFormats: WithFormats set formats, which the settings' (UseFormats) do not replace.
+	ownFormats bool
+	storage    files.Storage // file fields' storage: WithStorage
 }
 
 // WithFormats is a copy of the serializer that reads and renders dates, times and
 // decimals by formats instead of DRF's defaults (DefaultFormats): DRF's DATETIME_FORMAT,
 // DATE_INPUT_FORMATS, COERCE_DECIMAL_TO_STRING... Build it at startup, as the serializer.
 func (s *Serializer[T]) WithFormats(formats Formats) *Serializer[T] {
+	c := *s
+	c.formats, c.ownFormats = formats, true
+	return &c
+}
+
+// UseFormats is the serializer with the settings' formats (FormatsFrom), unless
+// WithFormats gave it its own: what a generic view does with its serializer at start, so
+// that DATETIME_FORMAT and the others apply to every model serializer of the app, as DRF's
+// settings do.
+func (s *Serializer[T]) UseFormats(formats Formats) *Serializer[T] {
+	if s.ownFormats {
+		return s
+	}
 	c := *s
 	c.formats = formats
 	return &c

@@ -4,6 +4,7 @@ import (
 	"ginrest/generics"
 	"ginrest/rest"
 	"ginrest/routers"
+	"ginrest/serializers"
 	"ginrest/views"
 )
 
@@ -27,11 +28,14 @@ func Include(urls []routers.Route) []Route {
 }
 
 // useDefaults gives a generic view or viewset route the settings' defaults for what it
-// leaves nil (DEFAULT_PAGINATION_CLASS with PAGE_SIZE), and has it check its declaration.
+// leaves nil (DEFAULT_PAGINATION_CLASS with PAGE_SIZE), the settings' formats to its
+// serializer (DATETIME_FORMAT, COERCE_DECIMAL_TO_STRING...), and has it check its
+// declaration.
 // It is the app's rest.Defaults.Prepare, so every view mounted with the app's defaults
 // gets it, whether through Mount or rest.NewHandler.
 func (a *App) useDefaults(v rest.View) {
 	if d, ok := v.(generics.DefaultsUser); ok {
-		d.UseDefaults(generics.Defaults{Pagination: a.Pagination})
+		formats := serializers.FormatsFrom(a.Settings.REST)
+		d.UseDefaults(generics.Defaults{Pagination: a.Pagination, Formats: &formats})
 	}
 }
