@@ -34,6 +34,9 @@ type model struct {
 	// together are unique_together's sets, uniqueFor the unique_for_date rules (unique.go).
 	together  [][]*field
 	uniqueFor []uniqueFor
+	// hyperlinked is NewHyperlinkedModel's: a hyperlinked field without view_name links to
+	// "<model name>-detail".
+	hyperlinked bool
 }
 
 // VerboseNamer is implemented by a model that names itself in messages, as Django's
@@ -44,7 +47,7 @@ type VerboseNamer interface {
 	VerboseName() string
 }
 
-func newModel(db *gorm.DB, info *structInfo) (*model, error) {
+func newModel(db *gorm.DB, info *structInfo, hyperlinked bool) (*model, error) {
 	if db == nil {
 		return nil, errors.New("NewModel needs a database")
 	}
@@ -53,8 +56,11 @@ func newModel(db *gorm.DB, info *structInfo) (*model, error) {
 	if err := stmt.Parse(value); err != nil {
 		return nil, fmt.Errorf("gorm: %w", err)
 	}
-	m := &model{db: db, info: info, table: stmt.Schema.Table, columns: map[string]string{}, pk: stmt.Schema.PrioritizedPrimaryField}
+	m := &model{db: db, info: info, table: stmt.Schema.Table, columns: map[string]string{}, pk: stmt.Schema.PrioritizedPrimaryField, hyperlinked: hyperlinked}
 	for _, f := range info.fields {
+		if f.goName == "" {
+			continue // the url field NewHyperlinkedModel adds: no struct field, no column
+		}
 		if sf := stmt.Schema.LookUpField(f.goName); sf != nil && sf.DBName != "" {
 			m.columns[f.name] = sf.DBName
 		} else if f.unique {

@@ -28,6 +28,9 @@ import (
 //	                   related model's JSON name; primary key by default), lookup_url_kwarg=PARAM
 //	related=identity   HyperlinkedIdentityField: the object's own URL (view_name=...); read-only,
 //	                   on a field of any type that has no column (gorm:"-")
+//
+// view_name is required but in a serializer built by NewHyperlinkedModel, where it defaults
+// to "<model name>-detail" (hyperlinked.go), as DRF's HyperlinkedModelSerializer does.
 //	source=GoName      the association is another field's (DRF's source=): a second way to
 //	                   name the same objects, a field of its own type with gorm:"-"
 //
@@ -130,8 +133,6 @@ func splitRelation(tag string) (*relSpec, string, error) {
 		return nil, "", fmt.Errorf("related=slug needs slug_field=NAME")
 	case spec.kind != relSlug && slugField:
 		return nil, "", fmt.Errorf("slug_field is for related=slug")
-	case (spec.kind == relHyperlink || spec.kind == relIdentity) && spec.viewName == "":
-		return nil, "", fmt.Errorf("a hyperlinked field needs view_name=ROUTE")
 	case spec.kind != relHyperlink && spec.kind != relIdentity && (viewName || lookupField || lookupKwarg):
 		return nil, "", fmt.Errorf("view_name, lookup_field and lookup_url_kwarg are for related=hyperlink and identity")
 	}

@@ -33,6 +33,10 @@ type binding struct {
 	// holder is the index of the struct field holding the loaded association: the
 	// field's own, or its source's.
 	holder []int
+	// viewName is a hyperlinked field's route: its view_name, or the default of a
+	// hyperlinked model serializer. It lives here, not in the relSpec, because the spec is
+	// the type's (cached) and the default is the serializer's.
+	viewName string
 }
 
 // errNoRequest is DRF's assertion that a hyperlinked field is rendered with the request
@@ -50,7 +54,7 @@ func (m *model) bindRelations(db *gorm.DB, own *schema.Schema) error {
 			}
 			continue
 		}
-		b, err := bind(db, own, f)
+		b, err := bind(db, own, f, m.hyperlinked)
 		if err != nil {
 			return fmt.Errorf("%s: %w", f.goName, err)
 		}
@@ -65,9 +69,15 @@ func (m *model) bindRelations(db *gorm.DB, own *schema.Schema) error {
 	return nil
 }
 
-func bind(db *gorm.DB, own *schema.Schema, f *field) (*binding, error) {
+func bind(db *gorm.DB, own *schema.Schema, f *field, hyperlinked bool) (*binding, error) {
 	spec := f.rel
-	b := &binding{f: f, spec: spec, target: own, holder: f.index}
+	b := &binding{f: f, spec: spec, target: own, holder: f.index, viewName: spec.viewName}
+	if (spec.kind == relHyperlink || spec.kind == relIdentity) && b.viewName == "" {
+		if !hyperlinked {
+			return nil, errors.New("a hyperlinked field needs view_name=ROUTE (NewHyperlinkedModel gives it <model>-detail)")
+		}
+		b.viewName = ModelName(spec.target) + "-detail"
+	}
 	if spec.kind != relIdentity {
 		assoc := f.goName
 		if spec.source != "" {
@@ -329,7 +339,7 @@ func (b *binding) readKey(req *rest.Request, item any) (reflect.Value, string) {
 		if !ok {
 			return reflect.Value{}, MsgNoURLMatch
 		}
-		if name != b.spec.viewName {
+		if name != b.viewName {
 			return reflect.Value{}, MsgIncorrectURLMatch
 		}
 		for _, p := range params {
@@ -461,9 +471,9 @@ func (r *renderer) link(b *binding, obj reflect.Value) any {
 	if key == nil || reflect.ValueOf(key).IsZero() {
 		return nil
 	}
-	path, err := req.Reverse(b.spec.viewName, rest.Param{Key: b.spec.lookupKwarg, Value: fmt.Sprint(key)})
+	path, err := req.Reverse(b.viewName, rest.Param{Key: b.spec.lookupKwarg, Value: fmt.Sprint(key)})
 	if err != nil {
-		r.fail(fmt.Errorf("serializers: %s: could not resolve a URL with view_name %q: %w", b.f.goName, b.spec.viewName, err))
+		r.fail(fmt.Errorf("serializers: %s: could not resolve a URL with view_name %q: %w", cmpOr(b.f.goName, b.f.name), b.viewName, err))
 		return nil
 	}
 	return req.AbsoluteURL(path).String()

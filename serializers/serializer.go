@@ -239,8 +239,13 @@ func (s *Serializer[T]) RepresentMany(vs []T) []Data {
 // fields against db and writes with Create and Update. It panics if gorm cannot read T as
 // a model, or T's tags are wrong.
 func NewModel[T any](db *gorm.DB) *Serializer[T] {
-	s := newSerializer[T]()
-	m, err := newModel(db, s.info)
+	return newModelSerializer(newSerializer[T](), db, false)
+}
+
+// newModelSerializer makes s a model serializer over db: NewModel's, and
+// NewHyperlinkedModel's with hyperlinked.
+func newModelSerializer[T any](s *Serializer[T], db *gorm.DB, hyperlinked bool) *Serializer[T] {
+	m, err := newModel(db, s.info, hyperlinked)
 	if err != nil {
 		panic(fmt.Sprintf("serializers: %s: %v", s.info.typ, err))
 	}

@@ -9,6 +9,7 @@ import (
 
 	"ginrest/generics"
 	"ginrest/rest"
+	"ginrest/serializers"
 )
 
 // Model is DRF's ModelViewSet for the model T: its GenericAPIView is shared by every
@@ -60,8 +61,9 @@ func modelName[T any]() string {
 	return strings.TrimSuffix(reflect.TypeFor[T]().Name(), "Serializer")
 }
 
-// Basename is the model's name in lower case.
-func (vs *Model[T]) Basename() string { return strings.ToLower(modelName[T]()) }
+// Basename is the model's name in lower case (serializers.ModelName, which a model may
+// override with a ModelName method): what NewHyperlinkedModel links to.
+func (vs *Model[T]) Basename() string { return serializers.ModelName(reflect.TypeFor[T]()) }
 
 // binding is one pair of DRF's as_view(actions) map.
 type binding struct {
