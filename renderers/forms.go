@@ -22,7 +22,8 @@ type formsData struct {
 // field is one input of the HTML form.
 type field struct {
 	Name, Label, Help string
-	Kind              string // checkbox, select, number, textarea, password, email, url, text
+	Kind              string // checkbox, select, number, textarea, password, email, url, text, file
+	Accept            string // a file input's accepted types: image/* for an ImageField
 	Required          bool
 	Value             string
 	Checked           bool
@@ -108,6 +109,14 @@ func newField(info rest.FieldInfo, value any) (field, bool) {
 		for _, c := range info.Choices {
 			v := text(c.Value)
 			f.Choices = append(f.Choices, choice{Value: v, Label: c.DisplayName, Selected: value != nil && v == text(value)})
+		}
+		return f, true
+	case "file upload", "image upload":
+		// DRF's FileField and ImageField: a file input; a form with a file chosen goes as
+		// multipart, and one left empty is not sent (the stored file stays).
+		f.Kind = "file"
+		if info.Type == "image upload" {
+			f.Accept = "image/*"
 		}
 		return f, true
 	case "integer", "float", "decimal":

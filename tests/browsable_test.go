@@ -172,6 +172,7 @@ func TestBrowsableForms(t *testing.T) {
 		code, body := page(alice, req{Method: http.MethodGet, Path: "/api/notes/"})
 		for _, want := range []string{`id="html-POST"`, `id="raw-POST"`, `<input type="text" id="field-title" name="title" value="">`,
 			`<textarea id="field-body" name="body" rows="4"></textarea>`, `<input type="checkbox" id="field-done" name="done" value="true">`,
+			`<input type="file" id="field-attachment" name="attachment">`,
 			`<span class="user" id="user">alice</span>`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("no %s in\n%s", want, body)

@@ -1,11 +1,16 @@
 package tests
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -270,4 +275,52 @@ func TestBrowsableAPISecondFactorInABrowser(t *testing.T) {
 	if got, err := chromedp.Run(step(t, ctx), chromedp.Text(chromedp.ID("user"))); err != nil || got != "alice" {
 		t.Errorf("signed in as %q (%v), want alice", got, err)
 	}
+}
+
+// A file field is a file input in the HTML form: a note created with a file chosen goes
+// as multipart, and the stored attachment's URL comes back.
+func TestBrowsableAPIUploadInABrowser(t *testing.T) {
+	ctx := browser(t)
+	s := testSettings()
+	s.Media.Root = t.TempDir()
+	site := serveWithAlice(t, s)
+	png := filepath.Join(t.TempDir(), "dot.png")
+	if err := os.WriteFile(png, onePixelPNG(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(step(t, ctx),
+		chromedp.Navigate(site+"/api/notes/"),
+		chromedp.Click(chromedp.ID("login-open")),
+		chromedp.SendKeys(chromedp.ID("login-username"), "alice"),
+		chromedp.SendKeys(chromedp.ID("login-password"), "wonderland-42"),
+		chromedp.Click(chromedp.ID("login-submit")),
+		chromedp.WaitVisible(chromedp.ID("field-attachment")),
+		chromedp.SendKeys(chromedp.ID("field-title"), "With a file"),
+		chromedp.SetUploadFiles(chromedp.ID("field-attachment"), []string{png}),
+		chromedp.Click(chromedp.ID("html-POST")),
+		chromedp.WaitVisible(chromedp.Search(`//b[@id="status" and text()="HTTP 201 Created"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	body, err := chromedp.Run(step(t, ctx), chromedp.Text(chromedp.ID("response-body")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body, "/media/notes_note/dot") || !strings.Contains(body, `"title": "With a file"`) {
+		t.Errorf("the created note: %s", body)
+	}
+	stored, _ := filepath.Glob(filepath.Join(s.Media.Root, "notes_note", "dot*.png"))
+	if len(stored) != 1 {
+		t.Errorf("stored files: %v", stored)
+	}
+}
+
+// onePixelPNG is a valid PNG image, 1×1.
+func onePixelPNG(t *testing.T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 1, 1))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -178,6 +178,26 @@
     await load("GET", window.location.href, null, null, "replace");
   }
 
+  // htmlBody is an HTML form's body and its media type, as DRF's HTML form sends it:
+  // form-encoded, an unchecked box left out (false); multipart when a file is chosen (the
+  // browser sets the boundary). A file input left empty is not sent.
+  function htmlBody(form) {
+    var data = new FormData(form);
+    var files = Array.prototype.slice.call(form.querySelectorAll('input[type="file"]'));
+    var chosen = false;
+    files.forEach(function (input) {
+      if (input.files.length === 0) {
+        data.delete(input.name);
+      } else {
+        chosen = true;
+      }
+    });
+    if (chosen) {
+      return [data, null];
+    }
+    return [new URLSearchParams(data).toString(), "application/x-www-form-urlencoded"];
+  }
+
   function submitted(form, submitter) {
     var url = form.dataset.url;
     var method = submitter && submitter.value ? submitter.value : "";
@@ -191,8 +211,7 @@
       case "delete":
         return load("DELETE", url, null, null, "");
       case "html":
-        // As DRF's HTML form: form-encoded, an unchecked box left out (false).
-        return load(method, url, new URLSearchParams(new FormData(form)).toString(), "application/x-www-form-urlencoded", "");
+        return load.apply(null, [method, url].concat(htmlBody(form), [""]));
       case "raw":
         return load(method, url, form.elements._content.value, form.elements._content_type.value, "");
     }
