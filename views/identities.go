@@ -1,9 +1,7 @@
 package views
 
 import (
-	"errors"
 	"net/http"
-	"strconv"
 
 	"ginrest/models"
 	"ginrest/permissions"
@@ -63,23 +61,5 @@ func NewIdentity(accounts *socialaccount.Accounts, cookies *Cookies) *Identity {
 }
 
 func (v *Identity) Delete(r *rest.Request) (*rest.Response, error) {
-	if err := v.cookies.Check(r); err != nil { // it changes how the user signs in
-		return nil, err
-	}
-	user, err := models.StoredUser(r)
-	if err != nil {
-		return nil, err
-	}
-	id, err := strconv.ParseInt(r.Param("id"), 10, 64)
-	if err != nil {
-		return nil, rest.NotFound()
-	}
-	err = v.accounts.Unlink(r.Context(), user.ID, id)
-	if errors.Is(err, socialaccount.ErrNoLink) {
-		return nil, rest.NotFound()
-	}
-	if err != nil {
-		return nil, err
-	}
-	return rest.NoContent(), nil
+	return deleteOwn(r, v.cookies, socialaccount.ErrNoLink, v.accounts.Unlink)
 }

@@ -3,7 +3,6 @@ package views
 import (
 	"net/http"
 
-	"ginrest/models"
 	"ginrest/permissions"
 	"ginrest/rest"
 	"ginrest/tokenserializers"
@@ -37,15 +36,7 @@ func (v *Password) Post(r *rest.Request) (*rest.Response, error) {
 	if err := v.cookies.Check(r); err != nil { // it sets the cookies: another site must not
 		return nil, err
 	}
-	user, err := models.StoredUser(r)
-	if err != nil {
-		return nil, err
-	}
-	data, err := r.Data()
-	if err != nil {
-		return nil, err
-	}
-	pair, err := v.serializer.Validate(r.Context(), user, data)
+	pair, err := validateOwn(r, v.serializer.Validate)
 	if err != nil {
 		return nil, err
 	}

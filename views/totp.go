@@ -100,15 +100,7 @@ func (v *TOTPConfirm) Post(r *rest.Request) (*rest.Response, error) {
 
 // recoveryCodesPost runs a view whose body is a code and whose answer recovery codes.
 func recoveryCodesPost(r *rest.Request, validate func(context.Context, *models.User, any) (*tokenserializers.RecoveryCodes, error)) (*rest.Response, error) {
-	user, err := models.StoredUser(r)
-	if err != nil {
-		return nil, err
-	}
-	data, err := r.Data()
-	if err != nil {
-		return nil, err
-	}
-	out, err := validate(r.Context(), user, data)
+	out, err := validateOwn(r, validate)
 	if err != nil {
 		return nil, err
 	}
@@ -139,15 +131,10 @@ func NewTOTPDisable(devices *mfa.Devices, throttles ...rest.Throttle) *TOTPDisab
 func (v *TOTPDisable) Describe(string) rest.Fields { return v.serializer.Describe() }
 
 func (v *TOTPDisable) Post(r *rest.Request) (*rest.Response, error) {
-	user, err := models.StoredUser(r)
+	_, err := validateOwn(r, func(ctx context.Context, user *models.User, data any) (struct{}, error) {
+		return struct{}{}, v.serializer.Validate(ctx, user, data)
+	})
 	if err != nil {
-		return nil, err
-	}
-	data, err := r.Data()
-	if err != nil {
-		return nil, err
-	}
-	if err := v.serializer.Validate(r.Context(), user, data); err != nil {
 		return nil, err
 	}
 	return rest.NoContent(), nil

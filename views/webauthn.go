@@ -1,9 +1,7 @@
 package views
 
 import (
-	"errors"
 	"net/http"
-	"strconv"
 
 	"ginrest/models"
 	"ginrest/passkeys"
@@ -78,15 +76,7 @@ func (v *WebAuthnRegisterFinish) Post(r *rest.Request) (*rest.Response, error) {
 	if err := v.cookies.Check(r); err != nil { // it adds a way to sign in
 		return nil, err
 	}
-	user, err := models.StoredUser(r)
-	if err != nil {
-		return nil, err
-	}
-	data, err := r.Data()
-	if err != nil {
-		return nil, err
-	}
-	out, err := v.serializer.Validate(r.Context(), user, data)
+	out, err := validateOwn(r, v.serializer.Validate)
 	if err != nil {
 		return nil, err
 	}
@@ -146,25 +136,7 @@ func NewWebAuthnCredential(rp *passkeys.RP, cookies *Cookies) *WebAuthnCredentia
 }
 
 func (v *WebAuthnCredential) Delete(r *rest.Request) (*rest.Response, error) {
-	if err := v.cookies.Check(r); err != nil { // it changes how the user signs in
-		return nil, err
-	}
-	user, err := models.StoredUser(r)
-	if err != nil {
-		return nil, err
-	}
-	id, err := strconv.ParseInt(r.Param("id"), 10, 64)
-	if err != nil {
-		return nil, rest.NotFound()
-	}
-	err = v.rp.Delete(r.Context(), user.ID, id)
-	if errors.Is(err, passkeys.ErrNoCredential) {
-		return nil, rest.NotFound()
-	}
-	if err != nil {
-		return nil, err
-	}
-	return rest.NoContent(), nil
+	return deleteOwn(r, v.cookies, passkeys.ErrNoCredential, v.rp.Delete)
 }
 
 // WebAuthnLoginBegin is POST /api/auth/webauthn/login/begin/: the options of
