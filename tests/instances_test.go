@@ -68,6 +68,7 @@ func TestInstancesTokenNewerThanCachedUserReloads(t *testing.T) {
 			if rec := b.getWith("/api/protected/", newAccess); rec.Code != 200 {
 				t.Errorf("b refused the token a issued after the revocation: %d %s", rec.Code, rec.Body)
 			}
+			assertJSON(t, b.postJSON("/api/token/verify/", map[string]string{"token": newAccess}), 200, `{}`)
 			assertJSON(t, b.getWith("/api/protected/", access), 401, c.body)
 			assertJSON(t, b.sessRefresh(refresh), 401, c.body)
 			sessPair(t, b.sessRefresh(newRefresh))
@@ -75,9 +76,10 @@ func TestInstancesTokenNewerThanCachedUserReloads(t *testing.T) {
 	}
 }
 
-// A revocation through one instance: refresh and verify on the other read the database and
-// refuse at once; an access token is refused there once USER_CACHE_TTL has passed since
-// the revocation answered (the bound the README states), whatever that instance cached.
+// A revocation through one instance: refresh on the other reads the database and refuses
+// at once; an access token is refused there, by authenticated requests and by verify, once
+// USER_CACHE_TTL has passed since the revocation answered (the bound the README states),
+// whatever that instance cached. The instance that revoked refuses at once.
 func TestInstancesRevocationWithinUserCacheTTL(t *testing.T) {
 	a, b := twoInstances(t)
 	a.createUser("alice", "wonderland-42")
@@ -85,10 +87,12 @@ func TestInstancesRevocationWithinUserCacheTTL(t *testing.T) {
 	if rec := b.getWith("/api/protected/", access); rec.Code != 200 {
 		t.Fatalf("b before: %d %s", rec.Code, rec.Body)
 	}
+	assertJSON(t, b.postJSON("/api/token/verify/", map[string]string{"token": access}), 200, `{}`)
 	assertJSON(t, a.sessCall("POST", "/api/token/logout-all/", access, nil), 200, `{}`)
+	assertJSON(t, a.postJSON("/api/token/verify/", map[string]string{"token": access}), 401, bodyTokenRevoked)
 	assertJSON(t, b.sessRefresh(refresh), 401, bodyTokenRevoked)
-	assertJSON(t, b.postJSON("/api/token/verify/", map[string]string{"token": access}), 401, bodyTokenRevoked)
 	b.Clock.Advance(b.App.Settings.UserCacheTTL)
+	assertJSON(t, b.postJSON("/api/token/verify/", map[string]string{"token": access}), 401, bodyTokenRevoked)
 	assertJSON(t, b.getWith("/api/protected/", access), 401, bodyTokenRevoked)
 }
 

@@ -29,9 +29,14 @@ func (s *JWT) checkVersion(ctx context.Context, t *tokens.Token, user *models.Us
 	return s.Versions.Check(ctx, t, user)
 }
 
-// checkVersionOf is checkVersion for verify, which takes any token: a token naming no user
-// has no version to check (verify does not look users up otherwise, as in simplejwt).
-func (s *JWT) checkVersionOf(ctx context.Context, t *tokens.Token) error {
+// checkVersionOf is checkVersion for a token whose user is not loaded otherwise: a token
+// naming no user has no version to check. Refresh's refusals read the user from the
+// database (cached false). Verify reads it as an authenticated request does (cached true),
+// so that verifying an access token costs no query: a revocation through another process
+// is seen within USER_CACHE_TTL, the bound JWTAuthentication has too, and one through this
+// process at once (Users forgets its copy); a token newer than the cached copy (issued
+// after a revocation elsewhere) reads the user again rather than being refused.
+func (s *JWT) checkVersionOf(ctx context.Context, t *tokens.Token, cached bool) error {
 	if s.Versions == nil {
 		return nil
 	}
@@ -39,7 +44,16 @@ func (s *JWT) checkVersionOf(ctx context.Context, t *tokens.Token) error {
 	if !ok {
 		return nil
 	}
-	user, err := s.Users.ByClaim(ctx, s.UserIDField, claim)
+	var user *models.User
+	var err error
+	if cached {
+		user, err = s.Users.ForRequest(ctx, s.UserIDField, claim)
+		if err == nil && s.Versions.Newer(t, user) {
+			user, err = s.Users.ReloadForRequest(ctx, s.UserIDField, claim)
+		}
+	} else {
+		user, err = s.Users.ByClaim(ctx, s.UserIDField, claim)
+	}
 	if errors.Is(err, models.ErrNotFound) {
 		return nil
 	}
@@ -111,7 +125,7 @@ func (s *JWT) refused(ctx context.Context, t *tokens.Token, err error) error {
 		s.Audit.Event(ctx, audit.TokenReuseDetected, "refresh token reuse: session revoked",
 			slog.String("user_id", strconv.FormatInt(reuse.UserID, 10)), slog.String("session_id", reuse.SessionID))
 	}
-	if err := s.checkVersionOf(ctx, t); err != nil {
+	if err := s.checkVersionOf(ctx, t, false); err != nil {
 		return err
 	}
 	if reuse.Graced {
