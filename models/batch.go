@@ -167,7 +167,7 @@ func (b *batcher) transaction(fn func(tx *gorm.DB) error) error {
 // kept is false if that rollback failed, so that fn's work may still be in the transaction.
 // One name serves every savepoint: they follow one another, never nest.
 func savepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (err error, kept bool) {
-	if err := tx.Exec(`SAVEPOINT "batch"`).Error; err != nil {
+	if _, err := savepointBatch.Exec(tx); err != nil {
 		return err, false
 	}
 	defer func() {
@@ -175,18 +175,24 @@ func savepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (err error, kept bool) {
 			err = fmt.Errorf("transaction panicked: %v", r)
 		}
 		if err != nil {
-			if rbErr := tx.Exec(`ROLLBACK TO SAVEPOINT "batch"`).Error; rbErr != nil {
+			if _, rbErr := rollbackBatch.Exec(tx); rbErr != nil {
 				err, kept = errors.Join(err, rbErr), false
 				return
 			}
 		}
-		if relErr := tx.Exec(`RELEASE SAVEPOINT "batch"`).Error; relErr != nil {
+		if _, relErr := releaseBatch.Exec(tx); relErr != nil {
 			err, kept = errors.Join(err, relErr), false
 		}
 	}()
 	kept = true // unless undoing fn fails, below: fn may panic before it returns
 	return fn(tx.Session(&gorm.Session{NewDB: true})), kept
 }
+
+var (
+	savepointBatch = NewRaw(`SAVEPOINT "batch"`)
+	rollbackBatch  = NewRaw(`ROLLBACK TO SAVEPOINT "batch"`)
+	releaseBatch   = NewRaw(`RELEASE SAVEPOINT "batch"`)
+)
 
 // drain answers what is still queued when the database closes.
 func (b *batcher) drain() {

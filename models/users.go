@@ -64,10 +64,10 @@ type Users struct {
 	hashingOnce sync.Once
 	hashing     *hashers.Queue
 
-	byIDOnce sync.Once
-	byIDStmt *sql.Stmt
-	byIDErr  error
+	byID ReadStmt
 }
+
+var userByID = NewRaw(`SELECT ` + userColumns + `, ` + tokenVersionColumn + ` FROM "auth_user" ` + tokenVersionJoin + ` WHERE "auth_user"."id" = ?`)
 
 func (u *Users) now() time.Time {
 	if u.Now != nil {
@@ -143,26 +143,8 @@ func (u *Users) hash(ctx context.Context, f func()) error {
 // loads the user on every request, so it bypasses the ORM: one statement prepared once,
 // scanned straight into the struct.
 func (u *Users) ByID(ctx context.Context, id int64) (*User, error) {
-	u.byIDOnce.Do(func() {
-		sqlDB, err := readPool(u.DB) // beside the writer, never queued behind it
-		if err != nil {
-			u.byIDErr = err
-			return
-		}
-		placeholder := "?"
-		if IsPostgres(u.DB) {
-			placeholder = "$1"
-		}
-		u.byIDStmt, u.byIDErr = sqlDB.Prepare(`SELECT ` + userColumns + `, ` + tokenVersionColumn +
-			` FROM "auth_user" ` + tokenVersionJoin + ` WHERE "auth_user"."id" = ` + placeholder)
-	})
-	if u.byIDErr != nil {
-		// Preparing failed (the database was down at first use): fall back to the ORM, so
-		// a later request succeeds once it is back.
-		return u.first(ctx, `"auth_user"."id" = ?`, id)
-	}
 	var user User
-	err := u.byIDStmt.QueryRowContext(ctx, id).Scan(&user.ID, &user.Password, &user.LastLogin, &user.IsSuperuser,
+	err := u.byID.QueryRow(ctx, u.DB, userByID, id).Scan(&user.ID, &user.Password, &user.LastLogin, &user.IsSuperuser,
 		&user.Username, &user.FirstName, &user.LastName, &user.Email, &user.IsStaff, &user.IsActive, &user.DateJoined, &user.TokenVersion, &user.TokensRevokedAt,
 		&user.PasswordSeen, &user.RehashedFrom)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -2,6 +2,8 @@ package tokens
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -16,6 +18,8 @@ import (
 type Blacklist struct {
 	DB      *gorm.DB
 	Backend *Backend
+
+	check models.ReadStmt
 }
 
 // Record stores a newly issued refresh token as outstanding (RefreshToken.for_user).
@@ -23,29 +27,34 @@ func (bl *Blacklist) Record(ctx context.Context, t *Token, userID *int64) error 
 	return bl.record(bl.DB.WithContext(ctx), t, userID)
 }
 
+var insertOutstanding = models.NewRaw(`INSERT INTO "token_blacklist_outstandingtoken"
+	("user_id", "jti", "token", "created_at", "expires_at") VALUES (?, ?, ?, ?, ?)`)
+
+// record stores t as outstanding. A raw statement, not gorm's Create: refresh runs it in
+// the writer's serial batch (models.Raw).
 func (bl *Blacklist) record(db *gorm.DB, t *Token, userID *int64) error {
 	now := bl.Backend.Now().UTC()
-	exp := bl.Backend.ExpiresAt(t)
-	return db.Create(&models.OutstandingToken{
-		UserID: userID, JTI: bl.Backend.JTI(t), Token: t.Raw, CreatedAt: &now, ExpiresAt: exp.UTC(),
-	}).Error
+	_, err := insertOutstanding.Exec(db, userID, bl.Backend.JTI(t), t.Raw, now, bl.Backend.ExpiresAt(t).UTC())
+	return err
 }
 
-// Check refuses a blacklisted token: BlacklistMixin.check_blacklist.
+// Check refuses a blacklisted token: BlacklistMixin.check_blacklist. Refresh and sliding
+// tokens are looked up on every use, so the lookup is one statement prepared once.
 func (bl *Blacklist) Check(ctx context.Context, t *Token) error {
-	var n int64
-	err := bl.DB.WithContext(ctx).Model(&models.BlacklistedToken{}).
-		Joins(`JOIN "token_blacklist_outstandingtoken" ON "token_blacklist_outstandingtoken"."id" = "token_blacklist_blacklistedtoken"."token_id"`).
-		Where(`"token_blacklist_outstandingtoken"."jti" = ?`, bl.Backend.JTI(t)).
-		Limit(1).Count(&n).Error
+	var one int
+	err := bl.check.QueryRow(ctx, bl.DB, isBlacklisted, bl.Backend.JTI(t)).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	if n > 0 {
-		return &Error{Message: MsgBlacklisted}
-	}
-	return nil
+	return &Error{Message: MsgBlacklisted}
 }
+
+var isBlacklisted = models.NewRaw(`SELECT 1 FROM "token_blacklist_blacklistedtoken"
+	JOIN "token_blacklist_outstandingtoken" ON "token_blacklist_outstandingtoken"."id" = "token_blacklist_blacklistedtoken"."token_id"
+	WHERE "token_blacklist_outstandingtoken"."jti" = ? LIMIT 1`)
 
 // Add blacklists a token: BlacklistMixin.blacklist, which records it as outstanding first
 // if it was never recorded. Of two concurrent calls for one token exactly one succeeds; the
@@ -93,11 +102,13 @@ func (bl *Blacklist) add(tx *gorm.DB, t *Token) error {
 // blacklistRecorded blacklists the recorded token jti; false if there is none, or it was
 // blacklisted already.
 func (bl *Blacklist) blacklistRecorded(tx *gorm.DB, jti string, now time.Time) (bool, error) {
-	res := tx.Exec(`INSERT INTO "token_blacklist_blacklistedtoken" ("token_id", "blacklisted_at")
-		SELECT "id", ? FROM "token_blacklist_outstandingtoken" WHERE "jti" = ?
-		ON CONFLICT ("token_id") DO NOTHING`, now, jti)
-	return res.RowsAffected == 1, res.Error
+	n, err := blacklistByJTI.Exec(tx, now, jti)
+	return n == 1, err
 }
+
+var blacklistByJTI = models.NewRaw(`INSERT INTO "token_blacklist_blacklistedtoken" ("token_id", "blacklisted_at")
+	SELECT "id", ? FROM "token_blacklist_outstandingtoken" WHERE "jti" = ?
+	ON CONFLICT ("token_id") DO NOTHING`)
 
 // FlushExpired deletes the outstanding tokens that have expired and their blacklist
 // entries: simplejwt's flushexpiredtokens. It returns how many tokens went.

@@ -109,21 +109,13 @@ func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, b
 	c := f.clientFrom(ctx)
 	bl := f.Blacklist
 	return models.Transaction(ctx, f.Blacklist.DB, func(tx *gorm.DB) error {
-		id, err := f.sessionOf(tx, old)
+		// No row: old is in no session, or its session was pruned under us. Either way
+		// next starts one.
+		id, found, err := touchSession.QueryString(tx, now, bl.Backend.ExpiresAt(next).UTC(), c.UserAgent, c.IP, bl.Backend.JTI(old))
 		if err != nil {
 			return err
 		}
-		if id != "" {
-			res := tx.Model(&models.Session{}).Where("id = ?", id).Updates(map[string]any{
-				"last_used_at": now, "expires_at": bl.Backend.ExpiresAt(next).UTC(), "user_agent": c.UserAgent, "ip_address": c.IP})
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected == 0 {
-				id = "" // pruned under us: start afresh
-			}
-		}
-		adopted := id == ""
+		adopted := !found
 		if adopted {
 			if id, err = f.open(tx, next, userID, now, c); err != nil {
 				return err
@@ -137,7 +129,7 @@ func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, b
 		if err := bl.record(tx, next, &userID); err != nil {
 			return err
 		}
-		if err := tx.Create(&models.TokenFamily{JTI: bl.Backend.JTI(next), SessionID: id}).Error; err != nil {
+		if _, err := insertFamily.Exec(tx, bl.Backend.JTI(next), id); err != nil {
 			return err
 		}
 		if adopted {
@@ -150,6 +142,15 @@ func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, b
 		return nil
 	})
 }
+
+// The statements of a rotation, raw (models.Raw): the SQLite writer runs every rotation's
+// in series. touchSession updates the session of the token jti and returns its id, in one
+// statement that also locks the row on PostgreSQL.
+var (
+	touchSession = models.NewRaw(`UPDATE "ginrest_session" SET "last_used_at" = ?, "expires_at" = ?, "user_agent" = ?, "ip_address" = ?
+	WHERE "id" = (SELECT "session_id" FROM "ginrest_token_family" WHERE "jti" = ?) RETURNING "id"`)
+	insertFamily = models.NewRaw(`INSERT INTO "ginrest_token_family" ("jti", "session_id") VALUES (?, ?)`)
+)
 
 // sessionOf is the session of a token, "" if it has none.
 func (f *Families) sessionOf(tx *gorm.DB, t *Token) (string, error) {
