@@ -168,6 +168,29 @@ func TestRefreshRefusesUsersWhoCannotLogIn(t *testing.T) {
 	}
 }
 
+// A refresh token that is blacklisted and whose user cannot log in is refused as
+// blacklisted, as simplejwt looks the blacklist up first, though ginrest leaves that lookup
+// to the rotation when rotation blacklists (the default) and to the refusals it comes
+// before; with rotation off the lookup comes first as in simplejwt. A refresh token only
+// refused for its user is told so either way.
+func TestRefreshBlacklistedComesBeforeTheUser(t *testing.T) {
+	for _, rotate := range []bool{true, false} {
+		t.Run(fmt.Sprintf("rotate=%v", rotate), func(t *testing.T) {
+			srv := apitest.NewServer(t, func(s *settings.Settings) { s.JWT.RotateRefreshTokens = rotate })
+			u := srv.CreateUser("alice", "wonderland-42")
+			c := srv.Client()
+			_, spent := obtainPair(t, c, "alice", "wonderland-42")
+			_, live := obtainPair(t, c, "alice", "wonderland-42")
+			c.Post("/api/token/blacklist/", map[string]string{"refresh": spent}).AssertJSON(200, `{}`)
+			srv.App.DB.Model(u).Update("is_active", false)
+			c.Post("/api/token/refresh/", map[string]string{"refresh": spent}).AssertJSON(401,
+				`{"detail":"Token is blacklisted","code":"token_not_valid"}`)
+			c.Post("/api/token/refresh/", map[string]string{"refresh": live}).AssertJSON(401,
+				`{"detail":"No active account found for the given token."}`)
+		})
+	}
+}
+
 // An access token works for its lifetime and not a second longer, also when its
 // verification is remembered from an earlier request.
 func TestAccessTokenExpires(t *testing.T) {

@@ -175,7 +175,12 @@ func (s TokenRefresh) Validate(ctx context.Context, data any) (*Refreshed, error
 	if err != nil {
 		return nil, invalidToken(err)
 	}
-	if s.Blacklist != nil {
+	// simplejwt looks the token up in the blacklist first. When the rotation blacklists it
+	// (BLACKLIST_AFTER_ROTATION), the rotation's own statement refuses a blacklisted token
+	// in the transaction that blacklists it, so the lookup is left to the refusals that it
+	// would have come before: it is not made for every refresh, and every answer is the same.
+	checkFirst := s.Blacklist != nil && !(s.RotateRefreshTokens && s.BlacklistAfterRotation)
+	if checkFirst {
 		if err := s.Blacklist.Check(ctx, refresh); err != nil {
 			return nil, s.refused(ctx, refresh, err)
 		}
@@ -183,13 +188,13 @@ func (s TokenRefresh) Validate(ctx context.Context, data any) (*Refreshed, error
 	claim, _ := s.Tokens.UserID(refresh)
 	user, err := s.Users.ByClaim(ctx, s.UserIDField, claim)
 	if errors.Is(err, models.ErrNotFound) || (err == nil && !user.IsActive) {
-		return nil, rest.AuthenticationFailed(MsgNoActiveAccountForToken)
+		return nil, s.blacklistedFirst(ctx, refresh, checkFirst, rest.AuthenticationFailed(MsgNoActiveAccountForToken))
 	}
 	if err != nil {
 		return nil, err
 	}
 	if err := s.checkVersion(ctx, refresh, user); err != nil {
-		return nil, err
+		return nil, s.blacklistedFirst(ctx, refresh, checkFirst, err)
 	}
 	access, err := s.Tokens.Encode(s.Tokens.AccessFrom(refresh))
 	if err != nil {
@@ -211,6 +216,18 @@ func (s TokenRefresh) Validate(ctx context.Context, data any) (*Refreshed, error
 		return nil, err
 	}
 	return out, nil
+}
+
+// blacklistedFirst is the refusal of a refresh token for its user, err, unless the token
+// is blacklisted, which simplejwt says first; checked says the lookup was made already.
+func (s TokenRefresh) blacklistedFirst(ctx context.Context, refresh *tokens.Token, checked bool, err error) error {
+	if checked || s.Blacklist == nil {
+		return err
+	}
+	if berr := s.Blacklist.Check(ctx, refresh); berr != nil {
+		return s.refused(ctx, refresh, berr)
+	}
+	return err
 }
 
 // TokenVerify is simplejwt's TokenVerifySerializer: any type of token, signature, times and
