@@ -105,7 +105,7 @@ type tokenMessage struct {
 
 // ValidatedToken tries each accepted token type and reports why each refused.
 func (a *JWT) ValidatedToken(ctx context.Context, raw string) (*tokens.Token, error) {
-	messages := make([]tokenMessage, 0, len(a.TokenTypes))
+	var messages []tokenMessage // made on the first refusal: a valid token needs none
 	for _, t := range a.TokenTypes {
 		token, err := a.Tokens.Parse(raw, t)
 		if err == nil && a.Blacklist != nil && t.Blacklistable() {
@@ -118,7 +118,13 @@ func (a *JWT) ValidatedToken(ctx context.Context, raw string) (*tokens.Token, er
 		if !ok {
 			return nil, err
 		}
+		if messages == nil {
+			messages = make([]tokenMessage, 0, len(a.TokenTypes))
+		}
 		messages = append(messages, tokenMessage{TokenClass: t.Class, TokenType: t.Name, Message: te.Message})
+	}
+	if messages == nil { // no accepted type at all: rendered "messages": [], not null
+		messages = []tokenMessage{}
 	}
 	return nil, &rest.Error{Status: http.StatusUnauthorized, Detail: "Given token not valid for any token type", Code: "token_not_valid", Messages: messages}
 }

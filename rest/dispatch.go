@@ -387,7 +387,8 @@ func (h *Handler) write(w http.ResponseWriter, r *Request, resp *Response) {
 		w.WriteHeader(status)
 		return
 	}
-	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	r.contentLength[0] = strconv.Itoa(len(body))
+	hdr["Content-Length"] = r.contentLength[:]
 	w.WriteHeader(status)
 	if r.HTTP.Method != http.MethodHead {
 		_, _ = w.Write(body)

@@ -162,6 +162,9 @@ func (h *Handler) negotiate(r *Request) error {
 // (application/json; indent=4) as a number of spaces, kept within 0 to 8; 0 (none, or not a
 // number) renders compact JSON.
 func indent(param string) int {
+	if param == "" { // the usual case: Atoi's error for it would cost an allocation per request
+		return 0
+	}
 	n, err := strconv.Atoi(param)
 	if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(param, "-") {
 		return 8 // Python's int() has no range: min(huge, 8)

@@ -42,6 +42,9 @@ type Request struct {
 	page           bool // content negotiation chose the browsable API (text/html)
 	indent         int  // the indent=N of Accept: application/json; indent=N
 	ctx            requestContext
+	// contentLength is the response's Content-Length header value, kept here so that the
+	// header costs no allocation of its own (the Request is allocated anyway).
+	contentLength [1]string
 }
 
 // Param is one path parameter.
