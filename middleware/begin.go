@@ -12,17 +12,35 @@ import (
 // and the metrics, and the request's deadline (REQUEST_TIMEOUT; 0 for none), which reaches
 // every database call and queue, so a request that waits too long is answered (503)
 // rather than cut off by the server's write timeout. One context and one copy of the
-// request, instead of one per layer.
+// request, instead of one per layer; with a deadline, the context, the Info and the
+// writer the access log and the metrics observe (wrapWriter) are one allocation.
 func Begin(timeout time.Duration) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx := rest.WithInfo(r.Context(), &rest.Info{})
-			if timeout > 0 {
-				var release func()
-				ctx, release = withDeadline(ctx, time.Now().Add(timeout)) // deadline.go
-				defer release()
+			if timeout <= 0 {
+				next.ServeHTTP(w, r.WithContext(rest.WithInfo(r.Context(), &rest.Info{})))
+				return
 			}
-			next.ServeHTTP(w, r.WithContext(ctx))
+			c := &requestContext{deadline: deadline{Context: r.Context(), at: time.Now().Add(timeout)}}
+			defer c.release() // deadline.go
+			c.writer.ResponseWriter = w
+			next.ServeHTTP(&c.writer, r.WithContext(c))
 		})
 	}
+}
+
+// requestContext is the context Begin gives a request: its deadline, which answers the
+// Info's key itself rather than through a context.WithValue, and beside them the writer
+// that observe would otherwise allocate.
+type requestContext struct {
+	deadline
+	info   rest.Info
+	writer statusWriter
+}
+
+func (c *requestContext) Value(key any) any {
+	if info, ok := rest.InfoValue(key, &c.info); ok {
+		return info
+	}
+	return c.deadline.Value(key)
 }

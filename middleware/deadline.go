@@ -29,12 +29,6 @@ type timedContext struct {
 
 var _ context.Context = (*deadline)(nil)
 
-// withDeadline is ctx with the deadline at; release (when the request ends) cancels it.
-func withDeadline(ctx context.Context, at time.Time) (c *deadline, release func()) {
-	c = &deadline{Context: ctx, at: at}
-	return c, c.release
-}
-
 // made is context.WithDeadline's context, made at the first call.
 func (c *deadline) made() *timedContext {
 	if t := c.timed.Load(); t != nil {

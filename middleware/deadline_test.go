@@ -3,10 +3,21 @@ package middleware
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
+
+	"ginrest/rest"
 )
+
+// withDeadline is ctx with the deadline at; release (when the request ends) cancels it.
+// (Begin makes its deadline in place, inside its requestContext.)
+func withDeadline(ctx context.Context, at time.Time) (c *deadline, release func()) {
+	c = &deadline{Context: ctx, at: at}
+	return c, c.release
+}
 
 // closed reports whether ch is closed, waiting at most a long while: a deadline of a few
 // milliseconds must pass, however busy the machine.
@@ -127,4 +138,44 @@ func TestDeadlineContext(t *testing.T) {
 			t.Error("not done after release")
 		}
 	})
+}
+
+// Begin's context is the lazy deadline answering the Info's key itself: the Info, the
+// parent's values and the deadline reach the handler, a child of the context registers
+// with its timer and ends with the request, and the access log inside observes Begin's
+// writer.
+func TestBeginContext(t *testing.T) {
+	type key struct{}
+	var (
+		child   context.Context
+		entries []Entry
+	)
+	h := Chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if _, ok := ctx.(*requestContext); !ok {
+			t.Fatalf("context %T, want Begin's", ctx)
+		}
+		rest.InfoFrom(ctx).SetRoute("/r/")
+		if dl, ok := ctx.Deadline(); !ok || time.Until(dl) <= 0 || time.Until(dl) > time.Hour {
+			t.Errorf("deadline %v %v", dl, ok)
+		}
+		if ctx.Value(key{}) != "v" {
+			t.Error("the parent's value is lost")
+		}
+		var cancel context.CancelFunc
+		child, cancel = context.WithCancel(ctx)
+		defer cancel()
+		if !isOpen(child.Done()) {
+			t.Error("the child is done before the request ended")
+		}
+		w.WriteHeader(http.StatusTeapot)
+	}), Begin(time.Hour), AccessLog(func(_ context.Context, e Entry) { entries = append(entries, e) }))
+	r := httptest.NewRequest(http.MethodGet, "/x/", nil)
+	h.ServeHTTP(httptest.NewRecorder(), r.WithContext(context.WithValue(r.Context(), key{}, "v")))
+	if !closed(child.Done()) {
+		t.Error("the child is not done once the request ended")
+	}
+	if len(entries) != 1 || entries[0].Route != "/r/" || entries[0].Status != http.StatusTeapot {
+		t.Errorf("entries %+v", entries)
+	}
 }

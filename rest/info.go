@@ -28,6 +28,16 @@ func WithInfo(ctx context.Context, info *Info) context.Context {
 	return context.WithValue(ctx, infoKey{}, info)
 }
 
+// InfoValue is what a context carrying info answers to Value(key): a middleware whose
+// own context type carries the Info (middleware.Begin's) answers WithInfo's key with it,
+// and saves the context.WithValue layer and its allocation. ok is false for any other key.
+func InfoValue(key any, info *Info) (v any, ok bool) {
+	if _, ok := key.(infoKey); ok {
+		return info, true
+	}
+	return nil, false
+}
+
 // InfoFrom is the Info of the request whose context is ctx, nil when it has none.
 func InfoFrom(ctx context.Context) *Info {
 	info, _ := ctx.Value(infoKey{}).(*Info)
