@@ -33,11 +33,15 @@ func New[K comparable, V any](max int, now func() time.Time) *TTL[K, V] {
 }
 
 // Get returns the value stored for key if it has not expired.
-func (c *TTL[K, V]) Get(key K) (V, bool) {
+func (c *TTL[K, V]) Get(key K) (V, bool) { return c.GetAt(key, c.now()) }
+
+// GetAt is Get at the time now, read from the cache's clock by a caller that needs the
+// same reading for checks of its own: one clock reading instead of two.
+func (c *TTL[K, V]) GetAt(key K, now time.Time) (V, bool) {
 	c.mu.Lock()
 	e, ok := c.entries[key]
 	c.mu.Unlock()
-	if !ok || !c.now().Before(e.expires) {
+	if !ok || !now.Before(e.expires) {
 		var zero V
 		return zero, false
 	}

@@ -90,7 +90,14 @@ type Backend struct {
 	// expire: a client sends the same access token with every request for its lifetime,
 	// and its signature and JSON need checking only once. Times are re-checked on every use.
 	// Refresh tokens are not kept.
-	verified *cache.TTL[string, map[string]any]
+	verified *cache.TTL[string, verifiedToken]
+}
+
+// verifiedToken is a verified token as the cache keeps it: its claims, and its times
+// parsed once, so that re-checking them on every use parses nothing.
+type verifiedToken struct {
+	claims map[string]any
+	times  tokenTimes
 }
 
 // verifiedTokens bounds the verified-token cache. An entry (the token and a map of its
@@ -123,7 +130,7 @@ func NewBackend(cfg Config) (*Backend, error) {
 		method:   method,
 		keys:     keys,
 		header:   base64.RawURLEncoding.EncodeToString(header),
-		verified: cache.New[string, map[string]any](verifiedTokens, cfg.Now),
+		verified: cache.New[string, verifiedToken](verifiedTokens, cfg.Now),
 	}, nil
 }
 
@@ -303,14 +310,15 @@ func (b *Backend) readHeader(headerJSON []byte) (kid string, hasKID, ok bool) {
 // header must name exactly that algorithm, the signature is checked before the payload is
 // parsed, and the payload must be one JSON object.
 func (b *Backend) Decode(raw string) (map[string]any, error) {
-	if claims, ok := b.verified.Get(raw); ok {
-		if err := b.checkTimes(claims); err != nil {
+	now := b.Now() // one reading for the cache's expiry and the times
+	if v, ok := b.verified.GetAt(raw, now); ok {
+		if err := v.times.check(now, b.cfg.Leeway); err != nil {
 			b.verified.Delete(raw)
 			return nil, err
 		}
-		return maps.Clone(claims), nil // callers may change their copy
+		return maps.Clone(v.claims), nil // callers may change their copy
 	}
-	claims, remote, err := b.decode(raw)
+	claims, times, remote, err := b.decode(raw, now)
 	if err != nil {
 		return nil, err
 	}
@@ -326,57 +334,62 @@ func (b *Backend) Decode(raw string) (map[string]any, error) {
 				until = due
 			}
 		}
-		b.verified.Set(raw, maps.Clone(claims), until)
+		b.verified.Set(raw, verifiedToken{claims: maps.Clone(claims), times: times}, until)
 	}
 	return claims, nil
 }
 
-// decode is Decode without the memory; remote says a JWK_URL key verified the token.
-func (b *Backend) decode(raw string) (claims map[string]any, remote bool, err error) {
+// decode is Decode without the memory, checking the times at now; remote says a JWK_URL
+// key verified the token.
+func (b *Backend) decode(raw string, now time.Time) (claims map[string]any, times tokenTimes, remote bool, err error) {
 	dot1 := strings.IndexByte(raw, '.')
 	dot2 := strings.LastIndexByte(raw, '.')
 	if dot1 < 0 || dot1 == dot2 || strings.IndexByte(raw[dot1+1:dot2], '.') >= 0 {
-		return nil, false, errInvalid
+		return nil, times, false, errInvalid
 	}
 	headerJSON, err := base64.RawURLEncoding.DecodeString(raw[:dot1])
 	if err != nil {
-		return nil, false, errInvalid
+		return nil, times, false, errInvalid
 	}
 	kid, hasKID, ok := b.readHeader(headerJSON)
 	if !ok {
-		return nil, false, errInvalid
+		return nil, times, false, errInvalid
 	}
 	sig, err := base64.RawURLEncoding.DecodeString(raw[dot2+1:])
 	if err != nil {
-		return nil, false, errInvalid
+		return nil, times, false, errInvalid
 	}
 	// The key is chosen by kid among the configured ones (or JWK_URL's), never taken from
 	// the token; the method is the configured one whatever the key.
 	key, remote, ok := b.keys.verifier(kid, hasKID)
 	if !ok {
-		return nil, false, errInvalid
+		return nil, times, false, errInvalid
 	}
 	if err := b.method.Verify(raw[:dot2], sig, key); err != nil {
-		return nil, false, errInvalid
+		return nil, times, false, errInvalid
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(raw[dot1+1 : dot2])
 	if err != nil {
-		return nil, false, errInvalid
+		return nil, times, false, errInvalid
 	}
 	claims, err = decodeObject(payload)
 	if err != nil {
-		return nil, false, errInvalid
+		return nil, times, false, errInvalid
 	}
-	if err := b.checkTimes(claims); err != nil {
-		return nil, false, err
+	times, ok = parseTimes(claims)
+	if !ok {
+		return nil, times, false, errInvalid
+	}
+	if err := times.check(now, b.cfg.Leeway); err != nil {
+		return nil, times, false, err
 	}
 	if b.cfg.Audience != "" && !hasAudience(claims["aud"], b.cfg.Audience) {
-		return nil, false, errInvalid
+		return nil, times, false, errInvalid
 	}
 	if b.cfg.Issuer != "" && claims["iss"] != b.cfg.Issuer {
-		return nil, false, errInvalid
+		return nil, times, false, errInvalid
 	}
-	return claims, remote, nil
+	return claims, times, remote, nil
 }
 
 // decodeObject decodes one JSON object and nothing after it, numbers as json.Number. The
@@ -401,24 +414,35 @@ func decodeObject(data []byte) (map[string]any, error) {
 	return claims, nil
 }
 
-// checkTimes is PyJWT's exp, iat and nbf checks, with the leeway: a present claim must be
-// a number; exp must be in the future, iat and nbf not.
-func (b *Backend) checkTimes(claims map[string]any) error {
-	now := b.Now().Unix()
-	leeway := int64(b.cfg.Leeway / time.Second)
-	if v, ok := claims["exp"]; ok {
-		exp, ok := numeric(v)
-		if !ok || exp <= now-leeway {
-			return errInvalid
+// tokenTimes are a token's exp, iat and nbf claims, as numbers; has* say which it has.
+type tokenTimes struct {
+	exp, iat, nbf          int64
+	hasExp, hasIAT, hasNBF bool
+}
+
+// parseTimes reads the time claims of a token: false when one is present and not a number.
+func parseTimes(claims map[string]any) (t tokenTimes, ok bool) {
+	for _, c := range [...]struct {
+		name string
+		to   *int64
+		has  *bool
+	}{{"exp", &t.exp, &t.hasExp}, {"iat", &t.iat, &t.hasIAT}, {"nbf", &t.nbf, &t.hasNBF}} {
+		if v, present := claims[c.name]; present {
+			if *c.to, ok = numeric(v); !ok {
+				return t, false
+			}
+			*c.has = true
 		}
 	}
-	for _, name := range []string{"iat", "nbf"} {
-		if v, ok := claims[name]; ok {
-			t, ok := numeric(v)
-			if !ok || t > now+leeway {
-				return errInvalid
-			}
-		}
+	return t, true
+}
+
+// check is PyJWT's exp, iat and nbf checks, with the leeway: exp must be in the future,
+// iat and nbf not.
+func (t tokenTimes) check(now time.Time, leeway time.Duration) error {
+	sec, lee := now.Unix(), int64(leeway/time.Second)
+	if (t.hasExp && t.exp <= sec-lee) || (t.hasIAT && t.iat > sec+lee) || (t.hasNBF && t.nbf > sec+lee) {
+		return errInvalid
 	}
 	return nil
 }
