@@ -39,7 +39,14 @@ func SlogAccess(logger *slog.Logger, quiet ...string) func(context.Context, Entr
 			return
 		}
 		if text != nil {
-			text.writeAccess(time.Now(), level, &e)
+			// The record's time: the instant observe measured the duration at, which saves
+			// reading the clock again a few instructions later. An Entry made elsewhere,
+			// without a Start, is logged at the time it is logged.
+			t := e.Start.Add(e.Duration)
+			if e.Start.IsZero() {
+				t = time.Now()
+			}
+			text.writeAccess(t, level, &e)
 			return
 		}
 		attrs := [7]slog.Attr{

@@ -21,7 +21,8 @@ func Begin(timeout time.Duration) func(http.Handler) http.Handler {
 				next.ServeHTTP(w, r.WithContext(rest.WithInfo(r.Context(), &rest.Info{})))
 				return
 			}
-			c := &requestContext{deadline: deadline{Context: r.Context(), at: time.Now().Add(timeout)}}
+			start := time.Now()
+			c := &requestContext{deadline: deadline{Context: r.Context(), at: start.Add(timeout)}, start: start}
 			defer c.release() // deadline.go
 			c.writer.ResponseWriter = w
 			next.ServeHTTP(&c.writer, r.WithContext(c))
@@ -31,11 +32,12 @@ func Begin(timeout time.Duration) func(http.Handler) http.Handler {
 
 // requestContext is the context Begin gives a request: its deadline, which answers the
 // Info's key itself rather than through a context.WithValue, and beside them the writer
-// that observe would otherwise allocate.
+// that observe would otherwise allocate and the start it would otherwise read the clock for.
 type requestContext struct {
 	deadline
 	info   rest.Info
 	writer statusWriter
+	start  time.Time // when Begin began the request: the access log's Start
 }
 
 func (c *requestContext) Value(key any) any {

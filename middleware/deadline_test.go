@@ -175,7 +175,8 @@ func TestBeginContext(t *testing.T) {
 	if !closed(child.Done()) {
 		t.Error("the child is not done once the request ended")
 	}
-	if len(entries) != 1 || entries[0].Route != "/r/" || entries[0].Status != http.StatusTeapot {
+	if len(entries) != 1 || entries[0].Route != "/r/" || entries[0].Status != http.StatusTeapot ||
+		entries[0].Start.IsZero() || entries[0].Duration < 0 || time.Since(entries[0].Start) > time.Minute {
 		t.Errorf("entries %+v", entries)
 	}
 }
