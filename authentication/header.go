@@ -3,11 +3,7 @@
 // Token.
 package authentication
 
-import (
-	"strings"
-
-	"ginrest/rest"
-)
+import "ginrest/rest"
 
 // MsgBadHeader is simplejwt's message for a header of a known type with the wrong number
 // of parts.
@@ -60,16 +56,28 @@ func nextWord(s string) (word, rest string) {
 }
 
 // wordEnd is the index of the first white space in s, or len(s). A token is a couple of
-// hundred bytes scanned on every request: six vectorised IndexByte passes beat one
-// byte-by-byte loop.
+// hundred bytes scanned on every request: eight bytes at a time, each eight tested at once
+// for a byte below '!' (as every ASCII white space is), and only from the first such eight
+// on byte by byte.
 func wordEnd(s string) int {
-	end := len(s)
-	for _, c := range [...]byte{' ', '\t', '\n', '\r', '\v', '\f'} {
-		if i := strings.IndexByte(s[:end], c); i >= 0 {
-			end = i
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		// Some byte of x is below '!' (bytes of 0x80 and up never count): the classic
+		// has-less-than test, exact as to whether there is one.
+		if (x-ones*'!')&^x&highs != 0 {
+			break
 		}
 	}
-	return end
+	for ; i < len(s); i++ {
+		if isSpace(s[i]) {
+			return i
+		}
+	}
+	return len(s)
 }
 
 // words is DRF's get_authorization_header(request).split(): the Authorization header's

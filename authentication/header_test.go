@@ -128,3 +128,33 @@ func FuzzRawToken(f *testing.F) {
 		}
 	})
 }
+
+// TestRawTokenEveryPosition: RawToken scans eight bytes at a time; a byte that ends a word
+// or looks as if it might (a control character, a byte of 0x80 and up), at every position
+// of a long token and around it, gives simplejwt's answer.
+func TestRawTokenEveryPosition(t *testing.T) {
+	token := strings.Repeat("eyJ0eXAiOiJKV1QiLC", 3)
+	for i := 0; i <= len(token); i++ {
+		for _, c := range []string{" ", "\t", "\n", "\r", "\v", "\f", "\x00", "\x1c", "\x1f", "!", "\x7f", "\x80", "\xa0", "\xff", "\u00a0"} {
+			for _, header := range []string{"Bearer " + token[:i] + c + token[i:], "Bearer " + token[:i] + c, "Bearer " + token[:i] + c + " x"} {
+				got, ok, err := authentication.RawToken(header, bearerOnly)
+				rt, rok, rbad := simplejwtRawToken(header, bearerOnly)
+				if got != rt || ok != rok || (err != nil) != rbad {
+					t.Fatalf("RawToken(%q) = %q, %v, %v; simplejwt: %q, %v, bad %v", header, got, ok, err, rt, rok, rbad)
+				}
+			}
+		}
+	}
+}
+
+// An access token's header, as every authenticated request sends it (a 236-character
+// token: the demo's claims, HS256).
+func BenchmarkRawToken(b *testing.B) {
+	header := "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9." + strings.Repeat("eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxNzAwMDAwMDAw", 3) +
+		".c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmUtc2lnbmF0dXJl"
+	for b.Loop() {
+		if _, ok, err := authentication.RawToken(header, bearerOnly); !ok || err != nil {
+			b.Fatal(ok, err)
+		}
+	}
+}
