@@ -38,6 +38,8 @@ type requestContext struct {
 	info   rest.Info
 	writer statusWriter
 	start  time.Time // when Begin began the request: the access log's Start
+	// requestID is the X-Request-Id header's value, set by RequestID (idHeader).
+	requestID [1]string
 }
 
 func (c *requestContext) Value(key any) any {

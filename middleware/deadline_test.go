@@ -142,8 +142,8 @@ func TestDeadlineContext(t *testing.T) {
 
 // Begin's context is the lazy deadline answering the Info's key itself: the Info, the
 // parent's values and the deadline reach the handler, a child of the context registers
-// with its timer and ends with the request, and the access log inside observes Begin's
-// writer.
+// with its timer and ends with the request, the request id is sent and logged, and the
+// access log inside observes Begin's writer and start.
 func TestBeginContext(t *testing.T) {
 	type key struct{}
 	var (
@@ -169,14 +169,16 @@ func TestBeginContext(t *testing.T) {
 			t.Error("the child is done before the request ended")
 		}
 		w.WriteHeader(http.StatusTeapot)
-	}), Begin(time.Hour), AccessLog(func(_ context.Context, e Entry) { entries = append(entries, e) }))
+	}), Begin(time.Hour), RequestID(nil), AccessLog(func(_ context.Context, e Entry) { entries = append(entries, e) }))
 	r := httptest.NewRequest(http.MethodGet, "/x/", nil)
-	h.ServeHTTP(httptest.NewRecorder(), r.WithContext(context.WithValue(r.Context(), key{}, "v")))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), key{}, "v")))
 	if !closed(child.Done()) {
 		t.Error("the child is not done once the request ended")
 	}
 	if len(entries) != 1 || entries[0].Route != "/r/" || entries[0].Status != http.StatusTeapot ||
-		entries[0].Start.IsZero() || entries[0].Duration < 0 || time.Since(entries[0].Start) > time.Minute {
+		entries[0].Start.IsZero() || entries[0].Duration < 0 || time.Since(entries[0].Start) > time.Minute ||
+		len(entries[0].RequestID) != 26 || rec.Header().Get(RequestIDHeader) != entries[0].RequestID {
 		t.Errorf("entries %+v", entries)
 	}
 }

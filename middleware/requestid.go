@@ -30,7 +30,7 @@ func RequestID(proxies rest.TrustedProxies) func(http.Handler) http.Handler {
 			if id == "" || !validRequestID(id) || !peerTrusted(proxies, r) {
 				id = rand.Text() // 128 random bits, base32: URL-safe, and safe in a log
 			}
-			w.Header()[RequestIDHeader] = []string{id} // the canonical key: Set would canonicalize it again
+			w.Header()[RequestIDHeader] = idHeader(r.Context(), id) // the canonical key: Set would canonicalize it again
 			info := rest.InfoFrom(r.Context())
 			if info == nil { // not under Begin: give the request an Info of its own
 				info = &rest.Info{}
@@ -44,6 +44,16 @@ func RequestID(proxies rest.TrustedProxies) func(http.Handler) http.Handler {
 
 // RequestIDFrom is the id RequestID gave the request whose context is ctx, "" outside one.
 func RequestIDFrom(ctx context.Context) string { return rest.InfoFrom(ctx).RequestID() }
+
+// idHeader is the header value that holds id: under Begin, the slot its context keeps
+// for it, so that the value costs no allocation of its own.
+func idHeader(ctx context.Context, id string) []string {
+	if c, ok := ctx.(*requestContext); ok {
+		c.requestID[0] = id
+		return c.requestID[:]
+	}
+	return []string{id}
+}
 
 // peerTrusted: the connection comes from a trusted proxy (not: the client claims one).
 func peerTrusted(proxies rest.TrustedProxies, r *http.Request) bool {
