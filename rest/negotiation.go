@@ -153,7 +153,7 @@ func (h *Handler) negotiate(r *Request) error {
 	case Renders[1]:
 		r.page = h.pages != nil
 	case Renders[0]:
-		r.indent = indent(params["indent"])
+		r.indent = int8(indent(params["indent"]))
 	}
 	return nil
 }
