@@ -78,7 +78,7 @@ func selectRenderer(accept []string, renders []string) (renderer, full string, p
 		params          map[string]string
 		precedence      int
 	}
-	var ranges []mediaRange
+	ranges := make([]mediaRange, 0, 8) // on the stack: an Accept header has a few ranges
 	for _, header := range accept {
 		for item := range strings.SplitSeq(header, ",") {
 			typ, rawParams, _ := strings.Cut(item, ";")
