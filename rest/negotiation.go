@@ -142,12 +142,15 @@ func (h *Handler) negotiate(r *Request) error {
 		}
 	}
 	accept := r.HTTP.Header.Values("Accept")
-	if !acceptable(accept, renders, h.base.Renders) {
-		return NotAcceptable()
-	}
 	renderer, _, params := selectRenderer(accept, renders)
 	if renderer == "" {
-		renderer = renders[0] // no Accept header, or */* only: DRF's first renderer
+		// No renderer chosen: no Accept header, or one that only the view's own media types
+		// (APIView.Renders) or nothing at all suit. A chosen renderer made the header
+		// acceptable already, and the header is not parsed a second time for it.
+		if !acceptable(accept, renders, h.base.Renders) {
+			return NotAcceptable()
+		}
+		renderer = renders[0] // DRF's first renderer
 	}
 	switch renderer {
 	case Renders[1]:
