@@ -4,12 +4,14 @@
 # figures (ratios are what to quote; other work on the machine moves the absolutes).
 #
 # Each phase runs scripts/loadgen against Django, then against ginrest, with the same
-# parameters; the timed phases log their clients in first and start the clock after
-# (loadgen -warmup), so a rate is that of the endpoint alone:
+# parameters; the timed phases log their clients in first and start the clock after, so a
+# rate is that of the endpoint alone. protected, verify and refresh are then driven by wrk
+# (loadgen -wrk): a Go client costs about as much CPU per request as ginrest does, and on a
+# small machine it would cap what it measures; mixed sessions stay Go clients.
 #   burst      BURST logins at once (PBKDF2 x ITERATIONS)
-#   protected  CLIENTS clients, GET /api/protected/ with their access token, for DURATION
-#   verify     CLIENTS clients verifying distinct tokens (4 each), for DURATION
-#   refresh    CLIENTS clients refreshing (rotation + blacklist) what they were given, for DURATION
+#   protected  CLIENTS connections, GET /api/protected/ with their clients' access tokens, for DURATION
+#   verify     CLIENTS connections verifying distinct tokens (4 per client), for DURATION
+#   refresh    CLIENTS connections refreshing (rotation + blacklist) what they were given, for DURATION
 #   mixed      CLIENTS sessions: login, protected GETs, refreshes, logout, for DURATION
 # After each phase, the peak RSS so far of each server: ginrest's VmHWM, and the sum of the
 # VmHWM of gunicorn's master and workers.
@@ -22,8 +24,8 @@
 # (18090), DJANGO_PORT (18091), PYTHON (/usr/bin/python3: Debian's Django, not a pyenv one),
 # DJANGO_SQLITE_WAL=1 (WAL on Django's connections; default: Django's rollback journal),
 # GINREST_BIN (a ginrest binary to use instead of building one).
-# Installs python3-django, python3-djangorestframework, python3-djangorestframework-simplejwt
-# and gunicorn with apt-get if they are missing. Binds only to 127.0.0.1.
+# Installs python3-django, python3-djangorestframework, python3-djangorestframework-simplejwt,
+# gunicorn and wrk with apt-get if they are missing. Binds only to 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,13 +66,18 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- the reference stack, from Debian -------------------------------------------------
+sudo=
+[ "$(id -u)" = 0 ] || sudo=sudo
 if ! "$PYTHON" -c 'import django, rest_framework, rest_framework_simplejwt, gunicorn' 2>/dev/null; then
   echo "installing Django, DRF, simplejwt and gunicorn from Debian..."
-  sudo=
-  [ "$(id -u)" = 0 ] || sudo=sudo
   pkgs=(python3-django python3-djangorestframework python3-djangorestframework-simplejwt gunicorn)
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${pkgs[@]}" >/dev/null ||
     { $sudo apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${pkgs[@]}" >/dev/null; }
+fi
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk from Debian..."
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q wrk >/dev/null ||
+    { $sudo apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q wrk >/dev/null; }
 fi
 versions=$("$PYTHON" -c 'import django, rest_framework, gunicorn, importlib.metadata as m
 print("Django %s, DRF %s, simplejwt %s, gunicorn %s, Python %s" % (django.get_version(), rest_framework.__version__,
@@ -210,12 +217,12 @@ echo "idle peak RSS: Django $(rss_django), ginrest $(rss_ginrest)"
 for phase in $PHASES; do
   case $phase in
   burst) run burst "$BURST logins at once, PBKDF2 x$ITERATIONS" login -mode burst -n "$BURST" ;;
-  protected) run protected "$CLIENTS clients, GET /api/protected/ for $DURATION" protected \
-    -mode protected -warmup -c "$CLIENTS" -d "$DURATION" ;;
-  verify) run verify "$CLIENTS clients verifying distinct tokens for $DURATION" verify \
-    -mode verify -warmup -c "$CLIENTS" -d "$DURATION" ;;
-  refresh) run refresh "$CLIENTS clients refreshing with rotation for $DURATION" refresh \
-    -mode refresh -warmup -c "$CLIENTS" -d "$DURATION" ;;
+  protected) run protected "$CLIENTS connections, GET /api/protected/ for $DURATION (wrk)" protected \
+    -mode protected -wrk -c "$CLIENTS" -d "$DURATION" ;;
+  verify) run verify "$CLIENTS connections verifying distinct tokens for $DURATION (wrk)" verify \
+    -mode verify -wrk -c "$CLIENTS" -d "$DURATION" ;;
+  refresh) run refresh "$CLIENTS connections refreshing with rotation for $DURATION (wrk)" refresh \
+    -mode refresh -wrk -c "$CLIENTS" -d "$DURATION" ;;
   mixed) run mixed "$CLIENTS mixed sessions for $DURATION (login, GETs, refreshes, logout)" \
     "total login protected refresh logout" -mode mixed -c "$CLIENTS" -d "$DURATION" ;;
   *) echo "unknown phase $phase" >&2; exit 2 ;;

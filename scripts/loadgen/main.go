@@ -14,6 +14,10 @@
 // the clock starts once every client has: the rates and latencies are then those of the
 // loop alone, and the logins are reported apart, as "warm-up". scripts/compare.sh uses it.
 //
+// With -wrk, refresh, verify and protected log their clients in as the warm-up and then
+// drive the loop with wrk (wrk.go): a load generator in C, which leaves the CPU to the
+// server.
+//
 // Every mode ends with one line "5xx: N, errors: N" that scripts/load.sh checks.
 package main
 
@@ -45,6 +49,7 @@ func main() {
 	duration := flag.Duration("d", 20*time.Second, "how long the timed modes run")
 	iterations := flag.Int("iterations", 1_000_000, "pbkdf2: iterations of one hash")
 	warmup := flag.Bool("warmup", false, "timed modes: log in first, start the clock when every client has")
+	useWrk := flag.Bool("wrk", false, "refresh, verify, protected: log the clients in, then drive the loop with wrk (c connections) instead of Go clients")
 	flag.Parse()
 
 	r := &recorder{byKey: map[string]*series{}}
@@ -52,6 +57,10 @@ func main() {
 		Timeout:   120 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: *conns + *n, MaxConnsPerHost: 0},
 	}, rec: r}
+	if *useWrk && (*mode == "refresh" || *mode == "verify" || *mode == "protected") {
+		wrkMode(c, *mode, *conns, *users, *duration, *addr)
+		return
+	}
 	start := time.Now()
 	g := &gate{rec: r, d: *duration, warmup: *warmup}
 	switch *mode {
