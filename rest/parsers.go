@@ -144,6 +144,14 @@ func parseJSON(body []byte) (any, error) {
 	if len(body) == 0 {
 		return map[string]any{}, nil
 	}
+	if obj, ok := flatStrings(body); ok {
+		return obj, nil
+	}
+	return decodeJSON(body)
+}
+
+// decodeJSON is parseJSON for any non-empty body, with encoding/json.
+func decodeJSON(body []byte) (any, error) {
 	if msg := jsontext.UTF8Error(body); msg != "" {
 		return nil, ParseError("JSON parse error - " + msg)
 	}
