@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -207,20 +208,31 @@ func TestClaimsLayout(t *testing.T) {
 	})
 }
 
-var jtiPattern = regexp.MustCompile(`^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$`) // uuid4().hex
+// A version 7 UUID's hex: simplejwt's uuid4().hex in form, time-ordered.
+var jtiPattern = regexp.MustCompile(`^[0-9a-f]{12}7[0-9a-f]{3}[89ab][0-9a-f]{15}$`)
 
+// Every jti is new, and its first 12 hex characters are the milliseconds of the moment it
+// was made, so that later ones sort after earlier ones.
 func TestJTI(t *testing.T) {
 	b := newBackend(t, newClock(), nil)
 	seen := map[string]bool{}
+	var last int64
 	for i := 0; i < 200; i++ {
+		before := time.Now().UnixMilli()
 		jti := b.JTI(b.New(tokens.Access))
+		after := time.Now().UnixMilli()
 		if !jtiPattern.MatchString(jti) {
-			t.Fatalf("jti %q is not uuid4().hex", jti)
+			t.Fatalf("jti %q is not a version 7 UUID's hex", jti)
 		}
 		if seen[jti] {
 			t.Fatalf("jti %q repeated", jti)
 		}
 		seen[jti] = true
+		ms, err := strconv.ParseInt(jti[:12], 16, 64)
+		if err != nil || ms < before || ms > after || ms < last {
+			t.Fatalf("jti %q: time %d, want within [%d, %d] and not before the last one's %d", jti, ms, before, after, last)
+		}
+		last = ms
 	}
 }
 
