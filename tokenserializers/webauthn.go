@@ -220,13 +220,8 @@ func (s WebAuthnMFABegin) Describe() rest.Fields { return rest.Fields{mfaTokenFi
 
 // Validate is the ceremony of the user the mfa token names.
 func (s WebAuthnMFABegin) Validate(ctx context.Context, data any) (*passkeys.Ceremony, error) {
-	obj, err := serializers.Object(data)
+	raw, err := readOne(data, mfaTokenField)
 	if err != nil {
-		return nil, err
-	}
-	errs := serializers.Errors{}
-	raw, _ := mfaTokenField.Read(obj, errs)
-	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	t, user, err := s.mfaUser(ctx, raw)
