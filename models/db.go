@@ -108,12 +108,9 @@ func openSQLite(databaseURL string, busy time.Duration, readers int) (*pools, er
 		return nil, errors.New("database: the busy timeout must not be negative")
 	}
 	base := fmt.Sprintf("file:%s?%s&_busy_timeout=%d", (&url.URL{Path: path}).EscapedPath(), sqlitePragmas, max(busy.Milliseconds(), 1))
-	writer, err := gorm.Open(sqlite.Open(base+"&_txlock=immediate"), gormConfig(true))
-	if err != nil {
-		return nil, fmt.Errorf("database: %w", err)
-	}
-	p := &pools{db: writer}
-	if p.writer, err = writer.DB(); err != nil {
+	p := &pools{writer: sql.OpenDB(newSQLiteConnector(base+"&_txlock=immediate", writerPragmas...))}
+	if p.db, err = gorm.Open(sqlite.Dialector{Conn: p.writer}, gormConfig(true)); err != nil {
+		p.writer.Close()
 		return nil, fmt.Errorf("database: %w", err)
 	}
 	// One connection, kept open: its page cache stays warm and the queue for it is Go's.
@@ -135,7 +132,7 @@ func openSQLite(databaseURL string, busy time.Duration, readers int) (*pools, er
 	p.resolver = dbresolver.Register(dbresolver.Config{
 		Replicas: []gorm.Dialector{sqlite.Dialector{Conn: p.reader}},
 	})
-	p.batches = newBatcher(writer, p.writer)
+	p.batches = newBatcher(p.db, p.writer)
 	return p, nil
 }
 

@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -92,5 +94,37 @@ func TestPostgresStatementWaitingForAConnection(t *testing.T) {
 	}
 	if err := <-waiting; err != nil {
 		t.Fatalf("the waiting request: %v", err)
+	}
+}
+
+// The writer keeps statement journals in memory (writerPragmas), on its first connection
+// and on any it opens after losing one, and still writes durably through the WAL.
+func TestSQLiteWriterPragmas(t *testing.T) {
+	db, err := OpenWith("sqlite:///"+filepath.Join(t.TempDir(), "pragmas.sqlite3"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { Close(db) })
+	p, _ := poolsOf(db)
+	for round := range 2 {
+		var tempStore, synchronous int
+		var journal string
+		conn, err := p.writer.Conn(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for pragma, dest := range map[string]any{"temp_store": &tempStore, "synchronous": &synchronous, "journal_mode": &journal} {
+			if err := conn.QueryRowContext(context.Background(), "PRAGMA "+pragma).Scan(dest); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if tempStore != 2 || synchronous != 2 || journal != "wal" {
+			t.Errorf("connection %d: temp_store %d, synchronous %d, journal_mode %q; want 2 (MEMORY), 2 (FULL), wal", round, tempStore, synchronous, journal)
+		}
+		// Drop the connection: the pool opens a new one, which must be configured too.
+		if err := conn.Raw(func(any) error { return driver.ErrBadConn }); !errors.Is(err, driver.ErrBadConn) {
+			t.Fatalf("conn.Raw: %v", err)
+		}
+		conn.Close()
 	}
 }
