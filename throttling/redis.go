@@ -34,6 +34,10 @@ func NewRedis(client redis.UniversalClient, prefix string) *Redis {
 	return &Redis{Client: client, Prefix: prefix, instance: hex.EncodeToString(b[:])}
 }
 
+// redisBufferSize sizes each pooled connection's read and write buffers. A longer reply
+// still arrives whole: go-redis reads past a full buffer.
+const redisBufferSize = 4 << 10
+
 // OpenRedis connects to REDIS_URL (redis://, rediss:// or unix://). Timeouts the URL
 // leaves unset are short, because a throttle waits for Redis on the request path.
 func OpenRedis(url, prefix string) (*Redis, error) {
@@ -55,6 +59,14 @@ func OpenRedis(url, prefix string) (*Redis, error) {
 	}
 	if opts.DialerRetries == 0 {
 		opts.DialerRetries = 1 // go-redis dials 5 times, 100ms apart, before failing a command
+	}
+	// A throttle's command and its answer are a few hundred bytes; go-redis's 32 KiB
+	// buffers, two per pooled connection, were over 1 MB of a loaded server's live heap.
+	if opts.ReadBufferSize == 0 {
+		opts.ReadBufferSize = redisBufferSize
+	}
+	if opts.WriteBufferSize == 0 {
+		opts.WriteBufferSize = redisBufferSize
 	}
 	opts.ContextTimeoutEnabled = true
 	return NewRedis(redis.NewClient(opts), prefix), nil

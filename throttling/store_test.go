@@ -283,3 +283,32 @@ func TestThrottleRedisDownIsAnError(t *testing.T) {
 		t.Fatal("Hit on a closed port succeeded")
 	}
 }
+
+// OpenRedis gives each pooled connection small buffers (a throttle's traffic is small),
+// and a reply far longer than a buffer still arrives whole.
+func TestRedisSmallBuffersReadLongReplies(t *testing.T) {
+	prefix := uniquePrefix(t)
+	s := openRedis(t, prefix)
+	client, ok := s.Client.(*redis.Client)
+	if !ok {
+		t.Fatalf("OpenRedis made a %T; want *redis.Client", s.Client)
+	}
+	if o := client.Options(); o.ReadBufferSize != 4096 || o.WriteBufferSize != 4096 {
+		t.Errorf("buffers: read %d, write %d bytes; want 4096 each", o.ReadBufferSize, o.WriteBufferSize)
+	}
+	ctx := context.Background()
+	long := make([]byte, 100_000)
+	for i := range long {
+		long[i] = byte('a' + i%26)
+	}
+	if err := client.Set(ctx, prefix+"long", long, time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := client.Get(ctx, prefix+"long").Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(long) {
+		t.Errorf("read back %d bytes, not the %d written", len(got), len(long))
+	}
+}
