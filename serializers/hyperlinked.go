@@ -62,6 +62,7 @@ func hasField(info *structInfo, name string) bool {
 // only renders.
 func urlField(owner reflect.Type) *field {
 	spec := &relSpec{kind: relIdentity, target: owner, ownerType: owner, queryset: -1}
+	spec.defaultLookupKwarg()
 	f := &field{name: URLFieldName, kind: kindRelated, rel: spec, readOnly: true, allowEmpty: true,
 		label: labelOf(URLFieldName), defaultMethod: -1, method: -1}
 	f.info = describe(f)

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"gorm.io/gorm"
@@ -214,4 +215,29 @@ func TestHyperlinkedModelMistakes(t *testing.T) {
 		!strings.Contains(err.Error(), "needs the request") {
 		t.Errorf("without a request: %v", err)
 	}
+}
+
+// A relation's declaration is cached with its struct type and shared by every serializer
+// of it: building a serializer while another renders must not write to it (go test -race).
+func TestHyperlinkedBuildWhileRendering(t *testing.T) {
+	db, ctx := hlSetup(t)
+	ann := int64(1)
+	const want = `{"url":"http://testserver/api/books/7/","id":7,"title":"t","author":"http://testserver/api/authors/1/","others":[]}`
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 20 {
+				data, err := serializers.NewHyperlinkedModel[hlBook](db).RepresentContext(ctx, &hlBook{ID: 7, Title: "t", AuthorID: &ann, Author: &hlAuthor{ID: 1}})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if got, _ := json.Marshal(data); string(got) != want {
+					t.Errorf("got %s, want %s", got, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -1,6 +1,7 @@
 package serializers
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
 	"strings"
@@ -89,6 +90,13 @@ func msgURLIncorrectType(pyType string) string {
 
 // splitRelation takes the relation options out of a drf tag; the rest is parsed as any
 // field's options. A tag without related= gives nil.
+// defaultLookupKwarg is DRF's default lookup_url_kwarg: the lookup_field. It is set where
+// the spec is made: a spec is cached with its struct type and shared by every serializer
+// of it, read by requests at once, so binding must not write to it.
+func (spec *relSpec) defaultLookupKwarg() {
+	spec.lookupKwarg = cmp.Or(spec.lookupKwarg, spec.lookupField, "pk")
+}
+
 func splitRelation(tag string) (*relSpec, string, error) {
 	if !strings.Contains(tag, "related=") {
 		return nil, tag, nil
@@ -135,6 +143,8 @@ func splitRelation(tag string) (*relSpec, string, error) {
 		return nil, "", fmt.Errorf("slug_field is for related=slug")
 	case spec.kind != relHyperlink && spec.kind != relIdentity && (viewName || lookupField || lookupKwarg):
 		return nil, "", fmt.Errorf("view_name, lookup_field and lookup_url_kwarg are for related=hyperlink and identity")
+	case spec.kind == relHyperlink || spec.kind == relIdentity:
+		spec.defaultLookupKwarg()
 	}
 	return spec, strings.Join(rest, ","), nil
 }

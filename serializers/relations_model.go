@@ -128,9 +128,6 @@ func bind(db *gorm.DB, own *schema.Schema, f *field, hyperlinked bool) (*binding
 		name = spec.slugField
 	case relHyperlink, relIdentity:
 		name = spec.lookupField
-		if spec.lookupKwarg == "" {
-			spec.lookupKwarg = cmpOr(spec.lookupField, "pk")
-		}
 	}
 	if name != "" {
 		b.key = lookUp(b.target, spec.target, name)
