@@ -85,7 +85,11 @@ func TestPostgresStatementWaitingForAConnection(t *testing.T) {
 			var n int64
 			waiting <- db.WithContext(ctx).Raw(query, 1).Scan(&n).Error
 		}()
-		time.Sleep(100 * time.Millisecond) // the other request is waiting for the connection
+		// Go on only once the other request is waiting for the connection: on a busy
+		// machine its goroutine may not have started yet.
+		for PoolStats(db)["write"].WaitCount == 0 {
+			time.Sleep(time.Millisecond)
+		}
 		var n int64
 		return tx.Raw(query, 2).Scan(&n).Error
 	})
