@@ -64,10 +64,13 @@ type Users struct {
 	hashingOnce sync.Once
 	hashing     *hashers.Queue
 
-	byID ReadStmt
+	byID, byUsername ReadStmt
 }
 
-var userByID = NewRaw(`SELECT ` + userColumns + `, ` + tokenVersionColumn + ` FROM "auth_user" ` + tokenVersionJoin + ` WHERE "auth_user"."id" = ?`)
+var (
+	userByID       = NewRaw(`SELECT ` + userColumns + `, ` + tokenVersionColumn + ` FROM "auth_user" ` + tokenVersionJoin + ` WHERE "auth_user"."id" = ?`)
+	userByUsername = NewRaw(`SELECT ` + userColumns + `, ` + tokenVersionColumn + ` FROM "auth_user" ` + tokenVersionJoin + ` WHERE "auth_user"."username" = ?`)
+)
 
 func (u *Users) now() time.Time {
 	if u.Now != nil {
@@ -76,7 +79,7 @@ func (u *Users) now() time.Time {
 	return time.Now()
 }
 
-// userColumns are auth_user's columns in the order ByID scans them.
+// userColumns are auth_user's columns in the order scan reads them.
 const userColumns = `"id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active", "date_joined"`
 
 // A user is loaded joined to its token version, so that loading the user loads it.
@@ -143,29 +146,23 @@ func (u *Users) hash(ctx context.Context, f func()) error {
 // loads the user on every request, so it bypasses the ORM: one statement prepared once,
 // scanned straight into the struct.
 func (u *Users) ByID(ctx context.Context, id int64) (*User, error) {
-	var user User
-	err := u.byID.QueryRow(ctx, u.DB, userByID, id).Scan(&user.ID, &user.Password, &user.LastLogin, &user.IsSuperuser,
-		&user.Username, &user.FirstName, &user.LastName, &user.Email, &user.IsStaff, &user.IsActive, &user.DateJoined, &user.TokenVersion, &user.TokensRevokedAt,
-		&user.PasswordSeen, &user.RehashedFrom)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &user, u.watch(ctx, &user)
+	return u.scan(ctx, u.byID.QueryRow(ctx, u.DB, userByID, id))
 }
 
 // ByUsername loads a user by exact, case-sensitive username, as Django's get_by_natural_key.
+// Every login calls it, so it bypasses the ORM too: besides its speed, a login waits in the
+// hashing queue after this read, and under a burst hundreds wait at once, each holding the
+// stack that the read grew; gorm's call chain needed several times the stack of this one.
 func (u *Users) ByUsername(ctx context.Context, username string) (*User, error) {
-	return u.first(ctx, `"auth_user"."username" = ?`, username)
+	return u.scan(ctx, u.byUsername.QueryRow(ctx, u.DB, userByUsername, username))
 }
 
-func (u *Users) first(ctx context.Context, where string, arg any) (*User, error) {
+func (u *Users) scan(ctx context.Context, row *sql.Row) (*User, error) {
 	var user User
-	err := u.DB.WithContext(ctx).Select(`"auth_user".*, `+tokenVersionColumn).Joins(tokenVersionJoin).
-		Where(where, arg).Take(&user).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	err := row.Scan(&user.ID, &user.Password, &user.LastLogin, &user.IsSuperuser,
+		&user.Username, &user.FirstName, &user.LastName, &user.Email, &user.IsStaff, &user.IsActive, &user.DateJoined, &user.TokenVersion, &user.TokensRevokedAt,
+		&user.PasswordSeen, &user.RehashedFrom)
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
