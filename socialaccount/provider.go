@@ -31,6 +31,12 @@ type Provider struct {
 
 	mu         sync.Mutex
 	discovered *oidc.Provider
+	// oauth is the OAuth 2 client, made with the discovery and kept: x/oauth2 learns, at
+	// the first code exchange, whether the token endpoint takes the client's secret in an
+	// Authorization header or in the form, and remembers it in the Config. A Config made
+	// per exchange tried the header first every time, so a provider that takes the form
+	// only (mockoidc) got every code twice.
+	oauth *oauth2.Config
 }
 
 // NewProvider is a provider of the settings; it makes no request.
@@ -64,13 +70,13 @@ func (p *Provider) client(ctx context.Context) context.Context {
 	return oidc.ClientContext(ctx, &http.Client{Timeout: p.Timeout})
 }
 
-// provider is the discovered provider, discovering it first if need be. The lock keeps
-// concurrent first logins from discovering it once each.
-func (p *Provider) provider(ctx context.Context) (*oidc.Provider, error) {
+// provider is the discovered provider, discovering it first if need be, with its OAuth 2
+// client. The lock keeps concurrent first logins from discovering it once each.
+func (p *Provider) provider(ctx context.Context) (*oidc.Provider, *oauth2.Config, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.discovered != nil {
-		return p.discovered, nil
+		return p.discovered, p.oauth, nil
 	}
 	ctx, cancel := context.WithTimeout(p.client(ctx), p.Timeout)
 	defer cancel()
@@ -78,17 +84,27 @@ func (p *Provider) provider(ctx context.Context) (*oidc.Provider, error) {
 	// deadline.
 	op, err := oidc.NewProvider(ctx, p.Issuer)
 	if err != nil {
-		return nil, p.unavailable(fmt.Errorf("oidc %s: discovery: %w", p.Name, err))
+		return nil, nil, p.unavailable(fmt.Errorf("oidc %s: discovery: %w", p.Name, err))
 	}
+	// No RedirectURL: each login names its own (withRedirect).
 	p.discovered = op
-	return op, nil
+	p.oauth = &oauth2.Config{ClientID: p.ClientID, ClientSecret: p.ClientSecret, Endpoint: op.Endpoint(), Scopes: p.Scopes}
+	return op, p.oauth, nil
+}
+
+// withRedirect adds a login's redirect URI to opts, as oauth2.Config's RedirectURL would.
+func withRedirect(redirectURI string, opts ...oauth2.AuthCodeOption) []oauth2.AuthCodeOption {
+	if redirectURI != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("redirect_uri", redirectURI))
+	}
+	return opts
 }
 
 // Verify checks an ID token: signature by the provider's keys, issuer, audience (the
 // client id), expiry, and the nonce when the client sent one. A refusal is a 401; a
 // provider whose keys cannot be fetched is a 503.
 func (p *Provider) Verify(ctx context.Context, raw, nonce string) (*Identity, error) {
-	op, err := p.provider(ctx)
+	op, _, err := p.provider(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -115,18 +131,17 @@ func (p *Provider) Verify(ctx context.Context, raw, nonce string) (*Identity, er
 // Exchange trades an authorization code (with its PKCE verifier and redirect URI) at the
 // provider's token endpoint for the ID token that comes with it, then verifies that.
 func (p *Provider) Exchange(ctx context.Context, code, verifier, redirectURI, nonce string) (*Identity, error) {
-	op, err := p.provider(ctx)
+	_, cfg, err := p.provider(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cfg := p.config(op, redirectURI)
 	var opts []oauth2.AuthCodeOption
 	if verifier != "" {
 		opts = append(opts, oauth2.VerifierOption(verifier))
 	}
 	ctx, cancel := context.WithTimeout(p.client(ctx), p.Timeout)
 	defer cancel()
-	tok, err := cfg.Exchange(context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Timeout: p.Timeout}), code, opts...)
+	tok, err := cfg.Exchange(context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Timeout: p.Timeout}), code, withRedirect(redirectURI, opts...)...)
 	if err != nil {
 		var refused *oauth2.RetrieveError
 		if errors.As(err, &refused) && refused.Response != nil && refused.Response.StatusCode < 500 {
@@ -141,19 +156,14 @@ func (p *Provider) Exchange(ctx context.Context, code, verifier, redirectURI, no
 	return p.Verify(ctx, raw, nonce)
 }
 
-// config is the OAuth 2 client of the provider, for one redirect URI.
-func (p *Provider) config(op *oidc.Provider, redirectURI string) *oauth2.Config {
-	return &oauth2.Config{ClientID: p.ClientID, ClientSecret: p.ClientSecret, Endpoint: op.Endpoint(), RedirectURL: redirectURI, Scopes: p.Scopes}
-}
-
 // AuthCodeURL is where a browser login sends the user: the provider's authorization
 // endpoint with the state, the nonce and the PKCE challenge (S256) of verifier.
 func (p *Provider) AuthCodeURL(ctx context.Context, redirectURI, state, nonce, verifier string) (string, error) {
-	op, err := p.provider(ctx)
+	_, cfg, err := p.provider(ctx)
 	if err != nil {
 		return "", err
 	}
-	return p.config(op, redirectURI).AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), nil
+	return cfg.AuthCodeURL(state, withRedirect(redirectURI, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier))...), nil
 }
 
 func invalid(msg string) error {

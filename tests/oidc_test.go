@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +36,36 @@ func oidcProvider(t *testing.T) *mockoidc.MockOIDC {
 	}
 	t.Cleanup(func() { _ = m.Shutdown() })
 	return m
+}
+
+// oidcProviderCountingTokens is oidcProvider counting the requests to its token endpoint.
+func oidcProviderCountingTokens(t *testing.T) (*mockoidc.MockOIDC, *atomic.Int64) {
+	t.Helper()
+	m, err := mockoidc.NewServer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := new(atomic.Int64)
+	err = m.AddMiddleware(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == mockoidc.TokenEndpoint {
+				calls.Add(1)
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Start(ln, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Shutdown() })
+	return m, calls
 }
 
 // deadIssuer is an issuer URL on a loopback port nothing listens on.
@@ -192,26 +223,34 @@ func TestOIDCLogin(t *testing.T) {
 
 // TestOIDCCode exchanges an authorization code (with PKCE) at the provider's token endpoint.
 func TestOIDCCode(t *testing.T) {
-	m := oidcProvider(t)
+	m, tokenCalls := oidcProviderCountingTokens(t)
 	s := newServer(t, withOIDC(m, deadIssuer(t)))
 	s.Clock.Set(m.Now()) // mockoidc's tokens are of its own clock
 	const verifier = "a-code-verifier-of-at-least-forty-three-characters-0123"
 	sum := sha256.Sum256([]byte(verifier))
-	q := url.Values{"client_id": {m.ClientID}, "redirect_uri": {"https://app.example/cb"}, "response_type": {"code"},
-		"scope": {"openid email profile"}, "state": {"st"}, "nonce": {"n1"},
-		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Get(m.AuthorizationEndpoint() + "?" + q.Encode())
-	if err != nil {
-		t.Fatal(err)
+	code := func() string {
+		t.Helper()
+		q := url.Values{"client_id": {m.ClientID}, "redirect_uri": {"https://app.example/cb"}, "response_type": {"code"},
+			"scope": {"openid email profile"}, "state": {"st"}, "nonce": {"n1"},
+			"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := client.Get(m.AuthorizationEndpoint() + "?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		loc, err := url.Parse(resp.Header.Get("Location"))
+		if err != nil || loc.Query().Get("code") == "" {
+			t.Fatalf("authorize: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		return loc.Query().Get("code")
 	}
-	_ = resp.Body.Close()
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || loc.Query().Get("code") == "" {
-		t.Fatalf("authorize: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	login := func(code string) req {
+		return jsonReq("POST", "/api/auth/mock/token/", "",
+			`{"code":"`+code+`","code_verifier":"`+verifier+`","redirect_uri":"https://app.example/cb","nonce":"n1"}`)
 	}
-	body := `{"code":"` + loc.Query().Get("code") + `","code_verifier":"` + verifier + `","redirect_uri":"https://app.example/cb","nonce":"n1"}`
-	rec := s.do(jsonReq("POST", "/api/auth/mock/token/", "", body))
+	first := code()
+	rec := s.do(login(first))
 	if rec.Code != http.StatusOK || bodyMap(t, rec)["access"] == nil {
 		t.Fatalf("code login: %d %s", rec.Code, rec.Body)
 	}
@@ -219,8 +258,17 @@ func TestOIDCCode(t *testing.T) {
 		t.Error("the code login linked no user")
 	}
 	// A code works once.
-	assertJSON(t, s.do(jsonReq("POST", "/api/auth/mock/token/", "", body)), http.StatusUnauthorized,
+	assertJSON(t, s.do(login(first)), http.StatusUnauthorized,
 		`{"detail":"`+socialaccount.MsgCodeRefused+`","code":"token_not_valid"}`)
+	// The first exchange learnt how this provider takes the client's secret (mockoidc: in
+	// the form, not a header); every later one asks the token endpoint once.
+	before := tokenCalls.Load()
+	if rec := s.do(login(code())); rec.Code != http.StatusOK {
+		t.Fatalf("second code login: %d %s", rec.Code, rec.Body)
+	}
+	if n := tokenCalls.Load() - before; n != 1 {
+		t.Errorf("a later code exchange called the token endpoint %d times, want 1", n)
+	}
 }
 
 // TestOIDCKeysDown: a provider whose discovery answers but whose keys cannot be fetched is
