@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -130,5 +131,29 @@ func TestSQLiteWriterPragmas(t *testing.T) {
 			t.Fatalf("conn.Raw: %v", err)
 		}
 		conn.Close()
+	}
+}
+
+// A SQLite database opens at most DATABASE_MAX_CONNS readers, and no more than twice the
+// CPUs (at least 4): more run no more reads at once, and each costs memory.
+func TestSQLiteReadersFollowTheCPUs(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, tc := range []struct{ procs, maxConns, want int }{
+		{1, 0, 4}, {2, 0, 4}, {4, 0, 8}, {8, 0, 10}, // 0: DefaultMaxConns, 10
+		{2, 3, 3}, {2, 10, 4}, {16, 64, 32}, {16, 20, 20},
+	} {
+		runtime.GOMAXPROCS(tc.procs)
+		db, err := OpenWith("sqlite:///"+filepath.Join(t.TempDir(), "readers.sqlite3"), Options{MaxConns: tc.maxConns})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stats := PoolStats(db)
+		Close(db)
+		if got := stats["read"].MaxOpenConnections; got != tc.want {
+			t.Errorf("%d CPUs, cap %d: %d readers, want %d", tc.procs, tc.maxConns, got, tc.want)
+		}
+		if stats["write"].MaxOpenConnections != 1 {
+			t.Errorf("%d CPUs, cap %d: %d writers, want 1", tc.procs, tc.maxConns, stats["write"].MaxOpenConnections)
+		}
 	}
 }
