@@ -1,7 +1,6 @@
 package serializers
 
 import (
-	"cmp"
 	"fmt"
 	"reflect"
 	"strings"
@@ -88,15 +87,15 @@ func msgURLIncorrectType(pyType string) string {
 	return "Incorrect type. Expected URL string, received " + pyType + "."
 }
 
-// splitRelation takes the relation options out of a drf tag; the rest is parsed as any
-// field's options. A tag without related= gives nil.
 // defaultLookupKwarg is DRF's default lookup_url_kwarg: the lookup_field. It is set where
 // the spec is made: a spec is cached with its struct type and shared by every serializer
 // of it, read by requests at once, so binding must not write to it.
 func (spec *relSpec) defaultLookupKwarg() {
-	spec.lookupKwarg = cmp.Or(spec.lookupKwarg, spec.lookupField, "pk")
+	spec.lookupKwarg = cmpOr(spec.lookupKwarg, cmpOr(spec.lookupField, "pk"))
 }
 
+// splitRelation takes the relation options out of a drf tag; the rest is parsed as any
+// field's options. A tag without related= gives nil.
 func splitRelation(tag string) (*relSpec, string, error) {
 	if !strings.Contains(tag, "related=") {
 		return nil, tag, nil
