@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,7 +54,7 @@ func (r Raw) Exec(tx *gorm.DB, args ...any) (int64, error) {
 // or a write with RETURNING); ok is false when it returned none.
 func (r Raw) QueryString(tx *gorm.DB, args ...any) (s string, ok bool, err error) {
 	err = tx.Statement.ConnPool.QueryRowContext(tx.Statement.Context, r.text(tx), args...).Scan(&s)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
 	return s, err == nil, err
@@ -68,16 +69,20 @@ type ReadStmt struct {
 	once sync.Once
 	pool *sql.DB
 	stmt *sql.Stmt
-	err  error
 }
 
 // QueryRow runs q with args on db's read pool.
 func (s *ReadStmt) QueryRow(ctx context.Context, db *gorm.DB, q Raw, args ...any) *sql.Row {
 	s.once.Do(func() {
-		if s.pool, s.err = readPool(db); s.err == nil {
-			// Not under ctx: one request's cancellation would leave the query unprepared
-			// for the life of the process.
-			s.stmt, s.err = s.pool.PrepareContext(context.WithoutCancel(ctx), q.text(db))
+		pool, err := readPool(db)
+		if err != nil {
+			return
+		}
+		s.pool = pool
+		// Not under ctx: one request's cancellation would leave the query unprepared for
+		// the life of the process. A failure leaves stmt nil: the query runs unprepared.
+		if stmt, err := pool.PrepareContext(context.WithoutCancel(ctx), q.text(db)); err == nil {
+			s.stmt = stmt
 		}
 	})
 	if s.stmt != nil {
@@ -87,12 +92,4 @@ func (s *ReadStmt) QueryRow(ctx context.Context, db *gorm.DB, q Raw, args ...any
 		return s.pool.QueryRowContext(ctx, q.text(db), args...)
 	}
 	return db.WithContext(ctx).Raw(q.sqlite, args...).Row()
-}
-
-// Close releases the prepared statement.
-func (s *ReadStmt) Close() error {
-	if s.stmt != nil {
-		return s.stmt.Close()
-	}
-	return nil
 }

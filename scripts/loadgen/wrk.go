@@ -113,6 +113,8 @@ type wrkResult struct {
 
 func parseWrk(out string) (wrkResult, error) {
 	r := wrkResult{statuses: map[string]int64{}}
+	fields := map[string]*int64{"requests": &r.requests, "duration_us": &r.durationUS, "p50_us": &r.p50,
+		"p99_us": &r.p99, "max_us": &r.max, "errors": &r.errors}
 	for line := range strings.SplitSeq(out, "\n") {
 		rest, ok := strings.CutPrefix(line, "WRK ")
 		if !ok {
@@ -138,19 +140,8 @@ func parseWrk(out string) (wrkResult, error) {
 			if err != nil {
 				return r, fmt.Errorf("field %q", field)
 			}
-			switch key {
-			case "requests":
-				r.requests = n
-			case "duration_us":
-				r.durationUS = n
-			case "p50_us":
-				r.p50 = n
-			case "p99_us":
-				r.p99 = n
-			case "max_us":
-				r.max = n
-			case "errors":
-				r.errors = n
+			if to := fields[key]; to != nil {
+				*to = n
 			}
 		}
 		if r.durationUS <= 0 {
