@@ -181,22 +181,40 @@ type openConns struct {
 	conns map[net.Conn]connState
 }
 
+// connState is what wait needs of a connection: whether it has sent a request yet, and
+// since when it has been silent if not.
 type connState struct {
-	state http.ConnState
-	since time.Time
+	state http.ConnState // StateNew, or StateActive once a request came
+	since time.Time      // when it was accepted
 }
 
+// track runs on every change of a connection's state, twice per request (active, then
+// idle), so it does no more than wait needs: the time is read once, when the connection is
+// accepted, and the lock is not taken for a connection going idle, which only ever follows
+// a request (Active).
 func (o *openConns) track(c net.Conn, state http.ConnState) {
+	switch state {
+	case http.StateIdle:
+		return
+	case http.StateNew:
+		now := time.Now()
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		if o.conns == nil {
+			o.conns = map[net.Conn]connState{}
+		}
+		o.conns[c] = connState{state, now}
+		return
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	switch state {
 	case http.StateClosed, http.StateHijacked:
 		delete(o.conns, c)
-	default:
-		if o.conns == nil {
-			o.conns = map[net.Conn]connState{}
+	case http.StateActive:
+		if s, ok := o.conns[c]; ok && s.state == http.StateNew {
+			o.conns[c] = connState{state, s.since}
 		}
-		o.conns[c] = connState{state, time.Now()}
 	}
 }
 
