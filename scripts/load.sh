@@ -65,7 +65,7 @@ reset_peak() { # folds the peak so far into peak_kb, then resets it
   local hwm
   hwm=$(hwm_kb)
   peak_kb=$((hwm > peak_kb ? hwm : peak_kb))
-  echo 5 >"/proc/$pid/clear_refs" 2>/dev/null && since="this phase" || since="the start"
+  echo 5 >"/proc/$pid/clear_refs" 2>/dev/null && since="in this phase" || since="since the start"
 }
 phase() { # phase TITLE loadgen-args...: runs loadgen, prints its report and the peak RSS
   local title=$1
@@ -78,7 +78,7 @@ phase() { # phase TITLE loadgen-args...: runs loadgen, prints its report and the
   local hwm
   hwm=$(hwm_kb)
   peak_kb=$((hwm > peak_kb ? hwm : peak_kb))
-  echo "server peak RSS in $since: $(awk -v p="$peak_kb" '/VmHWM/ {printf "%.1f MB (since the start: %.1f MB)", $2/1024, p/1024} /RssAnon/ {a=$2} /RssFile/ {f=$2} END {printf "; now %.1f MB anonymous, %.1f MB of files", a/1024, f/1024}' "/proc/$pid/status")"
+  echo "server peak RSS $since: $(awk -v p="$peak_kb" '/VmHWM/ {printf "%.1f MB (since the start: %.1f MB)", $2/1024, p/1024} /RssAnon/ {a=$2} /RssFile/ {f=$2} END {printf "; now %.1f MB anonymous, %.1f MB of files", a/1024, f/1024}' "/proc/$pid/status")"
 }
 
 echo "== baseline: raw PBKDF2 on every core"
