@@ -193,28 +193,27 @@ type connState struct {
 // accepted, and the lock is not taken for a connection going idle, which only ever follows
 // a request (Active).
 func (o *openConns) track(c net.Conn, state http.ConnState) {
-	switch state {
-	case http.StateIdle:
+	if state == http.StateIdle {
 		return
-	case http.StateNew:
-		now := time.Now()
-		o.mu.Lock()
-		defer o.mu.Unlock()
-		if o.conns == nil {
-			o.conns = map[net.Conn]connState{}
-		}
-		o.conns[c] = connState{state, now}
-		return
+	}
+	var accepted time.Time
+	if state == http.StateNew {
+		accepted = time.Now() // outside the lock
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	switch state {
-	case http.StateClosed, http.StateHijacked:
-		delete(o.conns, c)
+	case http.StateNew:
+		if o.conns == nil {
+			o.conns = map[net.Conn]connState{}
+		}
+		o.conns[c] = connState{state, accepted}
 	case http.StateActive:
 		if s, ok := o.conns[c]; ok && s.state == http.StateNew {
 			o.conns[c] = connState{state, s.since}
 		}
+	case http.StateClosed, http.StateHijacked:
+		delete(o.conns, c)
 	}
 }
 

@@ -60,11 +60,13 @@ failed=0
 # Writing 5 to clear_refs sets the process's VmHWM to its current RSS (proc(5)). Where
 # that is refused, VmHWM keeps counting from the start and each phase's figure says so.
 peak_kb=0
-hwm_kb() { awk '/VmHWM/ {print $2}' "/proc/$pid/status"; }
-reset_peak() { # folds the peak so far into peak_kb, then resets it
+fold_peak() { # peak_kb becomes the larger of itself and the kernel's peak
   local hwm
-  hwm=$(hwm_kb)
+  hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   peak_kb=$((hwm > peak_kb ? hwm : peak_kb))
+}
+reset_peak() { # folds the peak so far into peak_kb, then resets it
+  fold_peak
   echo 5 >"/proc/$pid/clear_refs" 2>/dev/null && since="in this phase" || since="since the start"
 }
 phase() { # phase TITLE loadgen-args...: runs loadgen, prints its report and the peak RSS
@@ -75,9 +77,7 @@ phase() { # phase TITLE loadgen-args...: runs loadgen, prints its report and the
   reset_peak
   "$tmp/loadgen" -addr "127.0.0.1:$PORT" -users "$USERS" "$@" | tee "$tmp/out"
   grep -q '^5xx: 0, errors: 0$' "$tmp/out" || failed=1
-  local hwm
-  hwm=$(hwm_kb)
-  peak_kb=$((hwm > peak_kb ? hwm : peak_kb))
+  fold_peak
   echo "server peak RSS $since: $(awk -v p="$peak_kb" '/VmHWM/ {printf "%.1f MB (since the start: %.1f MB)", $2/1024, p/1024} /RssAnon/ {a=$2} /RssFile/ {f=$2} END {printf "; now %.1f MB anonymous, %.1f MB of files", a/1024, f/1024}' "/proc/$pid/status")"
 }
 
