@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,16 +47,6 @@ func (r Raw) Exec(tx *gorm.DB, args ...any) (int64, error) {
 		return 0, err
 	}
 	return res.RowsAffected()
-}
-
-// QueryString runs a statement that returns at most one row of one text column (a SELECT,
-// or a write with RETURNING); ok is false when it returned none.
-func (r Raw) QueryString(tx *gorm.DB, args ...any) (s string, ok bool, err error) {
-	err = tx.Statement.ConnPool.QueryRowContext(tx.Statement.Context, r.text(tx), args...).Scan(&s)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", false, nil
-	}
-	return s, err == nil, err
 }
 
 // ReadStmt is a Raw SELECT prepared on a database's read pool at its first use (beside

@@ -111,12 +111,12 @@ func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, b
 	return models.Transaction(ctx, f.Blacklist.DB, func(tx *gorm.DB) error {
 		// No row: old is in no session, or its session was pruned under us. Either way
 		// next starts one.
-		id, found, err := touchSession.QueryString(tx, now, bl.Backend.ExpiresAt(next).UTC(), c.UserAgent, c.IP, bl.Backend.JTI(old))
+		touched, err := touchSession.Exec(tx, now, bl.Backend.ExpiresAt(next).UTC(), c.UserAgent, c.IP, bl.Backend.JTI(old))
 		if err != nil {
 			return err
 		}
-		adopted := !found
-		if adopted {
+		var id string // the session next starts, if old is in none
+		if touched == 0 {
 			if id, err = f.open(tx, next, userID, now, c); err != nil {
 				return err
 			}
@@ -129,26 +129,32 @@ func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, b
 		if err := bl.record(tx, next, &userID); err != nil {
 			return err
 		}
+		if id == "" {
+			_, err = joinFamily.Exec(tx, bl.Backend.JTI(next), bl.Backend.JTI(old))
+			return err
+		}
 		if _, err := insertFamily.Exec(tx, bl.Backend.JTI(next), id); err != nil {
 			return err
 		}
-		if adopted {
-			// The old token joins the family too, if it is on record, so that its reuse
-			// revokes the family it started.
-			return tx.Exec(`INSERT INTO "ginrest_token_family" ("jti", "session_id")
-				SELECT "jti", ? FROM "token_blacklist_outstandingtoken" WHERE "jti" = ?
-				ON CONFLICT ("jti") DO NOTHING`, id, bl.Backend.JTI(old)).Error
-		}
-		return nil
+		// The old token joins the family too, if it is on record, so that its reuse
+		// revokes the family it started.
+		return tx.Exec(`INSERT INTO "ginrest_token_family" ("jti", "session_id")
+			SELECT "jti", ? FROM "token_blacklist_outstandingtoken" WHERE "jti" = ?
+			ON CONFLICT ("jti") DO NOTHING`, id, bl.Backend.JTI(old)).Error
 	})
 }
 
 // The statements of a rotation, raw (models.Raw): the SQLite writer runs every rotation's
-// in series. touchSession updates the session of the token jti and returns its id, in one
-// statement that also locks the row on PostgreSQL.
+// in series. touchSession updates the session of the token jti, which also locks its row
+// on PostgreSQL; joinFamily then puts the new token in that session, by the old one's
+// family row. (A RETURNING clause would save the second lookup, but on SQLite a statement
+// that returns rows goes through database/sql's and the driver's row reading, which cost
+// more than the statement: 20 µs against 8.5 µs for the same UPDATE run as an Exec.)
 var (
 	touchSession = models.NewRaw(`UPDATE "ginrest_session" SET "last_used_at" = ?, "expires_at" = ?, "user_agent" = ?, "ip_address" = ?
-	WHERE "id" = (SELECT "session_id" FROM "ginrest_token_family" WHERE "jti" = ?) RETURNING "id"`)
+	WHERE "id" = (SELECT "session_id" FROM "ginrest_token_family" WHERE "jti" = ?)`)
+	joinFamily = models.NewRaw(`INSERT INTO "ginrest_token_family" ("jti", "session_id")
+	SELECT ?, "session_id" FROM "ginrest_token_family" WHERE "jti" = ?`)
 	insertFamily = models.NewRaw(`INSERT INTO "ginrest_token_family" ("jti", "session_id") VALUES (?, ?)`)
 )
 
