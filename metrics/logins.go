@@ -3,6 +3,8 @@ package metrics
 import (
 	"net/http"
 
+	"ginrest/middleware"
+
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -16,16 +18,17 @@ const (
 	loginRefused   = "refused"   // 503: the hashing queue was full, or the database unavailable
 	loginInvalid   = "invalid"   // another 4xx: a field missing, a body that does not parse
 	loginError     = "error"     // another 5xx
+	loginAbandoned = "abandoned" // 499: the client went away before it was answered
 )
 
 func (m *Metrics) registerLogins() {
 	m.logins = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: namespace, Name: "login_attempts_total",
-		Help: "Login attempts (POSTs to the token obtain views), by outcome: success, failure, throttled, refused, invalid, error.",
+		Help: "Login attempts (POSTs to the token obtain views), by outcome: success, failure, throttled, refused, invalid, error, abandoned.",
 	}, []string{"outcome"})
 	// Every outcome is exported from the start, at 0, so that a rate over it exists before
 	// the first failure does.
-	for _, o := range []string{loginSuccess, loginFailure, loginThrottled, loginRefused, loginInvalid, loginError} {
+	for _, o := range []string{loginSuccess, loginFailure, loginThrottled, loginRefused, loginInvalid, loginError, loginAbandoned} {
 		m.logins.WithLabelValues(o)
 	}
 	m.registry.MustRegister(m.logins)
@@ -39,6 +42,8 @@ func loginOutcome(status int) string {
 		return loginFailure
 	case status == http.StatusTooManyRequests:
 		return loginThrottled
+	case status == middleware.StatusClientClosedRequest:
+		return loginAbandoned
 	case status == http.StatusServiceUnavailable:
 		return loginRefused
 	case status >= 500:

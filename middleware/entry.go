@@ -8,6 +8,12 @@ import (
 	"ginrest/rest"
 )
 
+// StatusClientClosedRequest is the status the access log and the metrics give a request
+// whose client went away before it was answered (nginx's 499): the server gave it up, and
+// the 503 it wrote reached nobody. Counted as a 5xx, it would page whoever watches the
+// server's error rate for what clients did.
+const StatusClientClosedRequest = 499
+
 // Entry is one finished request, as the access log and the metrics see it.
 type Entry struct {
 	Start    time.Time
@@ -17,9 +23,10 @@ type Entry struct {
 	Path, Route string
 	// RequestURI is the request line's target (path and query); Proto its version.
 	RequestURI, Proto string
-	Status            int
-	Bytes             int64
-	RequestID         string
+	// Status is the status sent, or StatusClientClosedRequest.
+	Status    int
+	Bytes     int64
+	RequestID string
 	// UserID is the authenticated user's pk, "" when anonymous.
 	UserID string
 }
@@ -38,6 +45,10 @@ func observe(next http.Handler, w http.ResponseWriter, r *http.Request, report f
 		r = r.WithContext(ctx)
 	}
 	next.ServeHTTP(sw, r)
+	status := sw.Status()
+	if info.Abandoned() {
+		status = StatusClientClosedRequest
+	}
 	report(ctx, Entry{
 		Start:      start,
 		Duration:   time.Since(start),
@@ -46,7 +57,7 @@ func observe(next http.Handler, w http.ResponseWriter, r *http.Request, report f
 		Route:      info.Route(),
 		RequestURI: r.RequestURI,
 		Proto:      r.Proto,
-		Status:     sw.Status(),
+		Status:     status,
 		Bytes:      sw.bytes,
 		RequestID:  RequestIDFrom(ctx),
 		UserID:     UserID(info.User()),

@@ -251,6 +251,7 @@ func (h *Handler) handleError(r *Request, err error) *Response {
 		// The client went away (or the server is stopping) and the work was abandoned:
 		// not the server's fault, and nobody reads the answer.
 		h.logger.DebugContext(r.Context(), "request abandoned", "method", r.HTTP.Method, "path", r.HTTP.URL.Path, "error", err)
+		InfoFrom(r.Context()).SetAbandoned() // the access log and the metrics count it apart
 		e = ServiceUnavailable()
 	case !errors.As(err, &e):
 		h.logger.ErrorContext(r.Context(), "request failed", "method", r.HTTP.Method, "path", r.HTTP.URL.Path, "error", err)

@@ -19,6 +19,7 @@ type Info struct {
 	route     string
 	user      User
 	requestID string
+	abandoned bool
 }
 
 type infoKey struct{}
@@ -104,4 +105,25 @@ func (i *Info) User() User {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	return i.user
+}
+
+// SetAbandoned records that the request was given up because its client had gone: the
+// answer written reached nobody.
+func (i *Info) SetAbandoned() {
+	if i == nil {
+		return
+	}
+	i.mu.Lock()
+	i.abandoned = true
+	i.mu.Unlock()
+}
+
+// Abandoned reports whether the request was given up because its client had gone.
+func (i *Info) Abandoned() bool {
+	if i == nil {
+		return false
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.abandoned
 }

@@ -239,7 +239,7 @@ echo
 echo "== server logs"
 echo "ginrest: $(grep -c . "$tmp/ginrest.log" || true) lines; by level:" \
   "$(grep -o 'level=[A-Z]*' "$tmp/ginrest.log" | sort | uniq -c | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1}')"
-echo "ginrest answers by status (its access log; one 401 is the readiness probe):" \
+echo "ginrest answers by status (its access log; one 401 is the readiness probe, a 499 a request whose client left, as wrk does at the end of a phase):" \
   "$(grep -o 'status=[0-9]*' "$tmp/ginrest.log" | sort | uniq -c | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1}')"
 if grep 'level=' "$tmp/ginrest.log" | grep -v -q 'level=INFO'; then
   echo "ginrest, records other than INFO (first 20):"

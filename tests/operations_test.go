@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -336,5 +337,74 @@ func TestMetrics(t *testing.T) {
 	}
 	if strings.Contains(scrape(t, other), `ginrest_http_requests_total{`) {
 		t.Error("the second app counted the first app's requests")
+	}
+}
+
+// A request whose client went away before it was answered is not the server's failure:
+// nothing is logged at WARN or above (the dispatcher notes it at DEBUG), its access line
+// and its metrics say 499, nginx's "client closed request", rather than the 503 written to
+// nobody, and its write is not made.
+func TestClientGoneIsNotAnError(t *testing.T) {
+	s, buf := loggedServer(t, slog.LevelDebug, func(st *settings.Settings) { st.MetricsAddr = "127.0.0.1:0" })
+	s.createUser("alice", "alice-pw")
+	access, refresh := s.login("alice", "alice-pw")
+	buf.Reset()
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	asJSON := "application/json"
+	requests := []req{
+		{Method: http.MethodPost, Path: "/api/token/", Body: `{"username":"alice","password":"alice-pw"}`, ContentType: asJSON},
+		{Method: http.MethodPost, Path: "/api/token/refresh/", Body: `{"refresh":"` + refresh + `"}`, ContentType: asJSON},
+		{Method: http.MethodPost, Path: "/api/notes/", Body: `{"title":"never written"}`, ContentType: asJSON,
+			Header: map[string]string{"Authorization": "Bearer " + access}},
+	}
+	for _, r := range requests {
+		hr := httptest.NewRequestWithContext(gone, r.Method, r.Path, strings.NewReader(r.Body))
+		hr.Header.Set("Content-Type", r.ContentType)
+		for k, v := range r.Header {
+			hr.Header.Set(k, v)
+		}
+		rec := httptest.NewRecorder()
+		s.Handler.ServeHTTP(rec, hr)
+		assertStatus(t, rec, http.StatusServiceUnavailable, r.Path+" after its client went away")
+	}
+
+	lines := records(t, buf, "request")
+	if len(lines) != len(requests) {
+		t.Fatalf("%d access lines, want %d:\n%s", len(lines), len(requests), buf)
+	}
+	for i, line := range lines {
+		if line["path"] != requests[i].Path || line["status"] != float64(499) || line["level"] != "INFO" {
+			t.Errorf("access line %d: %v, want %s at 499, INFO", i, line, requests[i].Path)
+		}
+	}
+	if n := len(records(t, buf, "request abandoned")); n != len(requests) {
+		t.Errorf("%d records of an abandoned request, want %d", n, len(requests))
+	}
+	for line := range strings.Lines(buf.String()) {
+		if strings.Contains(line, `"level":"WARN"`) || strings.Contains(line, `"level":"ERROR"`) {
+			t.Errorf("logged as a problem: %s", line)
+		}
+	}
+	body := scrape(t, s)
+	for _, want := range []string{
+		`ginrest_http_requests_total{method="POST",route="/api/token/",status="499"} 1`,
+		`ginrest_http_requests_total{method="POST",route="/api/token/refresh/",status="499"} 1`,
+		`ginrest_http_requests_total{method="POST",route="/api/notes/",status="499"} 1`,
+		`ginrest_login_attempts_total{outcome="abandoned"} 1`,
+		`ginrest_login_attempts_total{outcome="refused"} 0`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the scrape has no %q", want)
+		}
+	}
+	if strings.Contains(body, `status="503"`) {
+		t.Error("an abandoned request counted as a 503")
+	}
+
+	// Nothing was written: the refresh token was not rotated, and there is no note.
+	assertStatus(t, s.postJSON("/api/token/refresh/", map[string]string{"refresh": refresh}), http.StatusOK, "the refresh token afterwards")
+	if notes := s.getWith("/api/notes/", access); !strings.Contains(notes.Body.String(), `"count":0`) {
+		t.Errorf("notes after an abandoned create: %d %s", notes.Code, notes.Body)
 	}
 }
