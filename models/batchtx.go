@@ -16,14 +16,26 @@ type batchTx struct {
 	tx     *sql.Tx
 	stmts  *statements
 	missed []string
+	// bound are the prepared statements bound to tx so far: the requests of a batch run
+	// the same few statements, and sql.Tx.StmtContext makes a new binding at every call.
+	bound map[*sql.Stmt]*sql.Stmt
 }
 
 func (t *batchTx) stmt(ctx context.Context, query string) *sql.Stmt {
-	if s := t.stmts.byQuery[query]; s != nil {
-		return t.tx.StmtContext(ctx, s)
+	s := t.stmts.byQuery[query]
+	if s == nil {
+		t.missed = append(t.missed, query)
+		return nil
 	}
-	t.missed = append(t.missed, query)
-	return nil
+	if b := t.bound[s]; b != nil {
+		return b
+	}
+	b := t.tx.StmtContext(ctx, s)
+	if t.bound == nil {
+		t.bound = make(map[*sql.Stmt]*sql.Stmt, 8)
+	}
+	t.bound[s] = b
+	return b
 }
 
 func (t *batchTx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
