@@ -406,6 +406,10 @@ func TestParseRejects(t *testing.T) {
 		{"HS256 header, HS512 signature", craft(hs256Header, valid, "HS512", key), tokens.MsgInvalid},
 		{"RS256 header", craft(`{"alg":"RS256","typ":"JWT"}`, valid, "HS256", key), tokens.MsgInvalid},
 		{"wrong key", craft(hs256Header, valid, "HS256", otherKey), tokens.MsgInvalid},
+		// A token with this server's own header skips reading it; any other spelling of
+		// the same header is read, and accepted.
+		{"control: header with spaces", craft(`{"alg": "HS256", "typ": "JWT"}`, valid, "HS256", key), ""},
+		{"control: header in another order", craft(`{"typ":"JWT","alg":"HS256"}`, valid, "HS256", key), ""},
 		{"tampered payload", parts[0] + "." + b64(claims(c, map[string]any{"user_id": 2})) + "." + parts[2], tokens.MsgInvalid},
 		{"tampered signature", parts[0] + "." + parts[1] + "." + strings.Repeat("A", len(parts[2])), tokens.MsgInvalid},
 
