@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -245,8 +246,8 @@ func (b *Backend) marshalClaims(claims map[string]any) ([]byte, error) {
 	}
 	slices.Sort(rest)
 	rest = append(rest, last...)
-	var buf bytes.Buffer
-	buf.WriteByte('{')
+	buf := make([]byte, 0, 256)
+	buf = append(buf, '{')
 	n := 0
 	for _, k := range append(first, rest...) {
 		v, ok := claims[k]
@@ -254,20 +255,55 @@ func (b *Backend) marshalClaims(claims map[string]any) ([]byte, error) {
 			continue
 		}
 		if n > 0 {
-			buf.WriteByte(',')
+			buf = append(buf, ',')
 		}
 		n++
-		key, _ := json.Marshal(k)
-		val, err := json.Marshal(v)
-		if err != nil {
+		buf, _ = appendJSON(buf, k)
+		buf = append(buf, ':')
+		var err error
+		if buf, err = appendJSON(buf, v); err != nil {
 			return nil, fmt.Errorf("tokens: claim %q: %w", k, err)
 		}
-		buf.Write(key)
-		buf.WriteByte(':')
-		buf.Write(val)
 	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return append(buf, '}'), nil
+}
+
+// appendJSON appends v as json.Marshal writes it. The values a token's claims usually
+// hold (plain strings, integers, booleans) are written directly; anything else, and a
+// string json.Marshal would escape, goes through json.Marshal.
+func appendJSON(buf []byte, v any) ([]byte, error) {
+	switch v := v.(type) {
+	case string:
+		if plainString(v) {
+			buf = append(buf, '"')
+			buf = append(buf, v...)
+			return append(buf, '"'), nil
+		}
+	case int64:
+		return strconv.AppendInt(buf, v, 10), nil
+	case int:
+		return strconv.AppendInt(buf, int64(v), 10), nil
+	case bool:
+		return strconv.AppendBool(buf, v), nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return buf, err
+	}
+	return append(buf, b...), nil
+}
+
+// plainString reports whether json.Marshal writes s as it is between quotes: printable
+// ASCII, and none of the characters it escapes (the quote, the backslash, and <, > and &,
+// which it escapes for HTML).
+func plainString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }
 
 // refusedHeaders are JOSE header parameters ginrest does not implement: RFC 7515 says a
