@@ -28,23 +28,32 @@ func BenchmarkBareGin(b *testing.B) {
 // The protected view: negotiation, JWT authentication (signature, claims, a user query),
 // the permission check and the JSON response.
 func BenchmarkProtectedView(b *testing.B) {
-	h, access := benchApp(b)
+	h := benchApp(b)
+	access, _ := benchLogin(b, h)
 	serve(b, h, "Bearer "+access)
 }
 
-// benchApp is the demo app with a user logged in, and that user's access token. The app
-// logs each request as runserver does, formatted in full, into io.Discard: the test log
-// would keep every line in memory and measure its growth instead.
-func benchApp(b *testing.B) (http.Handler, string) {
+// benchApp is the demo app with the user alice. It logs each request as runserver does,
+// formatted in full, into io.Discard: the test log would keep every line in memory and
+// measure its growth instead.
+func benchApp(b *testing.B) http.Handler {
 	s := newServer(b)
 	s.createUser("alice", "wonderland-42")
-	access, _ := s.login("alice", "wonderland-42")
 	app, err := urls.NewApp(s.App.Settings, s.App.DB, urls.Options{Now: s.Clock.Now, Logger: discardLogger()})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { app.Close() })
-	return app.Handler(), access
+	return app.Handler()
+}
+
+// benchLogin logs alice in through h: a new session, and its pair of tokens.
+func benchLogin(b *testing.B, h http.Handler) (access, refresh string) {
+	req := httptest.NewRequest(http.MethodPost, "/api/token/", strings.NewReader(`{"username":"alice","password":"wonderland-42"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return sessPair(b, rec)
 }
 
 func serve(b *testing.B, h http.Handler, authorization string) {
@@ -83,7 +92,8 @@ func BenchmarkTokenVerify(b *testing.B) {
 // user's token version from the request-user cache; an access token needs no blacklist
 // lookup, since no row can name one.
 func BenchmarkVerifyView(b *testing.B) {
-	h, access := benchApp(b)
+	h := benchApp(b)
+	access, _ := benchLogin(b, h)
 	body := `{"token":"` + access + `"}`
 	b.ReportAllocs()
 	for b.Loop() {
@@ -103,22 +113,11 @@ func BenchmarkVerifyView(b *testing.B) {
 // requests and GC), is what sets refresh's rate when every core is busy. Both move by
 // 15% from run to run on a shared virtual machine; B/op and allocs/op do not.
 func BenchmarkRefreshView(b *testing.B) {
-	s := newServer(b)
-	s.createUser("alice", "wonderland-42")
-	app, err := urls.NewApp(s.App.Settings, s.App.DB, urls.Options{Now: s.Clock.Now, Logger: discardLogger()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { app.Close() })
-	h := app.Handler()
+	h := benchApp(b)
 	const clients = 32
 	tokens := make(chan string, clients)
-	for range clients { // through h, whose log is discarded, not the test's
-		req := httptest.NewRequest(http.MethodPost, "/api/token/", strings.NewReader(`{"username":"alice","password":"wonderland-42"}`))
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		_, refresh := sessPair(b, rec)
+	for range clients {
+		_, refresh := benchLogin(b, h)
 		tokens <- refresh
 	}
 	b.SetParallelism((clients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))

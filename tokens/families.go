@@ -129,7 +129,7 @@ func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, b
 		if err := bl.record(tx, next, &userID); err != nil {
 			return err
 		}
-		if id == "" {
+		if touched > 0 {
 			_, err = joinFamily.Exec(tx, bl.Backend.JTI(next), bl.Backend.JTI(old))
 			return err
 		}
