@@ -122,6 +122,9 @@ func NewBackend(cfg Config) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
+	if m, ok := method.(*jwt.SigningMethodHMAC); ok {
+		method = newPooledHMAC(m, append(slices.Collect(maps.Values(keys.byID)), keys.sign, keys.current)...)
+	}
 	// PyJWT's header: its keys sorted, kid only when there is one.
 	fields := map[string]string{"alg": cfg.Algorithm, "typ": "JWT"}
 	if keys.kid != "" {
