@@ -225,12 +225,19 @@ func (b *Backend) Encode(t *Token) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	signing := b.header + "." + base64.RawURLEncoding.EncodeToString(payload)
-	sig, err := b.method.Sign(signing, b.keys.sign)
+	// One buffer holds the signing input, then the whole token: it has room for a signature
+	// of 64 bytes (HS512's), and grows once for a longer one (RSA's, ES512's).
+	enc := base64.RawURLEncoding
+	raw := make([]byte, 0, len(b.header)+2+enc.EncodedLen(len(payload))+enc.EncodedLen(64))
+	raw = append(raw, b.header...)
+	raw = append(raw, '.')
+	raw = enc.AppendEncode(raw, payload)
+	sig, err := b.method.Sign(string(raw), b.keys.sign)
 	if err != nil {
 		return "", err
 	}
-	t.Raw = signing + "." + base64.RawURLEncoding.EncodeToString(sig)
+	raw = append(raw, '.')
+	t.Raw = string(enc.AppendEncode(raw, sig))
 	return t.Raw, nil
 }
 
@@ -248,24 +255,23 @@ func (b *Backend) marshalClaims(claims map[string]any) ([]byte, error) {
 		}
 	}
 	slices.Sort(rest)
-	rest = append(rest, last...)
 	buf := make([]byte, 0, 256)
 	buf = append(buf, '{')
-	n := 0
-	for _, k := range append(first, rest...) {
-		v, ok := claims[k]
-		if !ok {
-			continue
-		}
-		if n > 0 {
-			buf = append(buf, ',')
-		}
-		n++
-		buf, _ = appendJSON(buf, k)
-		buf = append(buf, ':')
-		var err error
-		if buf, err = appendJSON(buf, v); err != nil {
-			return nil, fmt.Errorf("tokens: claim %q: %w", k, err)
+	var err error
+	for _, keys := range [][]string{first, rest, last} {
+		for _, k := range keys {
+			v, ok := claims[k]
+			if !ok {
+				continue
+			}
+			if len(buf) > 1 {
+				buf = append(buf, ',')
+			}
+			buf = appendJSONString(buf, k)
+			buf = append(buf, ':')
+			if buf, err = appendJSON(buf, v); err != nil {
+				return nil, fmt.Errorf("tokens: claim %q: %w", k, err)
+			}
 		}
 	}
 	return append(buf, '}'), nil
@@ -277,11 +283,7 @@ func (b *Backend) marshalClaims(claims map[string]any) ([]byte, error) {
 func appendJSON(buf []byte, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case string:
-		if plainString(v) {
-			buf = append(buf, '"')
-			buf = append(buf, v...)
-			return append(buf, '"'), nil
-		}
+		return appendJSONString(buf, v), nil
 	case int64:
 		return strconv.AppendInt(buf, v, 10), nil
 	case int:
@@ -294,6 +296,18 @@ func appendJSON(buf []byte, v any) ([]byte, error) {
 		return buf, err
 	}
 	return append(buf, b...), nil
+}
+
+// appendJSONString appends s as json.Marshal writes it: a string, not an any, so that a
+// claim's name is written without being boxed.
+func appendJSONString(buf []byte, s string) []byte {
+	if plainString(s) {
+		buf = append(buf, '"')
+		buf = append(buf, s...)
+		return append(buf, '"')
+	}
+	b, _ := json.Marshal(s) // a string always marshals
+	return append(buf, b...)
 }
 
 // plainString reports whether json.Marshal writes s as it is between quotes: printable
