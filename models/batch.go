@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"gorm.io/gorm"
@@ -114,6 +115,13 @@ func (b *batcher) run() {
 			}
 		}
 		b.commit(batch)
+		// Let the requests just answered run before the next batch. Each was woken onto
+		// this goroutine's processor (Go readies a goroutine on the waker's), behind the
+		// committer, which would otherwise hold it through the next batch's statements and
+		// commit: on 2 cores under refresh load they waited 1.5 ms on average to run again,
+		// and their clients' next requests missed the next batch. Yielding here made
+		// batches larger and refresh 10–24% faster (docs/testing.md).
+		runtime.Gosched()
 	}
 }
 
