@@ -26,18 +26,8 @@ DURATION=${DURATION:-20s}
 USERS=${USERS:-20}
 PORT=${PORT:-18090}
 
-if ! command -v wrk >/dev/null; then
-  echo "wrk is not installed; installing Debian's package"
-  apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
-fi
-
-tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$tmp"; }
-trap cleanup EXIT
-
-go build -o "$tmp/ginrest" .
-go build -o "$tmp/loadgen" ./scripts/loadgen
+. scripts/loadserver.sh
+loadserver_setup
 # A binary the linker has just written sits in the page cache in large folios, which the
 # kernel maps whole at the first touch: the server's RSS would count some 20 MB more of its
 # own code than a deployed binary, read from disk, does. Drop this one from the cache
@@ -47,14 +37,7 @@ sync "$tmp/ginrest" && dd if="$tmp/ginrest" iflag=nocache count=0 status=none 2>
 export DATABASE_URL=${DATABASE_URL:-"sqlite:///$tmp/load.sqlite3"} DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost PASSWORD_ITERATIONS="$ITERATIONS" \
   SECRET_KEY="load-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" ACCESS_TOKEN_LIFETIME=1h \
   THROTTLE_RATES=login=1000000/min
-"$tmp/ginrest" migrate >/dev/null
-for i in $(seq 0 $((USERS - 1))); do
-  printf 'load-password' | "$tmp/ginrest" createuser --username "load$i" --password-stdin >/dev/null
-done
-
-"$tmp/ginrest" runserver "127.0.0.1:$PORT" >"$tmp/server.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/api/" && break; sleep 0.1; done
+loadserver_start server "$PORT"
 
 failed=0
 # Writing 5 to clear_refs sets the process's VmHWM to its current RSS (proc(5)). Where
@@ -98,10 +81,5 @@ if ! grep -q 'errors: 0$' "$tmp/out" || grep '^login' "$tmp/out" | tr ' ' '\n' |
   failed=1
 fi
 
-if grep -q 'level=ERROR' "$tmp/server.log"; then
-  echo
-  echo "server errors:"
-  grep 'level=ERROR' "$tmp/server.log" | head -20
-  failed=1
-fi
+loadserver_errors || failed=1
 [ "$failed" = 0 ] && echo && echo "every request answered, no 5xx" || { echo "FAILED: a request went unanswered or got a 5xx"; exit 1; }
