@@ -381,8 +381,9 @@ const cachedUsers = 16384
 // ForRequest is the user an authenticated request names: ByClaim, served from memory for
 // up to CacheTTL. A user deactivated or changed elsewhere (another instance, Django) is
 // seen by a request that begins CacheTTL after the change committed; changes made through
-// Users (and Forget) are seen by requests that begin after them. Login and refresh never
-// use it: they always read the database.
+// Users (and Forget) are seen by requests that begin after them. Login never uses it. A
+// refresh with rotation does, and guards the rotation's commit on the copy it used
+// (UserUnchanged), so its answer is the database's all the same.
 func (u *Users) ForRequest(ctx context.Context, field string, claim any) (*User, error) {
 	if u.CacheTTL <= 0 || field != "id" {
 		return u.ByClaim(ctx, field, claim)

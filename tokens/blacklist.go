@@ -22,19 +22,34 @@ type Blacklist struct {
 	check models.ReadStmt
 }
 
-// Record stores a newly issued refresh token as outstanding (RefreshToken.for_user).
-func (bl *Blacklist) Record(ctx context.Context, t *Token, userID *int64) error {
-	return bl.record(bl.DB.WithContext(ctx), t, userID)
+// Record stores a newly issued refresh token as outstanding (RefreshToken.for_user). With
+// a guard (the user the token was issued by, from a cache), it stores nothing and fails
+// with models.ErrUserChanged unless the user's row still matches it (models.UserUnchanged).
+func (bl *Blacklist) Record(ctx context.Context, t *Token, userID *int64, guard *models.User) error {
+	return bl.record(bl.DB.WithContext(ctx), t, userID, guard)
 }
 
-var insertOutstanding = models.NewRaw(`INSERT INTO "token_blacklist_outstandingtoken"
+var (
+	insertOutstanding = models.NewRaw(`INSERT INTO "token_blacklist_outstandingtoken"
 	("user_id", "jti", "token", "created_at", "expires_at") VALUES (?, ?, ?, ?, ?)`)
+	insertOutstandingGuarded = models.NewRaw(`INSERT INTO "token_blacklist_outstandingtoken"
+	("user_id", "jti", "token", "created_at", "expires_at") SELECT ?, ?, ?, ?, ? WHERE ` + models.UserUnchanged)
+)
 
-// record stores t as outstanding. A raw statement, not gorm's Create: refresh runs it in
-// the writer's serial batch (models.Raw).
-func (bl *Blacklist) record(db *gorm.DB, t *Token, userID *int64) error {
+// record stores t as outstanding, with a guard only if the user still matches it. A raw
+// statement, not gorm's Create: refresh runs it in the writer's serial batch (models.Raw),
+// and the guard is a condition of that one statement rather than a query of its own.
+func (bl *Blacklist) record(db *gorm.DB, t *Token, userID *int64, guard *models.User) error {
 	now := bl.Backend.Now().UTC()
-	_, err := insertOutstanding.Exec(db, userID, bl.Backend.JTI(t), t.Raw, now, bl.Backend.ExpiresAt(t).UTC())
+	if guard == nil {
+		_, err := insertOutstanding.Exec(db, userID, bl.Backend.JTI(t), t.Raw, now, bl.Backend.ExpiresAt(t).UTC())
+		return err
+	}
+	args := append([]any{userID, bl.Backend.JTI(t), t.Raw, now, bl.Backend.ExpiresAt(t).UTC()}, models.UserUnchangedArgs(guard)...)
+	n, err := insertOutstandingGuarded.Exec(db, args...)
+	if err == nil && n == 0 {
+		err = models.ErrUserChanged
+	}
 	return err
 }
 
@@ -65,12 +80,13 @@ func (bl *Blacklist) Add(ctx context.Context, t *Token) error {
 
 // Rotate blacklists the old refresh token and records its replacement in one transaction:
 // either both happen or neither, so no refresh succeeds unless its blacklist write committed.
-func (bl *Blacklist) Rotate(ctx context.Context, old, replacement *Token, userID *int64) error {
+// A guard is Record's.
+func (bl *Blacklist) Rotate(ctx context.Context, old, replacement *Token, userID *int64, guard *models.User) error {
 	return models.Transaction(ctx, bl.DB, func(tx *gorm.DB) error {
 		if err := bl.add(tx, old); err != nil {
 			return err
 		}
-		return bl.record(tx, replacement, userID)
+		return bl.record(tx, replacement, userID, guard)
 	})
 }
 

@@ -1,6 +1,7 @@
 package tokens
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -82,7 +83,7 @@ func (f *Families) Start(ctx context.Context, t *Token, userID int64) error {
 		if err != nil {
 			return err
 		}
-		if err := f.Blacklist.record(tx, t, &userID); err != nil {
+		if err := f.Blacklist.record(tx, t, &userID, nil); err != nil {
 			return err
 		}
 		return tx.Create(&models.TokenFamily{JTI: f.Blacklist.Backend.JTI(t), SessionID: id}).Error
@@ -104,7 +105,9 @@ func (f *Families) open(tx *gorm.DB, t *Token, userID int64, now time.Time, c Cl
 //
 // The session's row is updated first, which locks it: refreshes, logouts and revocations
 // of one session are serialised, so none of them misses a token another is adding.
-func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, blacklistOld bool) error {
+//
+// A guard is Blacklist.Record's: the rotation commits only while the user's row matches it.
+func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, blacklistOld bool, guard *models.User) error {
 	now := f.now()
 	c := f.clientFrom(ctx)
 	bl := f.Blacklist
@@ -117,6 +120,13 @@ func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, b
 		}
 		var id string // the session next starts, if old is in none
 		if touched == 0 {
+			// The session refers to the user: check the guard before, not only with the
+			// token's record below, lest a deleted user fail the insert.
+			if guard != nil {
+				if ok, err := models.UserUnchangedIn(tx, guard); err != nil || !ok {
+					return cmp.Or(err, models.ErrUserChanged)
+				}
+			}
 			if id, err = f.open(tx, next, userID, now, c); err != nil {
 				return err
 			}
@@ -126,7 +136,7 @@ func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, b
 				return err
 			}
 		}
-		if err := bl.record(tx, next, &userID); err != nil {
+		if err := bl.record(tx, next, &userID, guard); err != nil {
 			return err
 		}
 		if touched > 0 {

@@ -69,27 +69,39 @@ func (s *JWT) recordLogin(ctx context.Context, refresh *tokens.Token, user *mode
 	case s.Families != nil:
 		return s.Families.Start(ctx, refresh, user.ID)
 	case s.Blacklist != nil:
-		return s.Blacklist.Record(ctx, refresh, &user.ID)
+		return s.Blacklist.Record(ctx, refresh, &user.ID, nil)
 	}
 	return nil
 }
 
 // rotate records next in old's place: old blacklisted with BLACKLIST_AFTER_ROTATION, next
 // outstanding, in old's session.
-func (s *JWT) rotate(ctx context.Context, old, next *tokens.Token, user *models.User) error {
+// A guard is the user, from the cache, that the refresh was judged by: with one, the
+// rotation commits only while the user's row still matches it, and fails with
+// models.ErrUserChanged, as it is, otherwise.
+func (s *JWT) rotate(ctx context.Context, old, next *tokens.Token, user, guard *models.User) error {
 	var err error
 	switch {
 	case s.Families != nil:
-		err = s.Families.Rotate(ctx, old, next, user.ID, s.BlacklistAfterRotation)
+		err = s.Families.Rotate(ctx, old, next, user.ID, s.BlacklistAfterRotation, guard)
 	case s.Blacklist != nil && s.BlacklistAfterRotation:
-		err = s.Blacklist.Rotate(ctx, old, next, &user.ID)
+		err = s.Blacklist.Rotate(ctx, old, next, &user.ID, guard)
 	case s.Blacklist != nil:
-		err = s.Blacklist.Record(ctx, next, &user.ID)
+		err = s.Blacklist.Record(ctx, next, &user.ID, guard)
+	}
+	if errors.Is(err, models.ErrUserChanged) {
+		return err
 	}
 	if err != nil {
 		return s.refused(ctx, old, err)
 	}
 	return nil
+}
+
+// rotationGuarded says whether a refresh's rotation writes to the database, and so can
+// guard its commit on the user (see rotate): then the refresh reads its user from the cache.
+func (s *JWT) rotationGuarded() bool {
+	return s.RotateRefreshTokens && (s.Families != nil || s.Blacklist != nil)
 }
 
 // logout blacklists a refresh token, and the rest of its session.

@@ -42,7 +42,7 @@ func (s *JWT) slidingLogin(ctx context.Context, user *models.User) (*Sliding, er
 		return nil, err
 	}
 	if s.Blacklist != nil {
-		if err := s.Blacklist.Record(ctx, token, &user.ID); err != nil {
+		if err := s.Blacklist.Record(ctx, token, &user.ID, nil); err != nil {
 			return nil, err
 		}
 	}

@@ -185,16 +185,18 @@ func (s TokenRefresh) Validate(ctx context.Context, data any) (*Refreshed, error
 			return nil, s.refused(ctx, refresh, err)
 		}
 	}
-	claim, _ := s.Tokens.UserID(refresh)
-	user, err := s.Users.ByClaim(ctx, s.UserIDField, claim)
-	if errors.Is(err, models.ErrNotFound) || (err == nil && !user.IsActive) {
-		return nil, s.blacklistedFirst(ctx, refresh, checkFirst, rest.AuthenticationFailed(MsgNoActiveAccountForToken))
+	// A rotation that writes guards its commit on the user (JWT.rotate), so the user can
+	// come from the request-user cache, which saves a query on every refresh. A copy that
+	// refuses the token, or that the guard finds out of date, is read again from the
+	// database, which then decides, as it does without a cache.
+	guarded := s.rotationGuarded()
+	source := fromDatabase
+	if guarded {
+		source = fromCache
 	}
+	user, err := s.user(ctx, refresh, checkFirst, source)
 	if err != nil {
 		return nil, err
-	}
-	if err := s.checkVersion(ctx, refresh, user); err != nil {
-		return nil, s.blacklistedFirst(ctx, refresh, checkFirst, err)
 	}
 	access, err := s.Tokens.Encode(s.Tokens.AccessFrom(refresh))
 	if err != nil {
@@ -212,10 +214,64 @@ func (s TokenRefresh) Validate(ctx context.Context, data any) (*Refreshed, error
 	if out.Refresh, err = s.Tokens.Encode(next); err != nil {
 		return nil, err
 	}
-	if err := s.rotate(ctx, refresh, next, user); err != nil {
+	var guard *models.User
+	if guarded {
+		guard = user
+	}
+	err = s.rotate(ctx, refresh, next, user, guard)
+	if errors.Is(err, models.ErrUserChanged) {
+		if user, err = s.user(ctx, refresh, checkFirst, reloadCache); err != nil {
+			return nil, err
+		}
+		err = s.rotate(ctx, refresh, next, user, nil)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// Where a refresh reads its user from.
+type userSource int
+
+const (
+	fromDatabase userSource = iota
+	fromCache               // the request-user cache's copy, if it lets the token pass
+	reloadCache             // the database, replacing the cache's copy
+)
+
+// user is the user a refresh token names, if the token may be refreshed for it: the user
+// exists, is active and is at the token's version. A copy from the cache that refuses the
+// token is read again from the database (replacing the cache's), which decides.
+func (s TokenRefresh) user(ctx context.Context, refresh *tokens.Token, checkFirst bool, source userSource) (*models.User, error) {
+	claim, _ := s.Tokens.UserID(refresh)
+	var user *models.User
+	var err error
+	if source == fromCache {
+		user, err = s.Users.ForRequest(ctx, s.UserIDField, claim)
+		if err == nil && user.IsActive && s.checkVersion(ctx, refresh, user) == nil {
+			return user, nil
+		}
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return nil, err
+		}
+		source = reloadCache
+	}
+	if source == reloadCache {
+		user, err = s.Users.ReloadForRequest(ctx, s.UserIDField, claim)
+	} else {
+		user, err = s.Users.ByClaim(ctx, s.UserIDField, claim)
+	}
+	if errors.Is(err, models.ErrNotFound) || (err == nil && !user.IsActive) {
+		return nil, s.blacklistedFirst(ctx, refresh, checkFirst, rest.AuthenticationFailed(MsgNoActiveAccountForToken))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkVersion(ctx, refresh, user); err != nil {
+		return nil, s.blacklistedFirst(ctx, refresh, checkFirst, err)
+	}
+	return user, nil
 }
 
 // blacklistedFirst is the refusal of a refresh token for its user, err, unless the token
