@@ -172,6 +172,13 @@ var migrations = []migration{
 			`CREATE INDEX IF NOT EXISTS "ginrest_webauthn_state_use_expires_at" ON "ginrest_webauthn_state_use" ("expires_at")`,
 		},
 	},
+	{
+		// A session's newest refresh token, so that rotating it writes no family row: the
+		// session's id is the tail of its tokens' jti (tokens.Families).
+		name:     "1300_session_newest_jti",
+		sqlite:   []string{`ALTER TABLE "ginrest_session" ADD COLUMN "newest_jti" varchar(255) NULL`},
+		postgres: []string{`ALTER TABLE "ginrest_session" ADD COLUMN IF NOT EXISTS "newest_jti" varchar(255) NULL`},
+	},
 }
 
 // migrationsTable records which of ginrest's migrations have run; Django's own

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"ginrest/models"
 	"ginrest/rest"
@@ -79,29 +80,78 @@ func (f *Families) now() time.Time { return f.Blacklist.Backend.Now().UTC() }
 func (f *Families) Start(ctx context.Context, t *Token, userID int64) error {
 	now, c := f.now(), f.clientFrom(ctx)
 	return models.Transaction(ctx, f.Blacklist.DB, func(tx *gorm.DB) error {
-		id, err := f.open(tx, t, userID, now, c)
+		id, named, err := f.open(tx, t, userID, now, c)
 		if err != nil {
 			return err
 		}
 		if err := f.Blacklist.record(tx, t, &userID, nil); err != nil {
 			return err
 		}
-		return tx.Create(&models.TokenFamily{JTI: f.Blacklist.Backend.JTI(t), SessionID: id}).Error
+		if named {
+			return nil
+		}
+		return keep(tx, f.Blacklist.Backend.JTI(t), id)
 	})
 }
 
-// open creates a session whose newest token is t.
-func (f *Families) open(tx *gorm.DB, t *Token, userID int64, now time.Time, c Client) (string, error) {
-	s := models.Session{ID: newJTI(), UserID: userID, CreatedAt: now, LastUsedAt: now,
+// A session's tokens say which session they are in by the tail of their jti, which is the
+// session's id: a login's refresh token has a random tail (newJTI), its session takes it
+// as id, and rotation gives each new token its own head (time and randomness, so that the
+// jti index still grows at its end) and the old token's tail (Continue). So rotating a
+// session's newest token finds the session by its primary key and writes no row but the
+// session's and the tokens' (Rotate); the family table holds only what the tail does not
+// say (keep).
+const tailLen = 10 // 40 bits
+
+// sessionTail is the tail of a jti of 32 lowercase hex digits (ginrest's; simplejwt's
+// uuid4().hex too), which names the token's session if any does. A tail names a session
+// only for that session's user's tokens: a jti ginrest did not make may end like one of
+// its sessions by chance, so lookups by tail check the user.
+func sessionTail(jti string) (string, bool) {
+	if len(jti) != 32 {
+		return "", false
+	}
+	for i := 0; i < len(jti); i++ {
+		if c := jti[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return "", false
+		}
+	}
+	return jti[len(jti)-tailLen:], true
+}
+
+// Continue gives next, the token about to replace old by rotation, a jti in old's session:
+// next's own head and old's tail. Call it after Backend.Renew and before encoding next.
+func (f *Families) Continue(old, next *Token) {
+	tail, ok := sessionTail(f.Blacklist.Backend.JTI(old))
+	jti := f.Blacklist.Backend.JTI(next)
+	if ok && len(jti) == 32 {
+		next.Claims[f.Blacklist.Backend.cfg.JTIClaim] = jti[:32-tailLen] + tail
+	}
+}
+
+// open creates a session whose newest token is t, with t's tail as its id (named: t names
+// it), or, if that is not free or t has none, a random id (t is then kept by a family row).
+func (f *Families) open(tx *gorm.DB, t *Token, userID int64, now time.Time, c Client) (id string, named bool, err error) {
+	jti := f.Blacklist.Backend.JTI(t)
+	s := models.Session{UserID: userID, CreatedAt: now, LastUsedAt: now, NewestJTI: &jti,
 		ExpiresAt: f.Blacklist.Backend.ExpiresAt(t).UTC(), UserAgent: c.UserAgent, IPAddress: c.IP}
-	return s.ID, tx.Create(&s).Error
+	if tail, ok := sessionTail(jti); ok {
+		s.ID = tail
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&s)
+		if res.Error != nil || res.RowsAffected == 1 {
+			return tail, res.Error == nil, res.Error
+		}
+	}
+	s.ID = newJTI()
+	return s.ID, false, tx.Create(&s).Error
 }
 
 // Rotate replaces old with next in old's session, in one transaction: with blacklistOld
 // (BLACKLIST_AFTER_ROTATION) old is blacklisted, and refused with "Token is blacklisted" if
-// it already was (see Blacklist.Rotate); next is recorded as outstanding; the session
-// records the client and its new expiry. A token in no session (issued by simplejwt, or
-// before sessions) starts one.
+// it already was (see Blacklist.Rotate); next is recorded as outstanding and becomes the
+// session's newest token; the session records the client and its new expiry. A token in
+// no session (issued by simplejwt, or before sessions) starts one. next should have been
+// given old's tail (Continue).
 //
 // The session's row is updated first, which locks it: refreshes, logouts and revocations
 // of one session are serialised, so none of them misses a token another is adding.
@@ -111,67 +161,133 @@ func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, b
 	now := f.now()
 	c := f.clientFrom(ctx)
 	bl := f.Blacklist
+	oldJTI, nextJTI := bl.Backend.JTI(old), bl.Backend.JTI(next)
 	return models.Transaction(ctx, f.Blacklist.DB, func(tx *gorm.DB) error {
-		// No row: old is in no session, or its session was pruned under us. Either way
-		// next starts one.
-		touched, err := touchSession.Exec(tx, now, bl.Backend.ExpiresAt(next).UTC(), c.UserAgent, c.IP, bl.Backend.JTI(old))
-		if err != nil {
+		// The usual rotation: old is the newest token of the session its tail names.
+		if tail, ok := sessionTail(oldJTI); ok {
+			n, err := rotateNewest.Exec(tx, now, bl.Backend.ExpiresAt(next).UTC(), c.UserAgent, c.IP, nextJTI, tail, userID, oldJTI)
+			if err != nil {
+				return err
+			}
+			if n == 1 {
+				if blacklistOld {
+					err = bl.add(tx, old)
+				} else {
+					err = keep(tx, oldJTI, tail) // old stays live
+				}
+				if err != nil {
+					return err
+				}
+				return bl.record(tx, next, &userID, guard)
+			}
+		}
+		return f.rotateOther(tx, old, next, userID, blacklistOld, guard, now, c)
+	})
+}
+
+// rotateOther is Rotate for a token that is not the newest of a session its tail names: a
+// token its session has moved past (the loser of concurrent refreshes, a copy presented
+// again, one kept live with BLACKLIST_AFTER_ROTATION off), a token of a session from
+// before sessions recorded their newest token, or a token in no session.
+func (f *Families) rotateOther(tx *gorm.DB, old, next *Token, userID int64, blacklistOld bool, guard *models.User, now time.Time, c Client) error {
+	bl := f.Blacklist
+	oldJTI, nextJTI := bl.Backend.JTI(old), bl.Backend.JTI(next)
+	// A spent token is refused before anything is written.
+	if blacklistOld {
+		if err := bl.add(tx, old); err != nil {
 			return err
 		}
-		var id string // the session next starts, if old is in none
-		if touched == 0 {
-			// The session refers to the user: check the guard before, not only with the
-			// token's record below, lest a deleted user fail the insert.
-			if guard != nil {
-				if ok, err := models.UserUnchangedIn(tx, guard); err != nil || !ok {
-					return cmp.Or(err, models.ErrUserChanged)
-				}
-			}
-			if id, err = f.open(tx, next, userID, now, c); err != nil {
+	}
+	id, err := f.sessionOf(tx, old)
+	if err != nil {
+		return err
+	}
+	if id != "" {
+		// The newest token, and old if it stays live, stay findable by family rows; next
+		// becomes the newest.
+		if _, err := keepNewest.Exec(tx, id); err != nil {
+			return err
+		}
+		if !blacklistOld {
+			if err := keep(tx, oldJTI, id); err != nil {
 				return err
 			}
 		}
-		if blacklistOld {
-			if err := bl.add(tx, old); err != nil {
-				return err
-			}
+		if _, err := touchSession.Exec(tx, now, bl.Backend.ExpiresAt(next).UTC(), c.UserAgent, c.IP, nextJTI, id); err != nil {
+			return err
 		}
 		if err := bl.record(tx, next, &userID, guard); err != nil {
 			return err
 		}
-		if touched > 0 {
-			_, err = joinFamily.Exec(tx, bl.Backend.JTI(next), bl.Backend.JTI(old))
+		if tail, _ := sessionTail(nextJTI); tail != id {
+			return keep(tx, nextJTI, id)
+		}
+		return nil
+	}
+	// In no session: next starts one. The session refers to the user: check the guard
+	// before, not only with the token's record, lest a deleted user fail the insert.
+	if guard != nil {
+		if ok, err := models.UserUnchangedIn(tx, guard); err != nil || !ok {
+			return cmp.Or(err, models.ErrUserChanged)
+		}
+	}
+	id, named, err := f.open(tx, next, userID, now, c)
+	if err != nil {
+		return err
+	}
+	if err := bl.record(tx, next, &userID, guard); err != nil {
+		return err
+	}
+	if !named {
+		if err := keep(tx, nextJTI, id); err != nil {
 			return err
 		}
-		if _, err := insertFamily.Exec(tx, bl.Backend.JTI(next), id); err != nil {
-			return err
-		}
-		// The old token joins the family too, if it is on record, so that its reuse
-		// revokes the family it started.
-		return tx.Exec(`INSERT INTO "ginrest_token_family" ("jti", "session_id")
-			SELECT "jti", ? FROM "token_blacklist_outstandingtoken" WHERE "jti" = ?
-			ON CONFLICT ("jti") DO NOTHING`, id, bl.Backend.JTI(old)).Error
-	})
+	}
+	// The old token joins the session too, if it is on record, so that its reuse revokes
+	// the session it started.
+	return keep(tx, oldJTI, id)
+}
+
+// keep puts the token jti, if it is on record, in the session id by a family row.
+func keep(tx *gorm.DB, jti, id string) error {
+	_, err := keepToken.Exec(tx, id, jti)
+	return err
 }
 
 // The statements of a rotation, raw (models.Raw): the SQLite writer runs every rotation's
-// in series. touchSession updates the session of the token jti, which also locks its row
-// on PostgreSQL; joinFamily then puts the new token in that session, by the old one's
-// family row. (A RETURNING clause would save the second lookup, but on SQLite a statement
+// in series. rotateNewest updates the session whose newest token old is, which also locks
+// its row on PostgreSQL. (A RETURNING clause would tell more, but on SQLite a statement
 // that returns rows goes through database/sql's and the driver's row reading, which cost
 // more than the statement: 20 µs against 8.5 µs for the same UPDATE run as an Exec.)
 var (
-	touchSession = models.NewRaw(`UPDATE "ginrest_session" SET "last_used_at" = ?, "expires_at" = ?, "user_agent" = ?, "ip_address" = ?
-	WHERE "id" = (SELECT "session_id" FROM "ginrest_token_family" WHERE "jti" = ?)`)
-	joinFamily = models.NewRaw(`INSERT INTO "ginrest_token_family" ("jti", "session_id")
-	SELECT ?, "session_id" FROM "ginrest_token_family" WHERE "jti" = ?`)
-	insertFamily = models.NewRaw(`INSERT INTO "ginrest_token_family" ("jti", "session_id") VALUES (?, ?)`)
+	rotateNewest = models.NewRaw(`UPDATE "ginrest_session" SET "last_used_at" = ?, "expires_at" = ?, "user_agent" = ?, "ip_address" = ?, "newest_jti" = ?
+	WHERE "id" = ? AND "user_id" = ? AND "newest_jti" = ?`)
+	touchSession = models.NewRaw(`UPDATE "ginrest_session" SET "last_used_at" = ?, "expires_at" = ?, "user_agent" = ?, "ip_address" = ?, "newest_jti" = ?
+	WHERE "id" = ?`)
+	keepToken = models.NewRaw(`INSERT INTO "ginrest_token_family" ("jti", "session_id")
+	SELECT "jti", ? FROM "token_blacklist_outstandingtoken" WHERE "jti" = ?
+	ON CONFLICT ("jti") DO NOTHING`)
+	keepNewest = models.NewRaw(`INSERT INTO "ginrest_token_family" ("jti", "session_id")
+	SELECT "token_blacklist_outstandingtoken"."jti", "ginrest_session"."id" FROM "ginrest_session"
+	JOIN "token_blacklist_outstandingtoken" ON "token_blacklist_outstandingtoken"."jti" = "ginrest_session"."newest_jti"
+	WHERE "ginrest_session"."id" = ?
+	ON CONFLICT ("jti") DO NOTHING`)
 )
 
-// sessionOf is the session of a token, "" if it has none.
+// sessionOf is the session of a token, "" if it has none: the session its tail names, if
+// that is its user's, or the one a family row puts it in.
 func (f *Families) sessionOf(tx *gorm.DB, t *Token) (string, error) {
+	jti := f.Blacklist.Backend.JTI(t)
 	var ids []string
-	err := tx.Model(&models.TokenFamily{}).Where("jti = ?", f.Blacklist.Backend.JTI(t)).Limit(1).Pluck("session_id", &ids).Error
+	if tail, ok := sessionTail(jti); ok {
+		err := tx.Raw(`SELECT "ginrest_session"."id" FROM "ginrest_session"
+			JOIN "token_blacklist_outstandingtoken" ON "token_blacklist_outstandingtoken"."user_id" = "ginrest_session"."user_id"
+			WHERE "ginrest_session"."id" = ? AND "token_blacklist_outstandingtoken"."jti" = ? LIMIT 1`, tail, jti).Scan(&ids).Error
+		if err != nil || len(ids) > 0 {
+			return cmp.Or(ids...), err
+		}
+	}
+	err := tx.Model(&models.TokenFamily{}).Where("jti = ?", jti).Limit(1).Pluck("session_id", &ids).Error
 	if err != nil || len(ids) == 0 {
 		return "", err
 	}
@@ -284,7 +400,7 @@ func (f *Families) End(ctx context.Context, userID int64, sessionID string) erro
 	now := f.now()
 	return models.Transaction(ctx, f.Blacklist.DB, func(tx *gorm.DB) error {
 		res := tx.Exec(`UPDATE "ginrest_session" SET "revoked_at" = ? WHERE "id" = ? AND "user_id" = ? AND `+liveSession,
-			now, sessionID, userID, now, now)
+			now, sessionID, userID, now, now, now)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -295,20 +411,27 @@ func (f *Families) End(ctx context.Context, userID int64, sessionID string) erro
 	})
 }
 
-// liveSession is the condition on a ginrest_session row (and two arguments, now twice)
-// that it is live: not ended by ginrest, not expired, and with a token that is outstanding,
-// unexpired and not blacklisted (by ginrest or by a Django service on the same database).
-const liveSession = `"ginrest_session"."revoked_at" IS NULL AND "ginrest_session"."expires_at" > ? AND EXISTS (
+// liveSession is the condition on a ginrest_session row (and three arguments, now thrice)
+// that it is live: not ended by ginrest, not expired, and with a token that may be live
+// (its newest, or one a family row keeps) outstanding, unexpired and not blacklisted (by
+// ginrest or by a Django service on the same database).
+const liveSession = `"ginrest_session"."revoked_at" IS NULL AND "ginrest_session"."expires_at" > ? AND (EXISTS (
+	SELECT 1 FROM "token_blacklist_outstandingtoken"
+	WHERE "token_blacklist_outstandingtoken"."jti" = "ginrest_session"."newest_jti" AND ` + liveToken + `) OR EXISTS (
 	SELECT 1 FROM "ginrest_token_family"
 	JOIN "token_blacklist_outstandingtoken" ON "token_blacklist_outstandingtoken"."jti" = "ginrest_token_family"."jti"
-	WHERE "ginrest_token_family"."session_id" = "ginrest_session"."id" AND "token_blacklist_outstandingtoken"."expires_at" > ?
-	AND NOT EXISTS (SELECT 1 FROM "token_blacklist_blacklistedtoken" WHERE "token_blacklist_blacklistedtoken"."token_id" = "token_blacklist_outstandingtoken"."id"))`
+	WHERE "ginrest_token_family"."session_id" = "ginrest_session"."id" AND ` + liveToken + `))`
+
+// liveToken is the condition on a token_blacklist_outstandingtoken row (and one argument,
+// now) that it is unexpired and not blacklisted.
+const liveToken = `"token_blacklist_outstandingtoken"."expires_at" > ?
+	AND NOT EXISTS (SELECT 1 FROM "token_blacklist_blacklistedtoken" WHERE "token_blacklist_blacklistedtoken"."token_id" = "token_blacklist_outstandingtoken"."id")`
 
 // Live lists the user's live sessions, the most recently used first.
 func (f *Families) Live(ctx context.Context, userID int64) ([]models.Session, error) {
 	now := f.now()
 	var sessions []models.Session
-	err := f.db(ctx).Where(`"ginrest_session"."user_id" = ? AND `+liveSession, userID, now, now).
+	err := f.db(ctx).Where(`"ginrest_session"."user_id" = ? AND `+liveSession, userID, now, now, now).
 		Order(`"last_used_at" DESC, "id"`).Find(&sessions).Error
 	return sessions, err
 }
@@ -326,12 +449,14 @@ func (f *Families) lock(tx *gorm.DB, id string, now time.Time) error {
 	return tx.Exec(`UPDATE "ginrest_session" SET "revoked_at" = COALESCE("revoked_at", ?) WHERE "id" = ?`, now, id).Error
 }
 
+// blacklistFamily blacklists every token of the session id that may be live: its newest,
+// and those family rows keep (every other token of it was blacklisted when rotated).
 func (f *Families) blacklistFamily(tx *gorm.DB, id string, now time.Time) error {
 	return tx.Exec(`INSERT INTO "token_blacklist_blacklistedtoken" ("blacklisted_at", "token_id")
-		SELECT ?, "token_blacklist_outstandingtoken"."id" FROM "token_blacklist_outstandingtoken"
-		JOIN "ginrest_token_family" ON "ginrest_token_family"."jti" = "token_blacklist_outstandingtoken"."jti"
-		WHERE "ginrest_token_family"."session_id" = ?
-		ON CONFLICT ("token_id") DO NOTHING`, now, id).Error
+		SELECT ?, "id" FROM "token_blacklist_outstandingtoken" WHERE "jti" IN (
+			SELECT "newest_jti" FROM "ginrest_session" WHERE "id" = ? AND "newest_jti" IS NOT NULL
+			UNION ALL SELECT "jti" FROM "ginrest_token_family" WHERE "session_id" = ?)
+		ON CONFLICT ("token_id") DO NOTHING`, now, id, id).Error
 }
 
 // PruneSessions deletes the sessions that have expired (their tokens' family rows go with

@@ -211,6 +211,9 @@ func (s TokenRefresh) Validate(ctx context.Context, data any) (*Refreshed, error
 		next.Claims[k] = v
 	}
 	s.Tokens.Renew(next)
+	if s.Families != nil {
+		s.Families.Continue(refresh, next) // next's jti names refresh's session
+	}
 	if out.Refresh, err = s.Tokens.Encode(next); err != nil {
 		return nil, err
 	}
