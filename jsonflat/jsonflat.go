@@ -2,8 +2,8 @@
 // a token endpoint's body, a token's claims — without encoding/json, whose generic
 // decoding was a tenth of the server's CPU on a verify. It answers only for flat objects
 // of plain values, and says so; anything else is left to encoding/json, so every value
-// and every error is encoding/json's. The fuzz targets of its callers hold the two to the
-// same value wherever this one answers.
+// and every error is encoding/json's. FuzzObject holds the two to the same value wherever
+// this one answers.
 package jsonflat
 
 import "encoding/json"

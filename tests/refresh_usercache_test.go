@@ -33,9 +33,9 @@ func TestRefreshWithStaleCachedUserAnswersAsTheDatabase(t *testing.T) {
 		outstanding int64
 		blacklisted int64
 	}
-	run := func(t *testing.T, change string, ttl int) outcome {
+	run := func(t *testing.T, change string, cached bool) outcome {
 		srv := apitest.NewServer(t, func(s *settings.Settings) {
-			if ttl == 0 {
+			if !cached {
 				s.UserCacheTTL = 0
 			}
 		})
@@ -61,7 +61,7 @@ func TestRefreshWithStaleCachedUserAnswersAsTheDatabase(t *testing.T) {
 		if err := srv.App.DB.Exec(change, u.ID).Error; err != nil {
 			t.Fatalf("change: %v", err)
 		}
-		if ttl != 0 {
+		if cached {
 			// The change bypassed the cache: the protected view still serves the old copy.
 			if res := c.Get("/api/protected/", bearer(access)); res.Status != 200 {
 				t.Fatalf("the cache did not hold the user: protected answered %d %s", res.Status, res)
@@ -86,8 +86,8 @@ func TestRefreshWithStaleCachedUserAnswersAsTheDatabase(t *testing.T) {
 	}
 	for _, tc := range changes {
 		t.Run(tc.name, func(t *testing.T) {
-			cached := run(t, tc.change, 1)
-			uncached := run(t, tc.change, 0)
+			cached := run(t, tc.change, true)
+			uncached := run(t, tc.change, false)
 			if cached.status != tc.status {
 				t.Errorf("with the user cached: %d %s, want %d", cached.status, cached.body, tc.status)
 			}

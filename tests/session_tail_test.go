@@ -28,23 +28,17 @@ func TestSessionFromBeforeNewestTokens(t *testing.T) {
 			jti, _ := claimsOf(t, r1)["jti"].(string)
 			// What the database held before migration 1300: the session row with a random
 			// 32-digit id and no newest token, and a family row per token.
-			for _, stmt := range []string{
-				`INSERT INTO "ginrest_session" ("id", "user_id", "created_at", "last_used_at", "expires_at", "user_agent", "ip_address")
-					SELECT ?, "user_id", "created_at", "last_used_at", "expires_at", "user_agent", "ip_address" FROM "ginrest_session" WHERE "newest_jti" = ?`,
-				`DELETE FROM "ginrest_session" WHERE "newest_jti" = ?`,
-				`INSERT INTO "ginrest_token_family" ("jti", "session_id") VALUES (?, ?)`,
+			for _, step := range []struct {
+				sql  string
+				args []any
+			}{
+				{`INSERT INTO "ginrest_session" ("id", "user_id", "created_at", "last_used_at", "expires_at", "user_agent", "ip_address")
+					SELECT ?, "user_id", "created_at", "last_used_at", "expires_at", "user_agent", "ip_address" FROM "ginrest_session" WHERE "newest_jti" = ?`, []any{legacyID, jti}},
+				{`DELETE FROM "ginrest_session" WHERE "newest_jti" = ?`, []any{jti}},
+				{`INSERT INTO "ginrest_token_family" ("jti", "session_id") VALUES (?, ?)`, []any{jti, legacyID}},
 			} {
-				var args []any
-				switch {
-				case strings.HasPrefix(stmt, "INSERT INTO \"ginrest_session\""):
-					args = []any{legacyID, jti}
-				case strings.HasPrefix(stmt, "DELETE"):
-					args = []any{jti}
-				default:
-					args = []any{jti, legacyID}
-				}
-				if err := s.App.DB.Exec(stmt, args...).Error; err != nil {
-					t.Fatalf("%s: %v", stmt, err)
+				if err := s.App.DB.Exec(step.sql, step.args...).Error; err != nil {
+					t.Fatalf("%s: %v", step.sql, err)
 				}
 			}
 			_, r2 := sessPair(t, s.sessRefresh(r1))

@@ -170,12 +170,7 @@ func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, b
 				return err
 			}
 			if n == 1 {
-				if blacklistOld {
-					err = bl.add(tx, old)
-				} else {
-					err = keep(tx, oldJTI, tail) // old stays live
-				}
-				if err != nil {
+				if err := f.retire(tx, old, tail, blacklistOld); err != nil {
 					return err
 				}
 				return bl.record(tx, next, &userID, guard)
@@ -192,28 +187,24 @@ func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, b
 func (f *Families) rotateOther(tx *gorm.DB, old, next *Token, userID int64, blacklistOld bool, guard *models.User, now time.Time, c Client) error {
 	bl := f.Blacklist
 	oldJTI, nextJTI := bl.Backend.JTI(old), bl.Backend.JTI(next)
-	// A spent token is refused before anything is written.
-	if blacklistOld {
-		if err := bl.add(tx, old); err != nil {
-			return err
-		}
-	}
 	id, err := f.sessionOf(tx, old)
 	if err != nil {
 		return err
 	}
 	if id != "" {
-		// The newest token, and old if it stays live, stay findable by family rows; next
-		// becomes the newest.
+		// The session's row first, as in the usual rotation and in logouts: it locks the
+		// row, so the newest token read below is not replaced by a rotation in flight.
+		if _, err := touchSession.Exec(tx, now, bl.Backend.ExpiresAt(next).UTC(), c.UserAgent, c.IP, id); err != nil {
+			return err
+		}
+		if err := f.retire(tx, old, id, blacklistOld); err != nil {
+			return err
+		}
+		// The newest token stays findable by a family row; next becomes the newest.
 		if _, err := keepNewest.Exec(tx, id); err != nil {
 			return err
 		}
-		if !blacklistOld {
-			if err := keep(tx, oldJTI, id); err != nil {
-				return err
-			}
-		}
-		if _, err := touchSession.Exec(tx, now, bl.Backend.ExpiresAt(next).UTC(), c.UserAgent, c.IP, nextJTI, id); err != nil {
+		if _, err := setNewest.Exec(tx, nextJTI, id); err != nil {
 			return err
 		}
 		if err := bl.record(tx, next, &userID, guard); err != nil {
@@ -223,6 +214,11 @@ func (f *Families) rotateOther(tx *gorm.DB, old, next *Token, userID int64, blac
 			return keep(tx, nextJTI, id)
 		}
 		return nil
+	}
+	if blacklistOld {
+		if err := bl.add(tx, old); err != nil {
+			return err
+		}
 	}
 	// In no session: next starts one. The session refers to the user: check the guard
 	// before, not only with the token's record, lest a deleted user fail the insert.
@@ -248,6 +244,16 @@ func (f *Families) rotateOther(tx *gorm.DB, old, next *Token, userID int64, blac
 	return keep(tx, oldJTI, id)
 }
 
+// retire is what a rotation does with the token it replaces, old, of the session id: with
+// blacklistOld it blacklists it (refused with "Token is blacklisted" if it already was);
+// otherwise old stays live, so a family row keeps it findable.
+func (f *Families) retire(tx *gorm.DB, old *Token, id string, blacklistOld bool) error {
+	if blacklistOld {
+		return f.Blacklist.add(tx, old)
+	}
+	return keep(tx, f.Blacklist.Backend.JTI(old), id)
+}
+
 // keep puts the token jti, if it is on record, in the session id by a family row.
 func keep(tx *gorm.DB, jti, id string) error {
 	_, err := keepToken.Exec(tx, id, jti)
@@ -262,8 +268,9 @@ func keep(tx *gorm.DB, jti, id string) error {
 var (
 	rotateNewest = models.NewRaw(`UPDATE "ginrest_session" SET "last_used_at" = ?, "expires_at" = ?, "user_agent" = ?, "ip_address" = ?, "newest_jti" = ?
 	WHERE "id" = ? AND "user_id" = ? AND "newest_jti" = ?`)
-	touchSession = models.NewRaw(`UPDATE "ginrest_session" SET "last_used_at" = ?, "expires_at" = ?, "user_agent" = ?, "ip_address" = ?, "newest_jti" = ?
+	touchSession = models.NewRaw(`UPDATE "ginrest_session" SET "last_used_at" = ?, "expires_at" = ?, "user_agent" = ?, "ip_address" = ?
 	WHERE "id" = ?`)
+	setNewest = models.NewRaw(`UPDATE "ginrest_session" SET "newest_jti" = ? WHERE "id" = ?`)
 	keepToken = models.NewRaw(`INSERT INTO "ginrest_token_family" ("jti", "session_id")
 	SELECT "jti", ? FROM "token_blacklist_outstandingtoken" WHERE "jti" = ?
 	ON CONFLICT ("jti") DO NOTHING`)

@@ -99,6 +99,12 @@ func (v *Versions) Check(ctx context.Context, t *Token, user *models.User) error
 	return Revoked(reason)
 }
 
+// Accepts reports whether Check would pass the token, without the query that says why
+// when it would not.
+func (v *Versions) Accepts(t *Token, user *models.User) bool {
+	return v.samePassword(t, user) && current(t, user)
+}
+
 // Newer reports whether the token was issued at a version the user has not reached: the
 // user is a copy read before a bump that the token comes after (another instance's
 // logout-all, its cached copy of the user), and must be read again before Check.

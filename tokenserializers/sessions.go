@@ -76,6 +76,7 @@ func (s *JWT) recordLogin(ctx context.Context, refresh *tokens.Token, user *mode
 
 // rotate records next in old's place: old blacklisted with BLACKLIST_AFTER_ROTATION, next
 // outstanding, in old's session.
+//
 // A guard is the user, from the cache, that the refresh was judged by: with one, the
 // rotation commits only while the user's row still matches it, and fails with
 // models.ErrUserChanged, as it is, otherwise.

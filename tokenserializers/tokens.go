@@ -252,7 +252,7 @@ func (s TokenRefresh) user(ctx context.Context, refresh *tokens.Token, checkFirs
 	var err error
 	if source == fromCache {
 		user, err = s.Users.ForRequest(ctx, s.UserIDField, claim)
-		if err == nil && user.IsActive && s.checkVersion(ctx, refresh, user) == nil {
+		if err == nil && user.IsActive && (s.Versions == nil || s.Versions.Accepts(refresh, user)) {
 			return user, nil
 		}
 		if err != nil && !errors.Is(err, models.ErrNotFound) {
