@@ -264,10 +264,12 @@ func TestBrowsableAPISecondFactorInABrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("login-password"), mfaPassword),
 		chromedp.Click(chromedp.ID("login-submit")),
 		chromedp.WaitVisible(chromedp.ID("login-code")))
+	// The prompt for the code also says "code", so the wait looks for the refusal's own
+	// words: waiting on "code" matched at once, and the next step's click raced the answer.
 	do("a wrong code",
 		chromedp.SendKeys(chromedp.ID("login-code"), s.wrongCode(secret)),
 		chromedp.Click(chromedp.ID("login-submit")),
-		chromedp.WaitVisible(chromedp.Search(`//p[@id="login-error" and contains(text(), "code")]`)))
+		chromedp.WaitVisible(chromedp.Search(`//p[@id="login-error" and contains(text(), "not valid")]`)))
 	do("the code",
 		chromedp.SetValue(chromedp.ID("login-code"), s.codeAt(secret, 0)),
 		chromedp.Click(chromedp.ID("login-submit")),
