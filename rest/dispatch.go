@@ -294,6 +294,12 @@ var (
 	pragmaNoCache   = []string{"no-cache"}
 )
 
+// serverDeclaresLength is the body size below which net/http declares Content-Length
+// itself for a handler that writes its body in one go and returns: its buffer before
+// chunking (bufferBeforeChunkingSize, 2 kB; HTTP/2's is larger). TestContentLength checks
+// the header on the wire on both sides of it.
+const serverDeclaresLength = 2048
+
 // renderer is a buffer with its JSON encoder, pooled: rendering allocates nothing of its own.
 type renderer struct {
 	buf      bytes.Buffer
@@ -388,8 +394,14 @@ func (h *Handler) write(w http.ResponseWriter, r *Request, resp *Response) {
 		w.WriteHeader(status)
 		return
 	}
-	r.contentLength[0] = strconv.Itoa(len(body))
-	hdr["Content-Length"] = r.contentLength[:]
+	// A body below serverDeclaresLength, written whole by a handler that then returns, gets
+	// its Content-Length from the server (net/http's ResponseWriter.Write documents it),
+	// outside the header map: one entry fewer to set, copy and sort on every answer. HEAD
+	// writes no body to measure, and a larger body would be chunked, so both declare it.
+	if r.HTTP.Method == http.MethodHead || len(body) >= serverDeclaresLength {
+		r.contentLength[0] = strconv.Itoa(len(body))
+		hdr["Content-Length"] = r.contentLength[:]
+	}
 	w.WriteHeader(status)
 	if r.HTTP.Method != http.MethodHead {
 		_, _ = w.Write(body)

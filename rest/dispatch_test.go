@@ -335,11 +335,8 @@ func TestCommonHeaders(t *testing.T) {
 					t.Errorf("%s = %q, want %q", k, got, v)
 				}
 			}
-			if rq.method != http.MethodHead {
-				if got, want := rec.Header().Get("Content-Length"), strconv.Itoa(rec.Body.Len()); got != want {
-					t.Errorf("Content-Length = %q, body is %s bytes", got, want)
-				}
-			}
+			// Content-Length: on the wire, in TestContentLength (net/http declares it for
+			// a small body, which a recorder does not show).
 		})
 	}
 }
