@@ -213,6 +213,19 @@ func TestBodyLimit(t *testing.T) {
 			}
 		})
 	}
+	// A body of unknown length (chunked) is refused once it passes the limit, by reading.
+	for _, tt := range []struct {
+		name     string
+		body     string
+		wantCode int
+	}{{"chunked JSON at the limit", jsonOf(limit), 200}, {"chunked JSON over the limit", jsonOf(limit + 1), 413}} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, rec := post(t, &rest.Parsers{MaxBytes: limit}, "application/json", io.MultiReader(strings.NewReader(tt.body)))
+			if rec.Code != tt.wantCode {
+				t.Errorf("status = %d, want %d (body %.200s)", rec.Code, tt.wantCode, rec.Body)
+			}
+		})
+	}
 	t.Run("the default parsers have the 1 MiB limit", func(t *testing.T) {
 		_, rec := post(t, nil, "application/json", strings.NewReader(jsonOf(rest.DefaultMaxBytes+1)))
 		if rec.Code != 413 {
@@ -252,5 +265,23 @@ func TestParseJSON(t *testing.T) {
 				t.Errorf("ParseJSON error = %#v, want a 400 starting %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// A body that ends before its Content-Length (a client gone mid-request) is a parse error,
+// and the view sees no data.
+func TestTruncatedBody(t *testing.T) {
+	view := &Sink{APIView: rest.APIView{Authenticators: auths(), Permissions: perms()}}
+	logger, _ := quietLogger()
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"a":"b"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.ContentLength = 100
+	rec := httptest.NewRecorder()
+	rest.NewHandler(view, rest.Defaults{Logger: logger}).ServeHTTP(rec, req)
+	if want := `{"detail":"Could not read the request body."}`; rec.Code != 400 || rec.Body.String() != want {
+		t.Errorf("%d %s, want 400 %s", rec.Code, rec.Body, want)
+	}
+	if view.data != nil {
+		t.Errorf("the view saw %v", view.data)
 	}
 }
