@@ -4,7 +4,9 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -17,7 +19,8 @@ import (
 // own, and SlogAccess logs through them as through any other.
 type TextHandler struct {
 	*slog.TextHandler
-	out *lockedWriter
+	out    *lockedWriter
+	stamps stamps
 }
 
 // NewTextHandler writes records to w, one Write per line.
@@ -44,17 +47,18 @@ var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b 
 // writeAccess writes the access record of e, logged at t.
 func (h *TextHandler) writeAccess(t time.Time, level slog.Level, e *Entry) {
 	buf := linePool.Get().(*[]byte)
-	*buf = appendAccess((*buf)[:0], t, level, e)
+	*buf = appendAccess((*buf)[:0], &h.stamps, t, level, e)
 	_, _ = h.out.Write(*buf)
 	if cap(*buf) <= 4<<10 {
 		linePool.Put(buf)
 	}
 }
 
-// appendAccess appends the line slog.TextHandler writes for SlogAccess's record.
-func appendAccess(b []byte, t time.Time, level slog.Level, e *Entry) []byte {
+// appendAccess appends the line slog.TextHandler writes for SlogAccess's record, its time
+// through st (nil: formatted in full).
+func appendAccess(b []byte, st *stamps, t time.Time, level slog.Level, e *Entry) []byte {
 	b = append(b, "time="...)
-	b = appendRFC3339Millis(b, t.Round(0))
+	b = st.append(b, t.Round(0))
 	b = append(b, " level="...)
 	b = appendTextString(b, level.String())
 	b = append(b, " msg=request method="...)
@@ -76,6 +80,37 @@ func appendAccess(b []byte, t time.Time, level slog.Level, e *Entry) []byte {
 		b = appendTextString(b, e.UserID)
 	}
 	return append(b, '\n')
+}
+
+// stamps formats a log line's time, keeping what changes once a second: the date and
+// clock were half the access line's formatting, for a line per request.
+type stamps struct{ last atomic.Pointer[stamp] }
+
+// stamp is the time of one second in one location, around its milliseconds.
+type stamp struct {
+	unix       int64
+	loc        *time.Location
+	head, zone string // "2006-01-02T15:04:05" and "Z" or "-07:00"
+}
+
+// append appends t as appendRFC3339Millis does (with a nil s, by calling it).
+func (s *stamps) append(b []byte, t time.Time) []byte {
+	// Years 1 to 9999 (a day inside, for zones), where the format is the fixed one below.
+	const first, last = -62135596800 + 86400, 253402300799 - 86400
+	if s == nil || t.Unix() < first || t.Unix() > last {
+		return appendRFC3339Millis(b, t)
+	}
+	st := s.last.Load()
+	if st == nil || st.unix != t.Unix() || st.loc != t.Location() {
+		full := string(appendRFC3339Millis(nil, t))
+		dot := strings.LastIndexByte(full, '.') // the zone has none
+		st = &stamp{unix: t.Unix(), loc: t.Location(), head: full[:dot], zone: full[dot+4:]}
+		s.last.Store(st)
+	}
+	ms := t.Nanosecond() / int(time.Millisecond)
+	b = append(b, st.head...)
+	b = append(b, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+	return append(b, st.zone...)
 }
 
 // appendRFC3339Millis is slog's time format: RFC 3339 with exactly three decimals.

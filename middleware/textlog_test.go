@@ -38,10 +38,18 @@ func TestAccessLineIsSlogs(t *testing.T) {
 	}
 	for _, e := range cases {
 		for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
-			for _, when := range []time.Time{at, at.Add(999_999_999), at.In(time.FixedZone("X", 5*3600+1800)), time.Time{}.AddDate(2000, 0, 0)} {
+			// Times within one second, across seconds, zones and years, in this order:
+			// the stamps kept from one line must not leak into the next.
+			var st stamps
+			for _, when := range []time.Time{at, at.Add(999_999_999 - 148_000_000), at.Add(999_999_999), at.In(time.FixedZone("X", 5*3600+1800)),
+				at.Add(time.Millisecond).In(time.FixedZone("X", 5*3600+1800)), at.Add(2 * time.Millisecond).In(time.FixedZone("Y", -7*3600)),
+				time.Time{}.AddDate(2000, 0, 0), time.Date(12345, 1, 2, 3, 4, 5, 6_000_000, time.UTC), at} {
 				want := slogLine(t, when, level, e)
-				if got := string(appendAccess(nil, when, level, &e)); got != want {
+				if got := string(appendAccess(nil, nil, when, level, &e)); got != want {
 					t.Errorf("got  %q\nwant %q", got, want)
+				}
+				if got := string(appendAccess(nil, &st, when, level, &e)); got != want {
+					t.Errorf("with stamps: got  %q\nwant %q", got, want)
 				}
 			}
 		}
@@ -54,8 +62,17 @@ func FuzzAccessLine(f *testing.F) {
 	f.Fuzz(func(t *testing.T, method, path, requestID, userID string, d, bytes int64, status int, unixMilli int64) {
 		e := Entry{Method: method, Path: path, RequestID: requestID, UserID: userID, Duration: time.Duration(d), Bytes: bytes, Status: status}
 		at := time.UnixMilli(unixMilli % (1 << 45)).UTC()
-		if want, got := slogLine(t, at, slog.LevelInfo, e), string(appendAccess(nil, at, slog.LevelInfo, &e)); got != want {
+		want := slogLine(t, at, slog.LevelInfo, e)
+		if got := string(appendAccess(nil, nil, at, slog.LevelInfo, &e)); got != want {
 			t.Errorf("got  %q\nwant %q", got, want)
+		}
+		// Stamps kept from a time in the same second, or in another, change nothing.
+		for _, before := range []time.Time{at.Truncate(time.Second), at.Add(-time.Second), at.Add(time.Hour)} {
+			var st stamps
+			appendAccess(nil, &st, before, slog.LevelInfo, &e)
+			if got := string(appendAccess(nil, &st, at, slog.LevelInfo, &e)); got != want {
+				t.Errorf("after %v: got  %q\nwant %q", before, got, want)
+			}
 		}
 	})
 }
