@@ -9,6 +9,8 @@
 # (loadgen -wrk): a Go client costs about as much CPU per request as ginrest does, and on a
 # small machine it would cap what it measures; mixed sessions stay Go clients.
 #   burst      BURST logins at once (PBKDF2 x ITERATIONS)
+# protected, verify and refresh run ROUNDS times, the side that goes first alternating, and
+# the summary adds the median of their ratios: what to quote, as the machine drifts.
 #   protected  CLIENTS connections, GET /api/protected/ with their clients' access tokens, for DURATION
 #   verify     CLIENTS connections verifying distinct tokens (4 per client), for DURATION
 #   refresh    CLIENTS connections refreshing (rotation + blacklist) what they were given, for DURATION
@@ -19,7 +21,7 @@
 #   ITERATIONS=260000 BURST=100 CLIENTS=32 DURATION=10s bash scripts/compare.sh
 #   PHASES="protected verify" ITERATIONS=1000 DURATION=3s bash scripts/compare.sh  # quick
 #
-# Environment: ITERATIONS (1000000), BURST (200), CLIENTS (32), DURATION (10s), USERS (20),
+# Environment: ITERATIONS (1000000), BURST (200), CLIENTS (32), DURATION (10s), ROUNDS (3), USERS (20),
 # WORKERS (gunicorn sync workers, 2), PHASES (all five, in the order above), GINREST_PORT
 # (18090), DJANGO_PORT (18091), PYTHON (/usr/bin/python3: Debian's Django, not a pyenv one),
 # DJANGO_SQLITE_WAL=1 (WAL on Django's connections; default: Django's rollback journal),
@@ -36,6 +38,7 @@ DURATION=${DURATION:-10s}
 USERS=${USERS:-20}
 WORKERS=${WORKERS:-2}
 PHASES=${PHASES:-burst protected verify refresh mixed}
+ROUNDS=${ROUNDS:-3}
 GINREST_PORT=${GINREST_PORT:-18090}
 DJANGO_PORT=${DJANGO_PORT:-18091}
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -185,26 +188,40 @@ compare() { # compare PHASE ENDPOINT...: the table of one phase
       row "$e statuses" "$(statuses "$tmp/$phase.django" "$e")" "$(statuses "$tmp/$phase.ginrest" "$e")"
     fi
     summary+=("$(printf '%-10s %-10s %10s %10s %8s' "$phase" "$e" "${rd:-none}" "${rg:-none}" "$ratio")")
+    round_ratios+=("${ratio%x}")
   done
   row "5xx, errors (all)" "$(grep '^5xx' "$tmp/$phase.django" | sed 's/^5xx: //; s/errors: //')" \
     "$(grep '^5xx' "$tmp/$phase.ginrest" | sed 's/^5xx: //; s/errors: //')"
   row "peak RSS so far" "$(rss_django)" "$(rss_ginrest)"
 }
 
-run() { # run PHASE TITLE ENDPOINTS loadgen-args...: Django, then ginrest, then the table
-  local phase=$1 title=$2 endpoints=$3 side port
-  shift 3
+run() { # run PHASE TITLE ENDPOINTS ROUNDS loadgen-args...: Django and ginrest, then the table, ROUNDS times
+  local phase=$1 title=$2 endpoints=$3 rounds=$4 side port r sides
+  shift 4
   echo
   echo "== $phase: $title"
-  for side in django ginrest; do
-    port=$DJANGO_PORT
-    [ "$side" = ginrest ] && port=$GINREST_PORT
-    echo "-- $side"
-    "$tmp/loadgen" -addr "127.0.0.1:$port" -users "$USERS" "$@" | tee "$tmp/$phase.$side" | sed 's/^/   /'
+  round_ratios=()
+  for r in $(seq 1 "$rounds"); do
+    # The machine's speed drifts within minutes: the side that goes first alternates, so
+    # that a drift falls on both, and the median of the rounds' ratios is what to quote.
+    sides="django ginrest"
+    [ $((r % 2)) = 0 ] && sides="ginrest django"
+    [ "$rounds" -gt 1 ] && echo "-- round $r of $rounds"
+    for side in $sides; do
+      port=$DJANGO_PORT
+      [ "$side" = ginrest ] && port=$GINREST_PORT
+      echo "-- $side"
+      "$tmp/loadgen" -addr "127.0.0.1:$port" -users "$USERS" "$@" | tee "$tmp/$phase.$side" | sed 's/^/   /'
+    done
+    echo "-- compared"
+    # shellcheck disable=SC2086
+    compare "$phase" $endpoints
   done
-  echo "-- compared"
-  # shellcheck disable=SC2086
-  compare "$phase" $endpoints
+  if [ "$rounds" -gt 1 ]; then
+    summary+=("$(printf '%-10s %-10s %10s %10s %7.2fx  median of %d rounds: %s' "$phase" "$endpoints" "" "" \
+      "$(printf '%s\n' "${round_ratios[@]}" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}')" \
+      "$rounds" "${round_ratios[*]}")")
+  fi
 }
 
 echo
@@ -216,15 +233,15 @@ echo "idle peak RSS: Django $(rss_django), ginrest $(rss_ginrest)"
 
 for phase in $PHASES; do
   case $phase in
-  burst) run burst "$BURST logins at once, PBKDF2 x$ITERATIONS" login -mode burst -n "$BURST" ;;
-  protected) run protected "$CLIENTS connections, GET /api/protected/ for $DURATION (wrk)" protected \
+  burst) run burst "$BURST logins at once, PBKDF2 x$ITERATIONS" login 1 -mode burst -n "$BURST" ;;
+  protected) run protected "$CLIENTS connections, GET /api/protected/ for $DURATION (wrk)" protected "$ROUNDS" \
     -mode protected -wrk -c "$CLIENTS" -d "$DURATION" ;;
-  verify) run verify "$CLIENTS connections verifying distinct tokens for $DURATION (wrk)" verify \
+  verify) run verify "$CLIENTS connections verifying distinct tokens for $DURATION (wrk)" verify "$ROUNDS" \
     -mode verify -wrk -c "$CLIENTS" -d "$DURATION" ;;
-  refresh) run refresh "$CLIENTS connections refreshing with rotation for $DURATION (wrk)" refresh \
+  refresh) run refresh "$CLIENTS connections refreshing with rotation for $DURATION (wrk)" refresh "$ROUNDS" \
     -mode refresh -wrk -c "$CLIENTS" -d "$DURATION" ;;
   mixed) run mixed "$CLIENTS mixed sessions for $DURATION (login, GETs, refreshes, logout)" \
-    "total login protected refresh logout" -mode mixed -c "$CLIENTS" -d "$DURATION" ;;
+    "total login protected refresh logout" 1 -mode mixed -c "$CLIENTS" -d "$DURATION" ;;
   *) echo "unknown phase $phase" >&2; exit 2 ;;
   esac
 done
