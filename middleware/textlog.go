@@ -82,8 +82,8 @@ func appendAccess(b []byte, st *stamps, t time.Time, level slog.Level, e *Entry)
 	return append(b, '\n')
 }
 
-// stamps formats a log line's time, keeping what changes once a second: the date and
-// clock were half the access line's formatting, for a line per request.
+// stamps formats a log line's time, keeping what changes once a second: formatting the
+// date and clock was a third of the access line, written once per request.
 type stamps struct{ last atomic.Pointer[stamp] }
 
 // stamp is the time of one second in one location, around its milliseconds.
