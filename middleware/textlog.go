@@ -97,14 +97,15 @@ type stamp struct {
 func (s *stamps) append(b []byte, t time.Time) []byte {
 	// Years 1 to 9999 (a day inside, for zones), where the format is the fixed one below.
 	const first, last = -62135596800 + 86400, 253402300799 - 86400
-	if s == nil || t.Unix() < first || t.Unix() > last {
+	sec := t.Unix()
+	if s == nil || sec < first || sec > last {
 		return appendRFC3339Millis(b, t)
 	}
 	st := s.last.Load()
-	if st == nil || st.unix != t.Unix() || st.loc != t.Location() {
+	if st == nil || st.unix != sec || st.loc != t.Location() {
 		full := string(appendRFC3339Millis(nil, t))
 		dot := strings.LastIndexByte(full, '.') // the zone has none
-		st = &stamp{unix: t.Unix(), loc: t.Location(), head: full[:dot], zone: full[dot+4:]}
+		st = &stamp{unix: sec, loc: t.Location(), head: full[:dot], zone: full[dot+4:]}
 		s.last.Store(st)
 	}
 	ms := t.Nanosecond() / int(time.Millisecond)

@@ -56,8 +56,10 @@ func (p *Parsers) parseForm(req *http.Request) (any, url.Values, map[string][]*U
 		}
 		return nil, nil, nil, UnsupportedMediaType("")
 	}
-	mediaType, params, err := ct, map[string]string(nil), error(nil)
-	if ct != "application/json" { // what nearly every API client sends: nothing to parse
+	mediaType := ct // application/json, what nearly every API client sends: nothing to parse
+	var params map[string]string
+	var err error
+	if ct != "application/json" {
 		mediaType, params, err = mime.ParseMediaType(ct)
 	}
 	if err != nil && (!errors.Is(err, mime.ErrInvalidMediaParameter) || mediaType == "") {
