@@ -189,7 +189,9 @@ func TestOIDCBrowserLogin(t *testing.T) {
 		{"forged state cookie", func() *httptest.ResponseRecorder {
 			q, c := each(mockUser("sub-x", "x@example.com"))
 			forged := *c
-			forged.Value = c.Value[:len(c.Value)-4] + "AAAA"
+			// One bit of a character before the last, whose bits are all decoded.
+			i := len(c.Value) - 5
+			forged.Value = c.Value[:i] + string(c.Value[i]^1) + c.Value[i+1:]
 			return s.callback("mock", q, &forged)
 		}, 400, missing},
 		{"expired state", func() *httptest.ResponseRecorder {
