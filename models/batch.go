@@ -105,16 +105,7 @@ func (b *batcher) run() {
 		case p := <-b.queue:
 			batch = append(batch[:0], p)
 		}
-	collect:
-		for len(batch) < maxBatch {
-			select {
-			case p := <-b.queue:
-				batch = append(batch, p)
-			default:
-				break collect
-			}
-		}
-		b.commit(batch)
+		b.commit(b.collect(batch))
 		// Let the requests just answered run before the next batch. Each was woken onto
 		// this goroutine's processor (Go readies a goroutine on the waker's), behind the
 		// committer, which would otherwise hold it through the next batch's statements and
@@ -125,20 +116,41 @@ func (b *batcher) run() {
 	}
 }
 
-// commit runs a batch in one transaction, each request in its own savepoint.
+// collect adds to batch what is queued, up to maxBatch, without waiting.
+func (b *batcher) collect(batch []*pending) []*pending {
+	for len(batch) < maxBatch {
+		select {
+		case p := <-b.queue:
+			batch = append(batch, p)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// commit runs a batch in one transaction, each request in its own savepoint. What was
+// queued while the batch ran joins it before the commit: the commit (writing the batch's
+// pages to the WAL, and the fsync) costs about as much CPU as ten rotations, and a request
+// that arrives meanwhile would otherwise wait for this commit and then pay for one more.
 func (b *batcher) commit(batch []*pending) {
-	errs := make([]error, len(batch))
+	errs := make([]error, len(batch), maxBatch)
 	err := b.transaction(func(tx *gorm.DB) error {
-		for i, p := range batch {
+		for i := 0; i < len(batch); i++ {
+			p := batch[i]
 			if err := p.ctx.Err(); err != nil {
 				errs[i] = err // its client is gone: do nothing for it
-				continue
+			} else {
+				// Not under p.ctx: SQLite's interrupt of a cancelled statement can roll back
+				// the whole transaction, and so the batch of others with it.
+				var kept bool
+				if errs[i], kept = savepoint(tx, p.fn); !kept {
+					return errs[i] // its work could not be undone: nothing of the batch is kept
+				}
 			}
-			// Not under p.ctx: SQLite's interrupt of a cancelled statement can roll back the
-			// whole transaction, and so the batch of others with it.
-			var kept bool
-			if errs[i], kept = savepoint(tx, p.fn); !kept {
-				return errs[i] // its work could not be undone: nothing of the batch is kept
+			if i == len(batch)-1 {
+				batch = b.collect(batch)
+				errs = errs[:len(batch)]
 			}
 		}
 		return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -135,5 +136,46 @@ func TestBatchStatementsArePreparedOnce(t *testing.T) {
 	var rows int64
 	if err := db.Raw(`SELECT COUNT(*) FROM "item"`).Scan(&rows).Error; err != nil || rows != 3 {
 		t.Errorf("%d rows (%v), want 3: the nested transactions' inserts rolled back", rows, err)
+	}
+}
+
+// A transaction queued while a batch runs joins that batch: it runs before the commit, in
+// the same transaction, and is answered after it. A reader (another connection) sees
+// neither write until then.
+func TestTransactionQueuedDuringABatchJoinsItsCommit(t *testing.T) {
+	db := openBatchDB(t)
+	p, _ := poolsOf(db)
+	second := make(chan error, 1)
+	var seenBySecond int64 = -1
+	err := Transaction(context.Background(), db, func(tx *gorm.DB) error {
+		if err := tx.Exec(`INSERT INTO "item" VALUES (1)`).Error; err != nil {
+			return err
+		}
+		go func() {
+			second <- Transaction(context.Background(), db, func(tx *gorm.DB) error {
+				// Still uncommitted, if this runs in the first one's transaction.
+				if err := db.Raw(`SELECT COUNT(*) FROM "item"`).Scan(&seenBySecond).Error; err != nil {
+					return err
+				}
+				return tx.Exec(`INSERT INTO "item" VALUES (2)`).Error
+			})
+		}()
+		for len(p.batches.queue) == 0 { // until the second waits in the queue
+			runtime.Gosched()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	if seenBySecond != 0 {
+		t.Errorf("a reader saw %d rows from inside the second transaction, want 0: it ran after the first one's commit", seenBySecond)
+	}
+	var rows int64
+	if err := db.Raw(`SELECT COUNT(*) FROM "item"`).Scan(&rows).Error; err != nil || rows != 2 {
+		t.Errorf("%d rows (%v), want 2", rows, err)
 	}
 }
