@@ -111,7 +111,7 @@ func (b *batcher) run() {
 		// committer, which would otherwise hold it through the next batch's statements and
 		// commit: on 2 cores under refresh load they waited 1.5 ms on average to run again,
 		// and their clients' next requests missed the next batch. Yielding here made
-		// batches larger and refresh 2–24% faster in paired runs (docs/testing.md).
+		// batches larger and refresh 2–24% faster in paired runs (docs/load-log.md).
 		runtime.Gosched()
 	}
 }
