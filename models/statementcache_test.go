@@ -2,8 +2,6 @@ package models
 
 import (
 	"context"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/stdlib"
@@ -34,15 +32,7 @@ func TestWithStatementCaches(t *testing.T) {
 
 // A connection of the pool has the capacities, and the default exec mode still works.
 func TestPostgresStatementCaches(t *testing.T) {
-	url := os.Getenv("DATABASE_URL")
-	if !strings.HasPrefix(url, "postgres") {
-		t.Skip("DATABASE_URL is not PostgreSQL: set DATABASE_URL=postgres://... to run this test")
-	}
-	db, err := Open(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { Close(db) })
+	db := postgresDB(t)
 	var n int
 	if err := db.Raw("SELECT 1 + ?", 1).Scan(&n).Error; err != nil || n != 2 {
 		t.Fatalf("SELECT 1 + 1 = %d, %v", n, err)

@@ -162,6 +162,11 @@ func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, b
 	c := f.clientFrom(ctx)
 	bl := f.Blacklist
 	oldJTI, nextJTI := bl.Backend.JTI(old), bl.Backend.JTI(next)
+	if tail, ok := sessionTail(oldJTI); ok && blacklistOld && models.IsPostgres(bl.DB) {
+		if done, err := f.rotatePipelined(ctx, old, next, tail, userID, guard, now, c); done || err != nil {
+			return err
+		}
+	}
 	return models.Transaction(ctx, f.Blacklist.DB, func(tx *gorm.DB) error {
 		// The usual rotation: old is the newest token of the session its tail names.
 		if tail, ok := sessionTail(oldJTI); ok {
