@@ -162,14 +162,15 @@ func (f *Families) Rotate(ctx context.Context, old, next *Token, userID int64, b
 	c := f.clientFrom(ctx)
 	bl := f.Blacklist
 	oldJTI, nextJTI := bl.Backend.JTI(old), bl.Backend.JTI(next)
-	if tail, ok := sessionTail(oldJTI); ok && blacklistOld && models.IsPostgres(bl.DB) {
+	tail, inSession := sessionTail(oldJTI)
+	if inSession && blacklistOld && models.IsPostgres(bl.DB) {
 		if done, err := f.rotatePipelined(ctx, old, next, tail, userID, guard, now, c); done || err != nil {
 			return err
 		}
 	}
 	return models.Transaction(ctx, f.Blacklist.DB, func(tx *gorm.DB) error {
 		// The usual rotation: old is the newest token of the session its tail names.
-		if tail, ok := sessionTail(oldJTI); ok {
+		if inSession {
 			n, err := rotateNewest.Exec(tx, now, bl.Backend.ExpiresAt(next).UTC(), c.UserAgent, c.IP, nextJTI, tail, userID, oldJTI)
 			if err != nil {
 				return err

@@ -21,13 +21,13 @@ import (
 // decides, as it always has.
 func (f *Families) rotatePipelined(ctx context.Context, old, next *Token, tail string, userID int64, guard *models.User, now time.Time, c Client) (done bool, err error) {
 	bl := f.Blacklist
-	oldJTI, nextJTI := bl.Backend.JTI(old), bl.Backend.JTI(next)
-	record := models.Step{Raw: pipelinedRecord, Args: []any{userID, nextJTI, next.Raw, now, bl.Backend.ExpiresAt(next).UTC(), tail, nextJTI}}
+	oldJTI, nextJTI, expires := bl.Backend.JTI(old), bl.Backend.JTI(next), bl.Backend.ExpiresAt(next).UTC()
+	record := models.Step{Raw: pipelinedRecord, Args: []any{userID, nextJTI, next.Raw, now, expires, tail, nextJTI}}
 	if guard != nil {
 		record = models.Step{Raw: pipelinedRecordGuarded, Args: append(record.Args, models.UserUnchangedArgs(guard)...)}
 	}
 	steps := []models.Step{
-		{Raw: rotateNewest, Args: []any{now, bl.Backend.ExpiresAt(next).UTC(), c.UserAgent, c.IP, nextJTI, tail, userID, oldJTI}},
+		{Raw: rotateNewest, Args: []any{now, expires, c.UserAgent, c.IP, nextJTI, tail, userID, oldJTI}},
 		{Raw: pipelinedBlacklist, Args: []any{now, oldJTI, tail, nextJTI}},
 		record,
 	}
