@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"ginrest/hashers"
+	"ginrest/models"
 )
 
 // collector reads its values at each scrape: the queue and the pools keep their own
@@ -77,6 +78,29 @@ func poolsCollector(pools func() map[string]sql.DBStats) prometheus.Collector {
 				ch <- prometheus.MustNewConstMetric(waits, prometheus.CounterValue, float64(s.WaitCount), name)
 				ch <- prometheus.MustNewConstMetric(waited, prometheus.CounterValue, s.WaitDuration.Seconds(), name)
 			}
+		},
+	}
+}
+
+// writerCollector exports SQLite's one writer, which commits the requests' writes in
+// batches (models.Transaction): a busy rate near 1 means writes queue for it, and the
+// commit's mean latency, mostly the WAL's fsync, is what the disk costs each batch.
+func writerCollector(stats func() models.WriterStats) prometheus.Collector {
+	desc := func(name, help string) *prometheus.Desc {
+		return prometheus.NewDesc(prometheus.BuildFQName(namespace, "db_writer", name), help, nil, nil)
+	}
+	batches := desc("batches_total", "Batches SQLite's writer ran, each one transaction with one commit.")
+	transactions := desc("transactions_total", "Requests' transactions answered by the writer's batches; over batches_total, the mean batch.")
+	commit := desc("commit_seconds_total", "Time the writer spent committing, the WAL's fsync included.")
+	busy := desc("busy_seconds_total", "Time the writer spent running batches; its rate is the share of time it had work.")
+	return &collector{
+		descs: []*prometheus.Desc{batches, transactions, commit, busy},
+		collect: func(ch chan<- prometheus.Metric) {
+			s := stats()
+			ch <- prometheus.MustNewConstMetric(batches, prometheus.CounterValue, float64(s.Batches))
+			ch <- prometheus.MustNewConstMetric(transactions, prometheus.CounterValue, float64(s.Transactions))
+			ch <- prometheus.MustNewConstMetric(commit, prometheus.CounterValue, s.Commit.Seconds())
+			ch <- prometheus.MustNewConstMetric(busy, prometheus.CounterValue, s.Busy.Seconds())
 		},
 	}
 }

@@ -1,5 +1,6 @@
 // Package metrics is the app's Prometheus metrics: requests by route and status, their
-// latency, login outcomes, the password-hashing queue and the database pools. Each app has
+// latency, login outcomes, the password-hashing queue, the database pools and SQLite's
+// writer. Each app has
 // a registry of its own (never Prometheus's global one), so a process, or a test, can
 // build several apps; runserver serves it on METRICS_ADDR, a listener apart from the API.
 package metrics
@@ -13,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"ginrest/hashers"
+	"ginrest/models"
 )
 
 // namespace prefixes every metric of the app.
@@ -25,6 +27,9 @@ type Sources struct {
 	// Pools reports the database's connection pools by name (models.PoolStats); nil leaves
 	// them out.
 	Pools func() map[string]sql.DBStats
+	// Writer reports SQLite's one writer (models.SQLiteWriterStats); nil leaves it out, as
+	// on PostgreSQL.
+	Writer func() models.WriterStats
 	// LoginRoutes are the route paths of the login views: a POST to one is a login attempt.
 	LoginRoutes []string
 }
@@ -56,6 +61,9 @@ func New(src Sources) *Metrics {
 	}
 	if src.Pools != nil {
 		m.registry.MustRegister(poolsCollector(src.Pools))
+	}
+	if src.Writer != nil {
+		m.registry.MustRegister(writerCollector(src.Writer))
 	}
 	return m
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -46,6 +48,36 @@ type batcher struct {
 	mu      sync.Mutex
 	started bool
 	closed  bool
+
+	// What the committer has done, for WriterStats: written by it, read by any goroutine.
+	batches, transactions atomic.Int64
+	commitTime, busyTime  atomic.Int64 // nanoseconds
+}
+
+// WriterStats are what SQLite's writer has done since the database opened. It is the one
+// writer of every request, so it bounds how fast the server writes: Busy's rate is the
+// share of time it had work (near 1, requests queue for it), Commit over Batches the
+// commit's latency (mostly the WAL's fsync), Transactions over Batches the mean batch.
+type WriterStats struct {
+	Batches      int64         // batches run: one transaction each, and one fsync if it commits
+	Transactions int64         // the requests' transactions they answered: kept, rolled back, or skipped, their client gone
+	Commit       time.Duration // spent in COMMIT, the fsync included
+	Busy         time.Duration // spent running batches, from BEGIN to answering their requests
+}
+
+// SQLiteWriterStats reports SQLite's writer; false on PostgreSQL, which has no one writer.
+func SQLiteWriterStats(db *gorm.DB) (WriterStats, bool) {
+	p, ok := poolsOf(db)
+	if !ok || p.batches == nil {
+		return WriterStats{}, false
+	}
+	b := p.batches
+	return WriterStats{
+		Batches:      b.batches.Load(),
+		Transactions: b.transactions.Load(),
+		Commit:       time.Duration(b.commitTime.Load()),
+		Busy:         time.Duration(b.busyTime.Load()),
+	}, true
 }
 
 type pending struct {
@@ -105,7 +137,9 @@ func (b *batcher) run() {
 		case p := <-b.queue:
 			batch = append(batch[:0], p)
 		}
+		began := time.Now()
 		b.commit(b.collect(batch))
+		b.busyTime.Add(int64(time.Since(began)))
 		// Let the requests just answered run before the next batch. Each was woken onto
 		// this goroutine's processor (Go readies a goroutine on the waker's), behind the
 		// committer, which would otherwise hold it through the next batch's statements and
@@ -155,6 +189,8 @@ func (b *batcher) commit(batch []*pending) {
 		}
 		return nil
 	})
+	b.batches.Add(1)
+	b.transactions.Add(int64(len(batch)))
 	for i, p := range batch {
 		if errs[i] == nil {
 			errs[i] = err // BEGIN or COMMIT failed: nothing of the batch was kept
@@ -178,7 +214,9 @@ func (b *batcher) transaction(fn func(tx *gorm.DB) error) error {
 	if err := fn(tx); err != nil {
 		return errors.Join(err, sqlTx.Rollback())
 	}
+	began := time.Now()
 	err = sqlTx.Commit()
+	b.commitTime.Add(int64(time.Since(began)))
 	b.stmts.learn(ctx, b.writer, conn.missed) // the writer is free again
 	return err
 }

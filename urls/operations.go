@@ -58,11 +58,15 @@ func (a *App) setUpOperations(opts Options) {
 			logins = append(logins, r.Path)
 		}
 	}
-	a.Metrics = metrics.New(metrics.Sources{
+	src := metrics.Sources{
 		Hashing:     a.Users.HashingQueue().Stats,
 		Pools:       func() map[string]sql.DBStats { return models.PoolStats(a.DB) },
 		LoginRoutes: logins,
-	})
+	}
+	if _, ok := models.SQLiteWriterStats(a.DB); ok {
+		src.Writer = func() models.WriterStats { s, _ := models.SQLiteWriterStats(a.DB); return s }
+	}
+	a.Metrics = metrics.New(src)
 }
 
 // wrap puts the router inside what every request goes through, outermost first,
