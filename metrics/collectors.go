@@ -25,26 +25,45 @@ func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 
 func (c *collector) Collect(ch chan<- prometheus.Metric) { c.collect(ch) }
 
+// field is one value of a stats struct S, exported as a metric without labels.
+type field[S any] struct {
+	name, help string
+	kind       prometheus.ValueType
+	value      func(S) float64
+}
+
+// statsCollector exports fields of what read returns at each scrape, under
+// ginrest_<subsystem>_<name>.
+func statsCollector[S any](subsystem string, read func() S, fields ...field[S]) prometheus.Collector {
+	descs := make([]*prometheus.Desc, len(fields))
+	for i, f := range fields {
+		descs[i] = prometheus.NewDesc(prometheus.BuildFQName(namespace, subsystem, f.name), f.help, nil, nil)
+	}
+	return &collector{
+		descs: descs,
+		collect: func(ch chan<- prometheus.Metric) {
+			s := read()
+			for i, f := range fields {
+				ch <- prometheus.MustNewConstMetric(descs[i], f.kind, f.value(s))
+			}
+		},
+	}
+}
+
 // hashingCollector exports the password-hashing queue (PASSWORD_HASHING_QUEUE_TIMEOUT):
 // waiting hashes that climb toward workers × timeout / mean mean logins about to be refused.
 func hashingCollector(stats func() hashers.Stats) prometheus.Collector {
-	desc := func(name, help string) *prometheus.Desc {
-		return prometheus.NewDesc(prometheus.BuildFQName(namespace, "password_hashing", name), help, nil, nil)
-	}
-	workers := desc("workers", "Password hashes that may run at once (the CPUs).")
-	running := desc("running", "Password hashes running now.")
-	waiting := desc("waiting", "Password hashes waiting for a worker.")
-	mean := desc("mean_seconds", "Moving average of a password hash's duration; 0 before the first.")
-	return &collector{
-		descs: []*prometheus.Desc{workers, running, waiting, mean},
-		collect: func(ch chan<- prometheus.Metric) {
-			s := stats()
-			ch <- prometheus.MustNewConstMetric(workers, prometheus.GaugeValue, float64(s.Workers))
-			ch <- prometheus.MustNewConstMetric(running, prometheus.GaugeValue, float64(s.Running))
-			ch <- prometheus.MustNewConstMetric(waiting, prometheus.GaugeValue, float64(s.Waiting))
-			ch <- prometheus.MustNewConstMetric(mean, prometheus.GaugeValue, s.Mean.Seconds())
-		},
-	}
+	type h = hashers.Stats
+	return statsCollector("password_hashing", stats,
+		field[h]{"workers", "Password hashes that may run at once (the CPUs).",
+			prometheus.GaugeValue, func(s h) float64 { return float64(s.Workers) }},
+		field[h]{"running", "Password hashes running now.",
+			prometheus.GaugeValue, func(s h) float64 { return float64(s.Running) }},
+		field[h]{"waiting", "Password hashes waiting for a worker.",
+			prometheus.GaugeValue, func(s h) float64 { return float64(s.Waiting) }},
+		field[h]{"mean_seconds", "Moving average of a password hash's duration; 0 before the first.",
+			prometheus.GaugeValue, func(s h) float64 { return s.Mean.Seconds() }},
+	)
 }
 
 // poolsCollector exports the database's connection pools by name: PostgreSQL's one pool
@@ -86,21 +105,15 @@ func poolsCollector(pools func() map[string]sql.DBStats) prometheus.Collector {
 // batches (models.Transaction): a busy rate near 1 means writes queue for it, and the
 // commit's mean latency, mostly the WAL's fsync, is what the disk costs each batch.
 func writerCollector(stats func() models.WriterStats) prometheus.Collector {
-	desc := func(name, help string) *prometheus.Desc {
-		return prometheus.NewDesc(prometheus.BuildFQName(namespace, "db_writer", name), help, nil, nil)
-	}
-	batches := desc("batches_total", "Batches SQLite's writer ran, each one transaction with one commit.")
-	transactions := desc("transactions_total", "Requests' transactions answered by the writer's batches; over batches_total, the mean batch.")
-	commit := desc("commit_seconds_total", "Time the writer spent committing, the WAL's fsync included.")
-	busy := desc("busy_seconds_total", "Time the writer spent running batches; its rate is the share of time it had work.")
-	return &collector{
-		descs: []*prometheus.Desc{batches, transactions, commit, busy},
-		collect: func(ch chan<- prometheus.Metric) {
-			s := stats()
-			ch <- prometheus.MustNewConstMetric(batches, prometheus.CounterValue, float64(s.Batches))
-			ch <- prometheus.MustNewConstMetric(transactions, prometheus.CounterValue, float64(s.Transactions))
-			ch <- prometheus.MustNewConstMetric(commit, prometheus.CounterValue, s.Commit.Seconds())
-			ch <- prometheus.MustNewConstMetric(busy, prometheus.CounterValue, s.Busy.Seconds())
-		},
-	}
+	type w = models.WriterStats
+	return statsCollector("db_writer", stats,
+		field[w]{"batches_total", "Batches SQLite's writer ran, each one transaction with one commit.",
+			prometheus.CounterValue, func(s w) float64 { return float64(s.Batches) }},
+		field[w]{"transactions_total", "Requests' transactions answered by the writer's batches; over batches_total, the mean batch.",
+			prometheus.CounterValue, func(s w) float64 { return float64(s.Transactions) }},
+		field[w]{"commit_seconds_total", "Time the writer spent committing, the WAL's fsync included.",
+			prometheus.CounterValue, func(s w) float64 { return s.Commit.Seconds() }},
+		field[w]{"busy_seconds_total", "Time the writer spent running batches; its rate is the share of time it had work.",
+			prometheus.CounterValue, func(s w) float64 { return s.Busy.Seconds() }},
+	)
 }
