@@ -1,8 +1,8 @@
 // Package metrics is the app's Prometheus metrics: requests by route and status, their
 // latency, login outcomes, the password-hashing queue, the database pools and SQLite's
-// writer. Each app has
-// a registry of its own (never Prometheus's global one), so a process, or a test, can
-// build several apps; runserver serves it on METRICS_ADDR, a listener apart from the API.
+// writer. Each app has a registry of its own (never Prometheus's global one), so a
+// process, or a test, can build several apps; runserver serves it on METRICS_ADDR, a
+// listener apart from the API.
 package metrics
 
 import (

@@ -59,8 +59,10 @@ type batcher struct {
 // share of time it had work (near 1, requests queue for it), Commit over Batches the
 // commit's latency (mostly the WAL's fsync), Transactions over Batches the mean batch.
 type WriterStats struct {
-	Batches      int64         // batches run: one transaction each, and one fsync if it commits
-	Transactions int64         // the requests' transactions they answered: kept, rolled back, or skipped, their client gone
+	Batches int64 // batches run: one transaction each, and one fsync if it commits
+	// Transactions are the requests' transactions the batches answered: kept, rolled back,
+	// or skipped because their client had gone.
+	Transactions int64
 	Commit       time.Duration // spent in COMMIT, the fsync included
 	Busy         time.Duration // spent running batches, from BEGIN to answering their requests
 }
