@@ -64,7 +64,7 @@ type WriterStats struct {
 	// or skipped because their client had gone.
 	Transactions int64
 	Commit       time.Duration // spent in COMMIT, the fsync included
-	Busy         time.Duration // spent running batches, from BEGIN to answering their requests
+	Busy         time.Duration // spent running batches, from BEGIN to their answers
 }
 
 // SQLiteWriterStats reports SQLite's writer; false on PostgreSQL, which has no one writer.
@@ -139,9 +139,7 @@ func (b *batcher) run() {
 		case p := <-b.queue:
 			batch = append(batch[:0], p)
 		}
-		began := time.Now()
 		b.commit(b.collect(batch))
-		b.busyTime.Add(int64(time.Since(began)))
 		// Let the requests just answered run before the next batch. Each was woken onto
 		// this goroutine's processor (Go readies a goroutine on the waker's), behind the
 		// committer, which would otherwise hold it through the next batch's statements and
@@ -170,6 +168,7 @@ func (b *batcher) collect(batch []*pending) []*pending {
 // pages to the WAL, and the fsync) costs about as much CPU as ten rotations, and a request
 // that arrives meanwhile would otherwise wait for this commit and then pay for one more.
 func (b *batcher) commit(batch []*pending) {
+	began := time.Now()
 	errs := make([]error, len(batch), maxBatch)
 	err := b.transaction(func(tx *gorm.DB) error {
 		for i := 0; i < len(batch); i++ {
@@ -191,6 +190,8 @@ func (b *batcher) commit(batch []*pending) {
 		}
 		return nil
 	})
+	// Counted before the answers, so that a caller answered sees its batch in the stats.
+	b.busyTime.Add(int64(time.Since(began)))
 	b.batches.Add(1)
 	b.transactions.Add(int64(len(batch)))
 	for i, p := range batch {
