@@ -179,3 +179,95 @@ func TestTransactionQueuedDuringABatchJoinsItsCommit(t *testing.T) {
 		t.Errorf("%d rows (%v), want 2", rows, err)
 	}
 }
+
+// A request queues at once while the queue has room, without asking for its context's
+// Done (which makes the request deadline's timer); one that has to wait for room waits no
+// longer than its context, and its transaction never runs.
+func TestTransactionWaitsForRoomNoLongerThanItsContext(t *testing.T) {
+	db := openBatchDB(t)
+	p, _ := poolsOf(db)
+
+	idle := newDoneWatcher()
+	if err := Transaction(idle, db, func(tx *gorm.DB) error { return tx.Exec(`INSERT INTO "item" VALUES (0)`).Error }); err != nil {
+		t.Fatal(err)
+	}
+	if idle.asked() {
+		t.Error("a transaction queued with room to spare asked for its context's Done")
+	}
+
+	inside, release := make(chan struct{}), make(chan struct{})
+	answers := make(chan error, maxBatch+1)
+	go func() { // holds the writer, so that what follows stays queued
+		answers <- Transaction(context.Background(), db, func(tx *gorm.DB) error {
+			close(inside)
+			<-release
+			return tx.Exec(`INSERT INTO "item" VALUES (1)`).Error
+		})
+	}()
+	<-inside
+	for i := range maxBatch {
+		go func() {
+			answers <- Transaction(context.Background(), db, func(tx *gorm.DB) error {
+				return tx.Exec(`INSERT INTO "item" VALUES (?)`, i+2).Error
+			})
+		}()
+	}
+	for len(p.batches.queue) < maxBatch {
+		runtime.Gosched()
+	}
+
+	waiting := newDoneWatcher()
+	ran := make(chan struct{}, 1)
+	refused := make(chan error, 1)
+	go func() {
+		refused <- Transaction(waiting, db, func(tx *gorm.DB) error { ran <- struct{}{}; return nil })
+	}()
+	<-waiting.askedFor // it waits for room, watching its context
+	waiting.cancel()
+	if err := <-refused; !errors.Is(err, context.Canceled) {
+		t.Errorf("a transaction whose context ended while it waited for room: %v, want context.Canceled", err)
+	}
+
+	close(release)
+	for range maxBatch + 1 {
+		if err := <-answers; err != nil {
+			t.Error(err)
+		}
+	}
+	select {
+	case <-ran:
+		t.Error("the transaction refused while waiting for room ran")
+	default:
+	}
+	var rows int64
+	if err := db.Raw(`SELECT COUNT(*) FROM "item"`).Scan(&rows).Error; err != nil || rows != maxBatch+2 {
+		t.Errorf("%d rows (%v), want %d", rows, err, maxBatch+2)
+	}
+}
+
+// doneWatcher is a cancellable context that tells when its Done is first asked for.
+type doneWatcher struct {
+	context.Context
+	cancel   context.CancelFunc
+	once     sync.Once
+	askedFor chan struct{} // closed at the first Done
+}
+
+func newDoneWatcher() *doneWatcher {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &doneWatcher{Context: ctx, cancel: cancel, askedFor: make(chan struct{})}
+}
+
+func (w *doneWatcher) Done() <-chan struct{} {
+	w.once.Do(func() { close(w.askedFor) })
+	return w.Context.Done()
+}
+
+func (w *doneWatcher) asked() bool {
+	select {
+	case <-w.askedFor:
+		return true
+	default:
+		return false
+	}
+}
