@@ -107,7 +107,7 @@ func (b *batcher) do(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	// Queued at once when there is room, as there is unless maxBatch requests are waiting:
 	// only a request that has to wait for room asks for ctx.Done, which makes the request
 	// deadline's timer (middleware/deadline.go), a context and its registration with the
-	// server's, about 1 µs and 600 bytes a write for a wait that never comes. One whose
+	// server's, about 1 µs and 400 bytes a write for a wait that never comes. One whose
 	// context has ended is queued all the same, and skipped by the committer.
 	select {
 	case b.queue <- p:
