@@ -9,7 +9,8 @@
 #   3. BURST logins at once (default 200, PBKDF2 at ITERATIONS, default Django's 1,000,000),
 #      between two measures of the machine's raw PBKDF2 rate with Go's own implementation on
 #      every core, so that the logins' rate is compared with the machine's speed of the same
-#      minute (these machines' speed moves by a third within minutes); then ten times as many.
+#      minute (these machines' speed moves by a third within minutes), and the share of the
+#      machine's CPU time the server had during the burst; then ten times as many.
 # The server's peak RSS during each phase is printed after it, with what it holds now:
 # anonymous memory (heap, stacks, SQLite's page caches) and file pages (its code). The
 # kernel's peak (VmHWM) is reset before each phase (clear_refs), so that a phase's figure
@@ -76,12 +77,24 @@ phase "$CLIENTS mixed clients for $DURATION" -mode mixed -c "$CLIENTS" -d "$DURA
 phase "$CLIENTS clients on the protected view for 10s (wrk)" -mode protected -wrk -c "$CLIENTS" -d 10s
 phase "$CLIENTS connections refreshing (rotation) for 10s (wrk)" -mode refresh -wrk -c "$CLIENTS" -d 10s
 phase "$CLIENTS connections verifying distinct tokens for 10s (wrk)" -mode verify -wrk -c "$CLIENTS" -d 10s
+cpu_ticks() { # cpu_ticks: the server's CPU time and the machine's busy and total time, in ticks
+  local _ user nice system idle iowait irq softirq steal
+  read -r _ user nice system idle iowait irq softirq steal _ </proc/stat
+  echo "$(awk '{print $14 + $15}' "/proc/$pid/stat") $((user + nice + system + irq + softirq + steal)) $((user + nice + system + idle + iowait + irq + softirq + steal))"
+}
+
 raw_pbkdf2 "just before the burst"
 before=$raw
+read -r server0 busy0 total0 <<<"$(cpu_ticks)"
 phase "$BURST logins at once, PBKDF2 x$ITERATIONS" -mode burst -n "$BURST"
+read -r server1 busy1 total1 <<<"$(cpu_ticks)"
 logins=$(awk '$1 == "login" {sub("/s", "", $3); print $3}' "$tmp/out")
 raw_pbkdf2 "just after the burst"
 echo "logins / raw PBKDF2: $(awk -v l="$logins" -v a="$before" -v b="$raw" 'BEGIN {printf "%.2f (%s logins/s against %.2f hashes/s, the mean of %s and %s)", l / ((a + b) / 2), l, (a + b) / 2, a, b}')"
+# The raw rate moves with the machine (by a quarter within minutes on a shared virtual
+# machine), so the ratio above moves with it. How much of the machine the server had during
+# the burst says whether the hashing pool kept every core busy.
+echo "during the burst: the server used $(awk -v s=$((server1 - server0)) -v t=$((total1 - total0)) 'BEGIN {printf "%.1f%%", 100 * s / t}') of the machine's CPU time, the machine was busy $(awk -v b=$((busy1 - busy0)) -v t=$((total1 - total0)) 'BEGIN {printf "%.1f%%", 100 * b / t}')"
 
 # A burst ten times larger than the hashing queue's bound admits: what fits is answered
 # 200, the rest a quick 503 with Retry-After; nothing else, nothing unanswered.
