@@ -77,24 +77,25 @@ phase "$CLIENTS mixed clients for $DURATION" -mode mixed -c "$CLIENTS" -d "$DURA
 phase "$CLIENTS clients on the protected view for 10s (wrk)" -mode protected -wrk -c "$CLIENTS" -d 10s
 phase "$CLIENTS connections refreshing (rotation) for 10s (wrk)" -mode refresh -wrk -c "$CLIENTS" -d 10s
 phase "$CLIENTS connections verifying distinct tokens for 10s (wrk)" -mode verify -wrk -c "$CLIENTS" -d 10s
-cpu_ticks() { # cpu_ticks: the server's CPU time and the machine's busy and total time, in ticks
-  local _ user nice system idle iowait irq softirq steal
+cpu_ticks() { # cpu_ticks: the server's CPU time, the machine's busy, stolen and total time, in ticks
+  local user nice system idle iowait irq softirq steal
   read -r _ user nice system idle iowait irq softirq steal _ </proc/stat
-  echo "$(awk '{print $14 + $15}' "/proc/$pid/stat") $((user + nice + system + irq + softirq + steal)) $((user + nice + system + idle + iowait + irq + softirq + steal))"
+  echo "$(awk '{print $14 + $15}' "/proc/$pid/stat") $((user + nice + system + irq + softirq)) $steal $((user + nice + system + idle + iowait + irq + softirq + steal))"
 }
 
 raw_pbkdf2 "just before the burst"
 before=$raw
-read -r server0 busy0 total0 <<<"$(cpu_ticks)"
+read -r server0 busy0 stolen0 total0 <<<"$(cpu_ticks)"
 phase "$BURST logins at once, PBKDF2 x$ITERATIONS" -mode burst -n "$BURST"
-read -r server1 busy1 total1 <<<"$(cpu_ticks)"
+read -r server1 busy1 stolen1 total1 <<<"$(cpu_ticks)"
 logins=$(awk '$1 == "login" {sub("/s", "", $3); print $3}' "$tmp/out")
 raw_pbkdf2 "just after the burst"
 echo "logins / raw PBKDF2: $(awk -v l="$logins" -v a="$before" -v b="$raw" 'BEGIN {printf "%.2f (%s logins/s against %.2f hashes/s, the mean of %s and %s)", l / ((a + b) / 2), l, (a + b) / 2, a, b}')"
 # The raw rate moves with the machine (by a quarter within minutes on a shared virtual
 # machine), so the ratio above moves with it. How much of the machine the server had during
 # the burst says whether the hashing pool kept every core busy.
-echo "during the burst: the server used $(awk -v s=$((server1 - server0)) -v t=$((total1 - total0)) 'BEGIN {printf "%.1f%%", 100 * s / t}') of the machine's CPU time, the machine was busy $(awk -v b=$((busy1 - busy0)) -v t=$((total1 - total0)) 'BEGIN {printf "%.1f%%", 100 * b / t}')"
+pct() { awk -v n="$1" -v t="$2" 'BEGIN {printf "%.1f%%", 100 * n / t}'; }
+echo "during the burst: the server used $(pct $((server1 - server0)) $((total1 - total0))) of the machine's CPU time, the machine was busy $(pct $((busy1 - busy0)) $((total1 - total0))), and the host took $(pct $((stolen1 - stolen0)) $((total1 - total0))) (steal)"
 
 # A burst ten times larger than the hashing queue's bound admits: what fits is answered
 # 200, the rest a quick 503 with Retry-After; nothing else, nothing unanswered.
