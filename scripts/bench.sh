@@ -49,9 +49,11 @@ export DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost PASSWORD_ITERATIONS=1000 \
   SECRET_KEY="bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" ACCESS_TOKEN_LIFETIME=1h
 
 start() { # start NAME PORT: a ginrest binary on a database of its own with the user bench
-  DATABASE_URL="sqlite:///$tmp/$1.sqlite3" "$tmp/$1" migrate >/dev/null
-  printf 'bench-password-1' | DATABASE_URL="sqlite:///$tmp/$1.sqlite3" "$tmp/$1" createuser --username bench --password-stdin >/dev/null
-  DATABASE_URL="sqlite:///$tmp/$1.sqlite3" "${core1[@]}" "$tmp/$1" runserver "127.0.0.1:$2" >"$tmp/$1.log" 2>&1 &
+  local DATABASE_URL="sqlite:///$tmp/$1.sqlite3"
+  export DATABASE_URL
+  "$tmp/$1" migrate >/dev/null
+  printf 'bench-password-1' | "$tmp/$1" createuser --username bench --password-stdin >/dev/null
+  "${core1[@]}" "$tmp/$1" runserver "127.0.0.1:$2" >"$tmp/$1.log" 2>&1 &
   pids+=($!)
 }
 start ginrest "$GINREST_PORT"
@@ -80,21 +82,23 @@ rps() { # rps URL [TOKEN]: requests per second reported by wrk. Every server get
   "${core0[@]}" wrk -t1 -c"$CONNS" -d"$DURATION" -H "Authorization: Bearer ${2:-$token}" "$1" | awk '/^Requests\/sec/ {print $2}'
 }
 
+div() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a/b}'; } # div A B: A/B, 3 decimals
+
 echo "wrk -t1 -c$CONNS -d$DURATION, $ROUNDS rounds, GET /api/protected/"
 ratios=() hratios=() bratios=() oratios=()
 for round in $(seq 1 "$ROUNDS"); do
   bare=$(rps "http://127.0.0.1:$BARE_PORT/api/protected/")
   ours=$(rps "http://127.0.0.1:$GINREST_PORT/api/protected/")
   headers=$(rps "http://127.0.0.1:$HEADERS_PORT/api/protected/")
-  ratio=$(awk -v a="$ours" -v b="$bare" 'BEGIN {printf "%.3f", a/b}')
-  hratio=$(awk -v a="$ours" -v b="$headers" 'BEGIN {printf "%.3f", a/b}')
+  ratio=$(div "$ours" "$bare")
+  hratio=$(div "$ours" "$headers")
   ratios+=("$ratio") hratios+=("$hratio")
   printf 'round %d: bare gin %8.0f req/s   bare gin + DRF headers %8.0f req/s   ginrest %8.0f req/s   ratios %s / %s\n' \
     "$round" "$bare" "$headers" "$ours" "$ratio" "$hratio"
   if [ -n "$BASELINE" ]; then
     base=$(rps "http://127.0.0.1:$BASELINE_PORT/api/protected/" "$baseline_token")
-    bratio=$(awk -v a="$base" -v b="$bare" 'BEGIN {printf "%.3f", a/b}')
-    oratio=$(awk -v a="$ours" -v b="$base" 'BEGIN {printf "%.3f", a/b}')
+    bratio=$(div "$base" "$bare")
+    oratio=$(div "$ours" "$base")
     bratios+=("$bratio") oratios+=("$oratio")
     printf '         %s %8.0f req/s, %s of bare gin; ginrest / %s: %s\n' "$BASELINE" "$base" "$bratio" "$BASELINE" "$oratio"
   fi
